@@ -1,0 +1,61 @@
+// ruqsat — the command line: one entry point, a module per subcommand under scripts/cli/.
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Exit code: 0 success, 1 usage error, 2 a check that failed. */
+  run(args: string[]): Promise<number>;
+}
+
+type Loader = () => Promise<Command>;
+
+// Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
+const planned: Record<string, string> = {
+  verify: 'verify certificate chains with the trust core (issue 3)',
+  ca: 'key ceremony and CA operations (issue 4)',
+  audit: 'verify a service audit log hash chain (issue 5)',
+  'verify-document': 'verify a signed licence or permit document offline (issues 5, 7)',
+  deposit: 'verify a deposit against a directory (issue 8)',
+  load: 'load-test the mesh (issue 10)',
+};
+
+const commands: Record<string, Loader> = {
+  start: async () => (await import('./cli/start.ts')).command,
+  health: async () => (await import('./cli/health.ts')).command,
+};
+
+function help(): string {
+  const lines = ['usage: ruqsat <command> [options]', '', 'commands:'];
+  for (const name of Object.keys(commands)) lines.push(`  ${name}`);
+  for (const [name, what] of Object.entries(planned)) lines.push(`  ${name.padEnd(16)} not available yet: ${what}`);
+  lines.push('', "run 'ruqsat <command> --help' for a command's options");
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) {
+    const why = planned[name] ? `not available yet: ${planned[name]}` : 'unknown command';
+    process.stderr.write(`ruqsat ${name}: ${why}\n${help()}\n`);
+    return 1;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    process.stderr.write(`ruqsat ${name}: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 1 : 2;
+  }
+}
+
+/** A bad flag or argument: the CLI prints it and exits 1. */
+export class UsageError extends Error {}

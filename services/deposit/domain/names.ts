@@ -1,0 +1,3 @@
+// Resource names of the deposit service (AIP-122).
+export const DEPOSIT = 'deposits/{deposit}';
+export const depositName = (id: string) => `deposits/${id}`;

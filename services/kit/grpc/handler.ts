@@ -1,0 +1,36 @@
+// Adapts async handlers to grpc-js: a thrown error leaves as a google.rpc.Status, nothing else does.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { toRuqsatError, toServiceError } from '../errors.ts';
+import { callerOf } from '../interceptors/caller.ts';
+import { REQUEST_ID_KEY } from '../interceptors/request-id.ts';
+
+export interface CallContext {
+  requestId: string;
+  caller: string;
+  log: Logger;
+  /** Fires when the caller cancels or the deadline passes; pass it to long work. */
+  signal: AbortSignal;
+}
+
+function contextOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, logger: Logger): CallContext {
+  const requestId = String(call.metadata.get(REQUEST_ID_KEY)[0] ?? '');
+  const caller = callerOf(call);
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  return { requestId, caller, log: logger.child({ requestId, caller }), signal: controller.signal };
+}
+
+export function unary<Req, Res>(logger: Logger, fn: (request: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const ctx = contextOf(call, logger);
+    fn(call.request, ctx).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const error = toRuqsatError(err);
+        if (error.code === grpc.status.INTERNAL) ctx.log.error({ err }, 'unexpected error');
+        callback(toServiceError(error, ctx.requestId));
+      },
+    );
+  };
+}

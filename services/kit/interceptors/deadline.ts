@@ -1,0 +1,36 @@
+// Every unary call ends by its deadline, or by the server's cap when the caller set none.
+import * as grpc from '@grpc/grpc-js';
+
+export function deadlineInterceptor(maxCallMs: number): grpc.ServerInterceptor {
+  return (method, call) => {
+    if (method.responseStream || method.requestStream) return new grpc.ServerInterceptingCall(call);
+    const deadline = call.getDeadline();
+    const callerMs = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline - Date.now();
+    const ms = Math.max(0, Math.min(Number.isFinite(callerMs) ? callerMs : maxCallMs, maxCallMs));
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    return new grpc.ServerInterceptingCall(
+      call,
+      new grpc.ResponderBuilder()
+        .withStart((next) => {
+          timer = setTimeout(() => {
+            if (finished) return;
+            finished = true;
+            call.sendStatus({ code: grpc.status.DEADLINE_EXCEEDED, details: `deadline of ${Math.round(ms)} ms exceeded` });
+          }, ms);
+          timer.unref();
+          next();
+        })
+        .withSendMessage((message, next) => {
+          if (!finished) next(message);
+        })
+        .withSendStatus((status, next) => {
+          clearTimeout(timer);
+          if (finished) return;
+          finished = true;
+          next(status);
+        })
+        .build(),
+    );
+  };
+}

@@ -1,0 +1,39 @@
+// Prometheus per-method metrics: calls started, calls handled by status code, and latency.
+import * as grpc from '@grpc/grpc-js';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { methodParts } from './caller.ts';
+
+export function metricsInterceptor(registry: Registry): grpc.ServerInterceptor {
+  const started = existing<Counter>(registry, 'grpc_server_started_total') ??
+    new Counter({ name: 'grpc_server_started_total', help: 'RPCs started on the server.', labelNames: ['grpc_service', 'grpc_method'], registers: [registry] });
+  const handled = existing<Counter>(registry, 'grpc_server_handled_total') ??
+    new Counter({ name: 'grpc_server_handled_total', help: 'RPCs completed on the server, by status code.', labelNames: ['grpc_service', 'grpc_method', 'grpc_code'], registers: [registry] });
+  const latency = existing<Histogram>(registry, 'grpc_server_handling_seconds') ??
+    new Histogram({
+      name: 'grpc_server_handling_seconds',
+      help: 'Time from the start of an RPC to its status.',
+      labelNames: ['grpc_service', 'grpc_method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  return (method, call) => {
+    const { service, method: name } = methodParts(method.path);
+    started.inc({ grpc_service: service, grpc_method: name });
+    const stop = latency.startTimer({ grpc_service: service, grpc_method: name });
+    return new grpc.ServerInterceptingCall(
+      call,
+      new grpc.ResponderBuilder()
+        .withSendStatus((status, next) => {
+          stop();
+          handled.inc({ grpc_service: service, grpc_method: name, grpc_code: grpc.status[status.code] });
+          next(status);
+        })
+        .build(),
+    );
+  };
+}
+
+// Several services in one process share one registry: register each metric once.
+function existing<T>(registry: Registry, name: string): T | undefined {
+  return registry.getSingleMetric(name) as T | undefined;
+}

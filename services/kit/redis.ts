@@ -1,0 +1,76 @@
+// Redis connections for the cache and the bus, or their in-process stand-ins without REDIS_URL.
+import { createClient } from 'redis';
+import type { Logger } from 'pino';
+import { redact } from './config.ts';
+import { MemoryBus, RedisBus, type Bus } from './bus.ts';
+import { MemoryCache, RedisCache, type Cache } from './cache.ts';
+
+/** The few commands the cache and the bus use; both a client and its duplicate fit. */
+export interface RedisClient {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string, options: { PX: number }): Promise<unknown>;
+  del(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  unsubscribe(channel: string, listener: (message: string) => void): Promise<void>;
+}
+
+/** Redis could not be reached at start. */
+export class RedisUnreachable extends Error {}
+
+export interface Shared {
+  cache: Cache;
+  bus: Bus;
+  kind: 'redis' | 'memory';
+  close(): Promise<void>;
+}
+
+export async function openShared(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<Shared> {
+  if (!redisUrl) return { cache: new MemoryCache(), bus: new MemoryBus(), kind: 'memory', close: async () => undefined };
+  const client = createClient({
+    url: redisUrl,
+    // Fail fast while disconnected instead of queueing: a cache miss is better than a hung call.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
+  });
+  const subscriber = client.duplicate() as typeof client;
+  for (const c of [client, subscriber]) c.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  try {
+    await connectOnce(client);
+    await connectOnce(subscriber);
+  } catch (err) {
+    await Promise.allSettled([client.destroy(), subscriber.destroy()]);
+    throw new RedisUnreachable(`redis unreachable at ${redact(redisUrl)}: ${(err as Error).message}`);
+  }
+  return {
+    cache: new RedisCache(client, prefix),
+    bus: new RedisBus(client, subscriber, prefix),
+    kind: 'redis',
+    close: async () => {
+      await Promise.allSettled([client.close(), subscriber.close()]);
+    },
+  };
+}
+
+// The first connect must not retry forever: a wrong REDIS_URL is a start-up error.
+interface Connectable {
+  connect(): Promise<unknown>;
+  once(event: string, listener: (err: Error) => void): unknown;
+  off(event: string, listener: (err: Error) => void): unknown;
+}
+
+async function connectOnce(client: Connectable): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => {
+      client.off('ready', onReady);
+      reject(err);
+    };
+    const onReady = () => {
+      client.off('error', onError);
+      resolve();
+    };
+    client.once('error', onError);
+    client.once('ready', onReady);
+    client.connect().catch(onError);
+  });
+}

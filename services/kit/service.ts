@@ -1,0 +1,88 @@
+// What a service module declares, and how the runtime starts one: schema, server, health probe.
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { MeshConfig, ServiceName } from './config.ts';
+import { ServiceDb, type Database, type Migration } from './db.ts';
+import { startGrpcServer } from './grpc/server.ts';
+import type { Shared } from './redis.ts';
+
+export interface ServiceDeps {
+  db: ServiceDb;
+  shared: Shared;
+  logger: Logger;
+  config: MeshConfig;
+}
+
+export interface ServiceModule {
+  name: ServiceName;
+  /** "ruqsat.trust.v1.TrustService". */
+  serviceName: string;
+  definition: grpc.ServiceDefinition;
+  migrations: Migration[];
+  implement(deps: ServiceDeps): grpc.UntypedServiceImplementation;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  address: string;
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  config: MeshConfig;
+  database: Database;
+  shared: Shared;
+  logger: Logger;
+  registry: Registry;
+}
+
+export async function startService(module: ServiceModule, rt: Runtime, port = rt.config.ports[module.name]): Promise<RunningService> {
+  const { config } = rt;
+  const logger = rt.logger.child({ service: module.name });
+  const db = new ServiceDb(rt.database.knex, config.schemaPrefix + module.name);
+  await db.migrate(module.migrations);
+  const server = await startGrpcServer({
+    serviceName: module.serviceName,
+    definition: module.definition,
+    implementation: module.implement({ db, shared: rt.shared, logger, config }),
+    host: config.host,
+    port,
+    maxMessageBytes: config.maxMessageBytes,
+    maxCallMs: config.maxCallMs,
+    logger,
+    registry: rt.registry,
+  });
+
+  // Health follows the database: a balancer stops sending calls this instance cannot serve.
+  let healthy = true;
+  const probe = setInterval(() => {
+    db.ping().then(
+      () => {
+        if (!healthy) logger.info('database reachable again: SERVING');
+        healthy = true;
+        server.setServing(true);
+      },
+      (err: Error) => {
+        if (healthy) logger.error({ err: err.message }, 'database unreachable: NOT_SERVING');
+        healthy = false;
+        server.setServing(false);
+      },
+    );
+  }, config.healthProbeMs);
+  probe.unref();
+
+  const address = `${config.host}:${server.port}`;
+  logger.info({ address }, `${module.name} listening`);
+  return {
+    name: module.name,
+    port: server.port,
+    address,
+    stop: async () => {
+      clearInterval(probe);
+      await server.stop(config.drainMs, config.shutdownGraceMs);
+      logger.info(`${module.name} stopped`);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Starts any set of the five services in one process, sharing one database, cache, bus and /metrics.
+import type { Logger } from 'pino';
+import type { MeshConfig, ServiceName } from './kit/config.ts';
+import { openDatabase, type Database } from './kit/db.ts';
+import { createRegistry, serveMetrics, type MetricsEndpoint } from './kit/metrics.ts';
+import { openShared, type Shared } from './kit/redis.ts';
+import { startService, type RunningService, type ServiceModule } from './kit/service.ts';
+import { deposit } from './deposit/server.ts';
+import { licensing } from './licensing/server.ts';
+import { permit } from './permit/server.ts';
+import { registry } from './registry/server.ts';
+import { trust } from './trust/server.ts';
+
+export const MODULES: Record<ServiceName, ServiceModule> = { trust, licensing, permit, deposit, registry };
+
+export interface Mesh {
+  services: RunningService[];
+  database: Database;
+  shared: Shared;
+  metrics?: MetricsEndpoint;
+  stop(): Promise<void>;
+}
+
+export async function startMesh(config: MeshConfig, names: readonly ServiceName[], logger: Logger): Promise<Mesh> {
+  const registry = createRegistry();
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: Error) => logger.error({ err: err.message }, 'error while closing'));
+    closers.length = 0;
+  };
+  try {
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolMax: config.dbPoolMax });
+    closers.push(database.close);
+    logger.info({ database: database.location }, 'database open');
+    const shared = await openShared(config.redisUrl, `ruqsat:${config.schemaPrefix}`, logger);
+    closers.push(shared.close);
+    logger.info({ shared: shared.kind }, shared.kind === 'redis' ? 'redis connected' : 'in-process cache and bus (no REDIS_URL)');
+    const metrics = config.metricsPort >= 0 ? await serveMetrics(registry, config.host, config.metricsPort) : undefined;
+    if (metrics) closers.push(metrics.close);
+
+    // One at a time: on PGlite the migrations of all services share one connection.
+    const services: RunningService[] = [];
+    for (const name of names) {
+      const service = await startService(MODULES[name], { config, database, shared, logger, registry });
+      services.push(service);
+      closers.push(service.stop);
+    }
+    // Services stop together (they drain in parallel), then the shared resources close.
+    const serviceStops = closers.splice(closers.length - services.length);
+    return {
+      services,
+      database,
+      shared,
+      metrics,
+      stop: async () => {
+        await Promise.all(serviceStops.map((stop) => stop()));
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
