@@ -72,6 +72,8 @@ export interface MeshConfig {
   /** Prefix for each service's schema, so test runs on a shared server do not collide. */
   schemaPrefix: string;
   dbPoolMax: number;
+  /** How long a call waits for a pooled connection before it fails UNAVAILABLE. */
+  dbAcquireTimeoutMs: number;
   redisUrl?: string;
   maxMessageBytes: number;
   /** Cap on a unary call's time when the caller set no shorter deadline. */
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     pgliteDir: readString(env, 'PGLITE_DIR', './data/pglite'),
     schemaPrefix,
     dbPoolMax: readInt(env, 'DB_POOL_MAX', 10, 1, 1000),
+    dbAcquireTimeoutMs: readInt(env, 'DB_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     maxMessageBytes: readInt(env, 'GRPC_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxCallMs: readInt(env, 'GRPC_MAX_CALL_MS', 30_000, 1, 3_600_000),

@@ -43,7 +43,7 @@ export const unavailable = (reason: string, message: string): RuqsatError =>
 
 // Connection-level failures of PostgreSQL, PGlite or the pool: the caller may retry later.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03']);
-const UNAVAILABLE_TEXT = /Connection terminated|connection is closed|PGlite is closed|Timeout acquiring a connection|Client has encountered a connection error|The client is closed/i;
+const UNAVAILABLE_TEXT = /Connection terminated|connection is closed|PGlite is closed|Timeout acquiring a connection|Unable to acquire a connection|Client has encountered a connection error|The client is closed/i;
 
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { DETAILS_KEY, encodeStatusDetails, RuqsatError } from '../errors.ts';
 
-// Reasons for statuses the transport raises (oversized message, cancelled, deadline).
+// Reasons for statuses made outside the handlers (the deadline cap, cancellation, an oversized reply).
 const TRANSPORT_REASONS: Partial<Record<grpc.status, string>> = {
   [grpc.status.RESOURCE_EXHAUSTED]: 'MESSAGE_TOO_LARGE',
   [grpc.status.DEADLINE_EXCEEDED]: 'DEADLINE_EXCEEDED',
