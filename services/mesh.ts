@@ -29,7 +29,7 @@ export async function startMesh(config: MeshConfig, names: readonly ServiceName[
     closers.length = 0;
   };
   try {
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger });
     closers.push(database.close);
     logger.info({ database: database.location }, 'database open');
     const shared = await openShared(config.redisUrl, `ruqsat:${config.schemaPrefix}`, logger);

@@ -4,6 +4,7 @@ import ClientPgLite from 'knex-pglite';
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { redact } from './config.ts';
 
 export interface DatabaseOptions {
@@ -11,6 +12,7 @@ export interface DatabaseOptions {
   pgliteDir: string;
   poolMax: number;
   acquireTimeoutMs?: number;
+  logger?: Logger;
 }
 
 /** The database could not be reached at start; the process reports it and exits non-zero. */
@@ -25,7 +27,18 @@ export interface Database {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.pgliteDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.pgliteDir, options.logger);
+}
+
+// knex writes pool and connection trouble to the console unless given a logger.
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  const log = logger?.child({ component: 'knex' });
+  return {
+    warn: (m: unknown) => log?.warn(String(m)),
+    error: (m: unknown) => log?.error(String(m)),
+    deprecate: (m: unknown) => log?.warn(String(m)),
+    debug: (m: unknown) => log?.debug(String(m)),
+  };
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
@@ -45,11 +58,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     connection: { connectionString: url, connectionTimeoutMillis: 5_000 },
     pool: { min: 0, max: options.poolMax },
     acquireConnectionTimeout: options.acquireTimeoutMs ?? 5_000,
+    log: knexLog(options.logger),
   });
   return { knex, kind: 'postgres', location, close: () => knex.destroy() };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, logger?: Logger): Promise<Database> {
   const inMemory = dir === 'memory://' || dir === '';
   if (!inMemory) mkdirSync(dir, { recursive: true });
   let pglite: PGlite;
@@ -60,7 +74,7 @@ async function openPglite(dir: string): Promise<Database> {
     throw new DatabaseUnreachable(`embedded database at ${dir} could not start: ${(err as Error).message}`);
   }
   // PGlite has one connection: knex-pglite pins the pool to one, so every service shares it.
-  const knex = knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, connection: () => ({ pglite }) as object });
+  const knex = knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, connection: () => ({ pglite }) as object, log: knexLog(logger) });
   return {
     knex,
     kind: 'pglite',

@@ -1,0 +1,87 @@
+// Pure pieces of the kit: configuration, resource names, IIN/BIN check digits, page tokens.
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../services/kit/config.ts';
+import { RuqsatError } from '../../services/kit/errors.ts';
+import { parseName } from '../../services/kit/names.ts';
+import { decodePageToken, encodePageToken, pageSizeOf } from '../../services/kit/paging.ts';
+import { isValidIinBin } from '../../services/kit/party.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('kit: configuration', () => {
+  it('has defaults for a bare machine', () => {
+    const c = loadConfig({});
+    expect(c.ports).to.deep.equal({ trust: 50051, licensing: 50052, permit: 50053, deposit: 50054, registry: 50055 });
+    expect(c.databaseUrl).to.equal(undefined);
+    expect(c.pgliteDir).to.equal('./data/pglite');
+    expect(c.addresses.permit).to.equal('127.0.0.1:50053');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(configError({ PERMIT_PORT: '70000' }).variable).to.equal('PERMIT_PORT');
+    expect(configError({ GRPC_MAX_MESSAGE_BYTES: '4MB' }).variable).to.equal('GRPC_MAX_MESSAGE_BYTES');
+    expect(configError({ LOG_LEVEL: 'loud' }).message).to.include('LOG_LEVEL');
+    expect(configError({ REDIS_URL: 'http://x' }).variable).to.equal('REDIS_URL');
+    expect(configError({ DB_SCHEMA_PREFIX: 'Drop;' }).variable).to.equal('DB_SCHEMA_PREFIX');
+  });
+
+  it('never repeats a database password in its messages', () => {
+    expect(configError({ DATABASE_URL: 'mysql://u:topsecret@h/db' }).message).to.not.include('topsecret');
+  });
+});
+
+describe('kit: resource names', () => {
+  it('parses names against their pattern', () => {
+    expect(parseName('registers/eir-is/entries/e1', 'registers/{register}/entries/{entry}', 'name')).to.deep.equal({ register: 'eir-is', entry: 'e1' });
+    expect(parseName('registers/-', 'registers/{register}', 'parent', true)).to.deep.equal({ register: '-' });
+  });
+
+  it('refuses other shapes, bad ids and a wildcard where none is allowed', () => {
+    for (const name of ['', 'registers', 'registers/a/b', 'permits/a', 'registers/A', 'registers/a b', 'registers/' + 'a'.repeat(64), 'registers/-']) {
+      expect(() => parseName(name, 'registers/{register}', 'name'), name).to.throw(RuqsatError).with.property('violations').that.deep.equals([
+        { field: 'name', description: name === '' ? 'is required' : `must look like "registers/{register}", got "${name}"` },
+      ]);
+    }
+  });
+});
+
+describe('kit: IIN and BIN', () => {
+  it('checks the mod-11 check digit, including the second weighting', () => {
+    expect(isValidIinBin('000000000000')).to.equal(true);
+    expect(isValidIinBin('123456789012')).to.equal(false);
+    expect(isValidIinBin('12345678901')).to.equal(false);
+    expect(isValidIinBin('12345678901a')).to.equal(false);
+    // Weights 1..11 give 10 for this prefix, so the second weighting (3..11,1,2) decides: 1.
+    expect(isValidIinBin('000000000101')).to.equal(true);
+    expect(isValidIinBin('000000000100')).to.equal(false);
+    // Weights 1..11 decide these: 0 for the first (so 3 is wrong), 1 for the others.
+    expect(isValidIinBin('000000000013')).to.equal(false);
+    expect(isValidIinBin('100000000011')).to.equal(true);
+    expect(isValidIinBin('100000000012')).to.equal(false);
+  });
+});
+
+describe('kit: paging', () => {
+  it('defaults, bounds and refuses page sizes', () => {
+    expect(pageSizeOf(0)).to.equal(50);
+    expect(pageSizeOf(1000)).to.equal(1000);
+    expect(() => pageSizeOf(-1)).to.throw(RuqsatError);
+    expect(() => pageSizeOf(1001)).to.throw(RuqsatError);
+  });
+
+  it('round-trips a cursor only for the query that made it', () => {
+    const token = encodePageToken({ rpc: 'X', holder: 'a' }, ['42']);
+    expect(decodePageToken(token, { rpc: 'X', holder: 'a' })).to.deep.equal(['42']);
+    expect(() => decodePageToken(token, { rpc: 'X', holder: 'b' })).to.throw(/different query/);
+    expect(() => decodePageToken('bm90IGpzb24', { rpc: 'X' })).to.throw(/not a token/);
+    expect(decodePageToken('', { rpc: 'X' })).to.equal(undefined);
+  });
+});
