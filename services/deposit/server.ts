@@ -9,5 +9,5 @@ export const deposit: ServiceModule = {
   serviceName: 'ruqsat.deposit.v1.DepositService',
   definition: DepositServiceService,
   migrations,
-  implement: depositHandlers,
+  implement: async (deps) => ({ handlers: depositHandlers(deps) }),
 };

@@ -59,6 +59,8 @@ const DEFAULT_PORTS: Record<ServiceName, number> = {
 };
 
 export interface MeshConfig {
+  /** The environment it was read from, for the settings of one service (e.g. trust's TRUST_HTTP_PORT). */
+  env: Env;
   host: string;
   ports: Record<ServiceName, number>;
   /** Comma-separated addresses per service, for clients; round_robin over several. */
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
   const schemaPrefix = readString(env, 'DB_SCHEMA_PREFIX', '');
   if (!/^[a-z0-9_]*$/.test(schemaPrefix)) throw new ConfigError('DB_SCHEMA_PREFIX', 'only a-z, 0-9 and _ are allowed');
   return {
+    env,
     host,
     ports,
     addresses,

@@ -20,7 +20,14 @@ export interface ServiceModule {
   serviceName: string;
   definition: grpc.ServiceDefinition;
   migrations: Migration[];
-  implement(deps: ServiceDeps): grpc.UntypedServiceImplementation;
+  /** Builds the handlers, and starts whatever else the service runs (schedulers, HTTP endpoints). */
+  implement(deps: ServiceDeps): Promise<Implementation>;
+}
+
+export interface Implementation {
+  handlers: grpc.UntypedServiceImplementation;
+  /** Stops what `implement` started, after the gRPC server has drained. */
+  stop?(): Promise<void>;
 }
 
 export interface RunningService {
@@ -43,10 +50,11 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
   const logger = rt.logger.child({ service: module.name });
   const db = new ServiceDb(rt.database.knex, config.schemaPrefix + module.name);
   await db.migrate(module.migrations);
+  const implementation = await module.implement({ db, shared: rt.shared, logger, config });
   const server = await startGrpcServer({
     serviceName: module.serviceName,
     definition: module.definition,
-    implementation: module.implement({ db, shared: rt.shared, logger, config }),
+    implementation: implementation.handlers,
     host: config.host,
     port,
     maxMessageBytes: config.maxMessageBytes,
@@ -82,6 +90,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     stop: async () => {
       clearInterval(probe);
       await server.stop(config.drainMs, config.shutdownGraceMs);
+      await implementation.stop?.();
       logger.info(`${module.name} stopped`);
     },
   };

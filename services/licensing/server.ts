@@ -9,5 +9,5 @@ export const licensing: ServiceModule = {
   serviceName: 'ruqsat.licensing.v1.LicensingService',
   definition: LicensingServiceService,
   migrations,
-  implement: licensingHandlers,
+  implement: async (deps) => ({ handlers: licensingHandlers(deps) }),
 };

@@ -9,5 +9,5 @@ export const permit: ServiceModule = {
   serviceName: 'ruqsat.permit.v1.PermitService',
   definition: PermitServiceService,
   migrations,
-  implement: permitHandlers,
+  implement: async (deps) => ({ handlers: permitHandlers(deps) }),
 };

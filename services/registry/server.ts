@@ -9,5 +9,5 @@ export const registry: ServiceModule = {
   serviceName: 'ruqsat.registry.v1.RegistryService',
   definition: RegistryServiceService,
   migrations,
-  implement: registryHandlers,
+  implement: async (deps) => ({ handlers: registryHandlers(deps) }),
 };

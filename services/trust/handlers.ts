@@ -1,80 +1,11 @@
-// TrustService RPCs: decode, validate, read the store, encode. No SQL here.
-import { AuthorityKind, CertificateStatus, type Authority, type Certificate, type TrustServiceServer } from '../../gen/ruqsat/trust/v1/trust.ts';
-import { invalidArgument, notFound } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
-import { parseName } from '../kit/names.ts';
-import { listPage } from '../kit/paging.ts';
-import type { ServiceDeps } from '../kit/service.ts';
-import { AUTHORITY, authorityName, CERTIFICATE, certificateName, normalizeSerial } from './domain/names.ts';
-import { TrustStore, type AuthorityRow, type CertificateRow } from './store.ts';
+// TrustService: every RPC, grouped by concern under handlers/.
+import type { TrustServiceServer } from '../../gen/ruqsat/trust/v1/trust.ts';
+import type { TrustContext } from './context.ts';
+import { applicationHandlers } from './handlers/applications.ts';
+import { readHandlers } from './handlers/reads.ts';
+import { revocationHandlers } from './handlers/revocation.ts';
+import { verificationHandlers } from './handlers/verification.ts';
 
-const KINDS: Record<string, AuthorityKind> = {
-  root: AuthorityKind.AUTHORITY_KIND_ROOT,
-  national: AuthorityKind.AUTHORITY_KIND_NATIONAL,
-  accredited: AuthorityKind.AUTHORITY_KIND_ACCREDITED,
-  mesh: AuthorityKind.AUTHORITY_KIND_MESH,
-};
-
-const STATUSES: Record<CertificateRow['status'], CertificateStatus> = {
-  valid: CertificateStatus.CERTIFICATE_STATUS_VALID,
-  suspended: CertificateStatus.CERTIFICATE_STATUS_SUSPENDED,
-  revoked: CertificateStatus.CERTIFICATE_STATUS_REVOKED,
-};
-
-const toAuthority = (row: AuthorityRow): Authority => ({
-  name: authorityName(row.id),
-  kind: KINDS[row.kind] ?? AuthorityKind.AUTHORITY_KIND_UNSPECIFIED,
-  displayName: row.display_name,
-  subject: row.subject,
-  certificateDer: row.certificate_der,
-  createTime: row.created_at,
-});
-
-const toCertificate = (row: CertificateRow): Certificate => ({
-  name: certificateName(row.authority_id, row.serial_number),
-  serialNumber: row.serial_number,
-  subject: row.subject,
-  notBefore: row.not_before,
-  notAfter: row.not_after,
-  status: STATUSES[row.status],
-  revocationReason: row.revocation_reason ?? 0,
-  revocationTime: row.revocation_time ?? undefined,
-  sha256Fingerprint: row.sha256_fingerprint,
-  certificateDer: row.certificate_der,
-});
-
-export function trustHandlers({ db, logger }: ServiceDeps): TrustServiceServer {
-  const store = new TrustStore(db);
-  return {
-    getAuthority: unary(logger, async (req) => {
-      const { authority } = parseName(req.name, AUTHORITY, 'name');
-      const row = await store.authority(authority!);
-      if (!row) throw notFound(req.name);
-      return toAuthority(row);
-    }),
-
-    listAuthorities: unary(logger, async (req) => {
-      const page = await listPage(req, { rpc: 'ListAuthorities' }, (limit, after) => store.authorities(limit, after), toAuthority);
-      return { authorities: page.items, nextPageToken: page.nextPageToken };
-    }),
-
-    getCertificate: unary(logger, async (req) => {
-      const { authority, certificate } = parseName(req.name, CERTIFICATE, 'name');
-      const serial = normalizeSerial(certificate!);
-      if (!serial) throw invalidArgument([{ field: 'name', description: 'the certificate id must be the serial number in hex' }]);
-      const row = await store.certificate(authority!, serial);
-      if (!row) throw notFound(req.name);
-      return toCertificate(row);
-    }),
-
-    listCertificates: unary(logger, async (req) => {
-      const { authority } = parseName(req.parent, AUTHORITY, 'parent', true);
-      // An unknown authority is NOT_FOUND, not an empty list that hides a typo.
-      if (authority !== '-' && !(await store.authority(authority!))) throw notFound(req.parent);
-      const issuer = authority === '-' ? undefined : authority;
-      const query = { rpc: 'ListCertificates', parent: req.parent };
-      const page = await listPage(req, query, (limit, before) => store.certificates(issuer, limit, before), toCertificate);
-      return { certificates: page.items, nextPageToken: page.nextPageToken };
-    }),
-  };
+export function trustHandlers(ctx: TrustContext): TrustServiceServer {
+  return { ...readHandlers(ctx), ...applicationHandlers(ctx), ...revocationHandlers(ctx), ...verificationHandlers(ctx) };
 }

@@ -1,13 +1,55 @@
-// Wiring of the trust service: its proto, its migrations, its handlers.
+// Wiring of the trust service: keys unlocked, trust core loaded, CRL publisher and HTTP endpoint started.
 import { TrustServiceService } from '../../gen/ruqsat/trust/v1/trust.ts';
-import type { ServiceModule } from '../kit/service.ts';
+import { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
+import { Authorities } from './authorities.ts';
+import { caPassphrase, trustConfig } from './config.ts';
+import { CrlPublisher } from './crls.ts';
+import { RevocationFeed } from './feed.ts';
 import { trustHandlers } from './handlers.ts';
-import { migrations } from './migrations/001_authorities_certificates.ts';
+import { startTrustHttp } from './http.ts';
+import { migrations } from './migrations/index.ts';
+import { readFixture, TableReferenceRegistry } from './reference.ts';
+import { RegistrationStore } from './registration-store.ts';
+import { TrustStore } from './store.ts';
+
+async function startTrust({ db, shared, logger, config }: ServiceDeps) {
+  const tc = trustConfig(config.env);
+  const store = new TrustStore(db);
+  const registration = new RegistrationStore(db);
+  const fresh = (await store.allAuthorities()).length === 0;
+  const passphrase = caPassphrase(tc, fresh);
+  // The HTTP endpoint comes first: certificates name its URL for their CRLs and OCSP.
+  const http = tc.httpPort >= 0 ? await startTrustHttp(config.host, tc.httpPort, store, logger) : undefined;
+  const publicUrl = tc.publicUrl ?? `http://${config.host}:${http?.port ?? 0}`;
+  const authorities = new Authorities(store, passphrase, { publicUrl });
+  await authorities.open(logger);
+  http?.serve(authorities);
+  if (fresh) await registration.loadReferenceParties(readFixture());
+
+  const core = new Core({ anchors: authorities.anchors().map((a) => a.certificate) });
+  const feed = new RevocationFeed(store, shared.bus, logger);
+  const publisher = new CrlPublisher(store, authorities, core, feed, tc, logger);
+  await feed.start();
+  // Revocations other instances publish reach this instance's core through the feed.
+  const unsubscribe = feed.subscribe((e) => core.addCrl(e.crlDer));
+  await publisher.start();
+  const ctx = { store, registration, reference: new TableReferenceRegistry(registration), authorities, core, publisher, feed, logger };
+  return {
+    handlers: trustHandlers(ctx),
+    stop: async () => {
+      unsubscribe();
+      await publisher.stop();
+      await feed.stop();
+      await http?.close();
+    },
+  };
+}
 
 export const trust: ServiceModule = {
   name: 'trust',
   serviceName: 'ruqsat.trust.v1.TrustService',
   definition: TrustServiceService,
   migrations,
-  implement: trustHandlers,
+  implement: startTrust,
 };

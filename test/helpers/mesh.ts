@@ -22,6 +22,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     DB_SCHEMA_PREFIX: `t${randomBytes(4).toString('hex')}_`,
     SHUTDOWN_DRAIN_MS: '0',
     SHUTDOWN_GRACE_MS: '2000',
+    RUQSAT_CA_PASSPHRASE: 'test-only-passphrase-0123456789',
+    TRUST_HTTP_PORT: '0',
   };
   for (const name of SERVICE_NAMES) env[`${name.toUpperCase()}_PORT`] = '0';
   return { ...env, ...overrides };

@@ -14,7 +14,7 @@ const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // A trust service whose handlers misbehave on purpose, to exercise the kit around them.
-function misbehaving(): TrustServiceServer {
+function misbehaving(): Partial<TrustServiceServer> {
   return {
     getAuthority: unary(silent, async (req) => {
       if (req.name === 'authorities/slow') await sleep(2_000);
@@ -40,7 +40,7 @@ describe('kit: gRPC server and interceptors', () => {
     server = await startGrpcServer({
       serviceName: 'ruqsat.trust.v1.TrustService',
       definition: TrustServiceService,
-      implementation: misbehaving(),
+      implementation: misbehaving() as grpc.UntypedServiceImplementation,
       host: '127.0.0.1',
       port: 0,
       maxMessageBytes: 2048,
@@ -122,7 +122,7 @@ describe('kit: graceful shutdown', () => {
     const server = await startGrpcServer({
       serviceName: 'ruqsat.trust.v1.TrustService',
       definition: TrustServiceService,
-      implementation: misbehaving(),
+      implementation: misbehaving() as grpc.UntypedServiceImplementation,
       host: '127.0.0.1',
       port: 0,
       maxMessageBytes: 4096,

@@ -32,4 +32,3 @@ export const authoritiesCertificates: Migration = {
   },
 };
 
-export const migrations = [authoritiesCertificates];

@@ -62,6 +62,31 @@ export interface Party {
   displayName: string;
 }
 
+/**
+ * An EDS-signed document (ЭЦҚ қойылған электрондық құжат): the signer's signature over the exact
+ * payload bytes, with the signer's certificate first and any intermediates after it.
+ */
+export interface SignedEnvelope {
+  /** The signed document, as signed: UTF-8 JSON of the act, unless a method says otherwise. */
+  payload: Buffer;
+  /** Ed25519, ECDSA (DER-encoded) or RSA PKCS#1 v1.5 / PSS over `payload`, per the signer's key. */
+  signature: Buffer;
+  /** DER certificates: the signer's first, then intermediates towards a trust anchor. */
+  certificateChain: Buffer[];
+}
+
+/** The trust core's verdict on a chain or a signature. */
+export interface VerificationResult {
+  ok: boolean;
+  /** A stable reason code: OK, MALFORMED, BAD_SIGNATURE, UNKNOWN_ISSUER, EXPIRED, REVOKED, ... */
+  code: string;
+  message: string;
+  /** RFC 5280 CRLReason when code is REVOKED. */
+  revocationReason: number;
+  /** Subjects of the validated chain, leaf first, anchor last. */
+  chain: string[];
+}
+
 function createBaseParty(): Party {
   return { type: 0, identifier: "", displayName: "" };
 }
@@ -166,6 +191,256 @@ export const Party: MessageFns<Party> = {
     return message;
   },
 };
+
+function createBaseSignedEnvelope(): SignedEnvelope {
+  return { payload: Buffer.alloc(0), signature: Buffer.alloc(0), certificateChain: [] };
+}
+
+export const SignedEnvelope: MessageFns<SignedEnvelope> = {
+  encode(message: SignedEnvelope, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payload.length !== 0) {
+      writer.uint32(10).bytes(message.payload);
+    }
+    if (message.signature.length !== 0) {
+      writer.uint32(18).bytes(message.signature);
+    }
+    for (const v of message.certificateChain) {
+      writer.uint32(26).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignedEnvelope {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignedEnvelope();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payload = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signature = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.certificateChain.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignedEnvelope {
+    return {
+      payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+      signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0),
+      certificateChain: globalThis.Array.isArray(object?.certificateChain)
+        ? object.certificateChain.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.certificate_chain)
+        ? object.certificate_chain.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: SignedEnvelope): unknown {
+    const obj: any = {};
+    if (message.payload.length !== 0) {
+      obj.payload = base64FromBytes(message.payload);
+    }
+    if (message.signature.length !== 0) {
+      obj.signature = base64FromBytes(message.signature);
+    }
+    if (message.certificateChain?.length) {
+      obj.certificateChain = message.certificateChain.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignedEnvelope>, I>>(base?: I): SignedEnvelope {
+    return SignedEnvelope.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignedEnvelope>, I>>(object: I): SignedEnvelope {
+    const message = createBaseSignedEnvelope();
+    message.payload = object.payload ?? Buffer.alloc(0);
+    message.signature = object.signature ?? Buffer.alloc(0);
+    message.certificateChain = object.certificateChain?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseVerificationResult(): VerificationResult {
+  return { ok: false, code: "", message: "", revocationReason: 0, chain: [] };
+}
+
+export const VerificationResult: MessageFns<VerificationResult> = {
+  encode(message: VerificationResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.revocationReason !== 0) {
+      writer.uint32(32).int32(message.revocationReason);
+    }
+    for (const v of message.chain) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerificationResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerificationResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.revocationReason = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.chain.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerificationResult {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      revocationReason: isSet(object.revocationReason)
+        ? globalThis.Number(object.revocationReason)
+        : isSet(object.revocation_reason)
+        ? globalThis.Number(object.revocation_reason)
+        : 0,
+      chain: globalThis.Array.isArray(object?.chain) ? object.chain.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: VerificationResult): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.revocationReason !== 0) {
+      obj.revocationReason = Math.round(message.revocationReason);
+    }
+    if (message.chain?.length) {
+      obj.chain = message.chain;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerificationResult>, I>>(base?: I): VerificationResult {
+    return VerificationResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerificationResult>, I>>(object: I): VerificationResult {
+    const message = createBaseVerificationResult();
+    message.ok = object.ok ?? false;
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
+    message.revocationReason = object.revocationReason ?? 0;
+    message.chain = object.chain?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

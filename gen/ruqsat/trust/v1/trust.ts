@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -19,6 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { Party, SignedEnvelope, VerificationResult } from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.trust.v1";
 
@@ -126,6 +129,55 @@ export function certificateStatusToJSON(object: CertificateStatus): string {
   }
 }
 
+/** Where a certificate application is in flow A. */
+export enum CertificateApplicationStatus {
+  CERTIFICATE_APPLICATION_STATUS_UNSPECIFIED = 0,
+  /** CERTIFICATE_APPLICATION_STATUS_REGISTERED - Registered in the NCA information system, waiting for the applicant's office visit. */
+  CERTIFICATE_APPLICATION_STATUS_REGISTERED = 1,
+  /** CERTIFICATE_APPLICATION_STATUS_ISSUED - Confirmed by an RA operator; the certificate is issued. */
+  CERTIFICATE_APPLICATION_STATUS_ISSUED = 2,
+  /** CERTIFICATE_APPLICATION_STATUS_REFUSED - A reasoned refusal (дәлелді бас тарту). */
+  CERTIFICATE_APPLICATION_STATUS_REFUSED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function certificateApplicationStatusFromJSON(object: any): CertificateApplicationStatus {
+  switch (object) {
+    case 0:
+    case "CERTIFICATE_APPLICATION_STATUS_UNSPECIFIED":
+      return CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_UNSPECIFIED;
+    case 1:
+    case "CERTIFICATE_APPLICATION_STATUS_REGISTERED":
+      return CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REGISTERED;
+    case 2:
+    case "CERTIFICATE_APPLICATION_STATUS_ISSUED":
+      return CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_ISSUED;
+    case 3:
+    case "CERTIFICATE_APPLICATION_STATUS_REFUSED":
+      return CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REFUSED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CertificateApplicationStatus.UNRECOGNIZED;
+  }
+}
+
+export function certificateApplicationStatusToJSON(object: CertificateApplicationStatus): string {
+  switch (object) {
+    case CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_UNSPECIFIED:
+      return "CERTIFICATE_APPLICATION_STATUS_UNSPECIFIED";
+    case CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REGISTERED:
+      return "CERTIFICATE_APPLICATION_STATUS_REGISTERED";
+    case CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_ISSUED:
+      return "CERTIFICATE_APPLICATION_STATUS_ISSUED";
+    case CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REFUSED:
+      return "CERTIFICATE_APPLICATION_STATUS_REFUSED";
+    case CertificateApplicationStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A certifying centre and its CA certificate. */
 export interface Authority {
   /** Resource name, "authorities/{authority}". */
@@ -191,6 +243,150 @@ export interface ListCertificatesRequest {
 export interface ListCertificatesResponse {
   certificates: Certificate[];
   nextPageToken: string;
+}
+
+/** An application for a registration certificate (өтініш), with its unique number. */
+export interface CertificateApplication {
+  /** Resource name, "certificateApplications/{certificate_application}". */
+  name: string;
+  /** The unique number the applicant brings to the office. */
+  number: string;
+  status: CertificateApplicationStatus;
+  applicant: Party | undefined;
+  email: string;
+  region: string;
+  /** Where the applicant keeps the private key (сақтау орны): file, token, ... */
+  keyStorage: string;
+  /** Certificate profile, e.g. "individual_sign". */
+  profile: string;
+  /** SHA-256 of the CSR DER, lowercase hex: what the operator's confirmation refers to. */
+  csrSha256: string;
+  /** The issued certificate's resource name, once issued. */
+  certificate: string;
+  /** Why it was refused, when it was. */
+  refusalReason: string;
+  createTime: Date | undefined;
+  updateTime: Date | undefined;
+}
+
+export interface SubmitCertificateApplicationRequest {
+  /** Idempotency key: a retried submit returns the same request. */
+  requestId: string;
+  /** The individual (IIN) or legal entity (BIN); the name comes from the reference registry. */
+  applicant:
+    | Party
+    | undefined;
+  /** For a legal entity: the IIN of the person acting for it. */
+  representativeIin: string;
+  email: string;
+  region: string;
+  keyStorage: string;
+  /** A profile an applicant may request: individual_auth, individual_sign, legal_entity_auth, legal_entity_sign. */
+  profile: string;
+  /** PKCS#10, PEM or DER, signed by the applicant's key (proof of possession). */
+  csr: Buffer;
+}
+
+export interface GetCertificateApplicationRequest {
+  /** "certificateApplications/{certificate_application}". */
+  name: string;
+}
+
+export interface ConfirmCertificateApplicationRequest {
+  /** "certificateApplications/{certificate_application}". */
+  name: string;
+  /** The operator's EDS over JSON {"act":"confirm_certificate_application","application":NAME,"csr_sha256":HEX}. */
+  confirmation: SignedEnvelope | undefined;
+}
+
+export interface RefuseCertificateApplicationRequest {
+  /** "certificateApplications/{certificate_application}". */
+  name: string;
+  /** The operator's EDS over JSON {"act":"refuse_certificate_application","application":NAME,"reason":TEXT}. */
+  refusal: SignedEnvelope | undefined;
+}
+
+export interface RevokeCertificateRequest {
+  /** "authorities/{authority}/certificates/{certificate}". */
+  name: string;
+  /**
+   * RFC 5280 CRLReason: 0 unspecified, 1 keyCompromise, 3 affiliationChanged, 4 superseded,
+   * 5 cessationOfOperation, 9 privilegeWithdrawn. 2 (cACompromise) is for CA certificates.
+   */
+  reason: number;
+  /**
+   * EDS over JSON {"act":"revoke_certificate","certificate":NAME,"reason":N}: by the holder with
+   * that certificate's key (flow C), or by an RA operator (flow E).
+   */
+  request: SignedEnvelope | undefined;
+}
+
+export interface GetCrlRequest {
+  /** "authorities/{authority}". */
+  authority: string;
+  /** The latest delta CRL instead of the full one. */
+  delta: boolean;
+}
+
+/** A certificate revocation list (КТКТ). */
+export interface Crl {
+  authority: string;
+  crlNumber: number;
+  /** For a delta CRL, the full CRL number it applies to. */
+  baseCrlNumber: number;
+  thisUpdate: Date | undefined;
+  nextUpdate: Date | undefined;
+  crlDer: Buffer;
+}
+
+export interface WatchRevocationsRequest {
+  /** Resume after this sequence number; 0 replays every revocation from the start. */
+  afterSequence: number;
+}
+
+/** One revocation, in the order the service committed them. */
+export interface RevocationEvent {
+  sequence: number;
+  /** "authorities/{authority}/certificates/{certificate}". */
+  certificate: string;
+  serialNumber: string;
+  reason: number;
+  revocationTime:
+    | Date
+    | undefined;
+  /** The issuing CA's certificate, DER, so a subscriber can match issuer name and key. */
+  issuerCertificateDer: Buffer;
+  /** The CRL that first published this revocation (usually a delta); a subscriber adds it to its trust core. */
+  crlDer: Buffer;
+}
+
+export interface VerifyChainRequest {
+  /** The leaf, DER or PEM. */
+  certificate: Buffer;
+  /** Intermediates that may complete the path, DER. */
+  intermediates: Buffer[];
+  /** Validity time; unset means now. */
+  time:
+    | Date
+    | undefined;
+  /** Check revocation of every certificate in the path, not only the leaf. */
+  checkWholeChain: boolean;
+  /** Required extended key usage OID, if any. */
+  purpose: string;
+  /** Certificate policy OIDs the path must carry. */
+  policies: string[];
+}
+
+export interface VerifySignatureRequest {
+  envelope: SignedEnvelope | undefined;
+  time: Date | undefined;
+}
+
+export interface ListTrustAnchorsRequest {
+}
+
+export interface ListTrustAnchorsResponse {
+  anchors: Authority[];
 }
 
 function createBaseAuthority(): Authority {
@@ -1124,6 +1320,1760 @@ export const ListCertificatesResponse: MessageFns<ListCertificatesResponse> = {
   },
 };
 
+function createBaseCertificateApplication(): CertificateApplication {
+  return {
+    name: "",
+    number: "",
+    status: 0,
+    applicant: undefined,
+    email: "",
+    region: "",
+    keyStorage: "",
+    profile: "",
+    csrSha256: "",
+    certificate: "",
+    refusalReason: "",
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const CertificateApplication: MessageFns<CertificateApplication> = {
+  encode(message: CertificateApplication, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.number !== "") {
+      writer.uint32(18).string(message.number);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.applicant !== undefined) {
+      Party.encode(message.applicant, writer.uint32(34).fork()).join();
+    }
+    if (message.email !== "") {
+      writer.uint32(42).string(message.email);
+    }
+    if (message.region !== "") {
+      writer.uint32(50).string(message.region);
+    }
+    if (message.keyStorage !== "") {
+      writer.uint32(58).string(message.keyStorage);
+    }
+    if (message.profile !== "") {
+      writer.uint32(66).string(message.profile);
+    }
+    if (message.csrSha256 !== "") {
+      writer.uint32(74).string(message.csrSha256);
+    }
+    if (message.certificate !== "") {
+      writer.uint32(82).string(message.certificate);
+    }
+    if (message.refusalReason !== "") {
+      writer.uint32(90).string(message.refusalReason);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(98).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CertificateApplication {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCertificateApplication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.applicant = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.keyStorage = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.csrSha256 = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.certificate = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.refusalReason = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CertificateApplication {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      status: isSet(object.status) ? certificateApplicationStatusFromJSON(object.status) : 0,
+      applicant: isSet(object.applicant) ? Party.fromJSON(object.applicant) : undefined,
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+      keyStorage: isSet(object.keyStorage)
+        ? globalThis.String(object.keyStorage)
+        : isSet(object.key_storage)
+        ? globalThis.String(object.key_storage)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      csrSha256: isSet(object.csrSha256)
+        ? globalThis.String(object.csrSha256)
+        : isSet(object.csr_sha256)
+        ? globalThis.String(object.csr_sha256)
+        : "",
+      certificate: isSet(object.certificate) ? globalThis.String(object.certificate) : "",
+      refusalReason: isSet(object.refusalReason)
+        ? globalThis.String(object.refusalReason)
+        : isSet(object.refusal_reason)
+        ? globalThis.String(object.refusal_reason)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CertificateApplication): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.status !== 0) {
+      obj.status = certificateApplicationStatusToJSON(message.status);
+    }
+    if (message.applicant !== undefined) {
+      obj.applicant = Party.toJSON(message.applicant);
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    if (message.keyStorage !== "") {
+      obj.keyStorage = message.keyStorage;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.csrSha256 !== "") {
+      obj.csrSha256 = message.csrSha256;
+    }
+    if (message.certificate !== "") {
+      obj.certificate = message.certificate;
+    }
+    if (message.refusalReason !== "") {
+      obj.refusalReason = message.refusalReason;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CertificateApplication>, I>>(base?: I): CertificateApplication {
+    return CertificateApplication.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CertificateApplication>, I>>(object: I): CertificateApplication {
+    const message = createBaseCertificateApplication();
+    message.name = object.name ?? "";
+    message.number = object.number ?? "";
+    message.status = object.status ?? 0;
+    message.applicant = (object.applicant !== undefined && object.applicant !== null)
+      ? Party.fromPartial(object.applicant)
+      : undefined;
+    message.email = object.email ?? "";
+    message.region = object.region ?? "";
+    message.keyStorage = object.keyStorage ?? "";
+    message.profile = object.profile ?? "";
+    message.csrSha256 = object.csrSha256 ?? "";
+    message.certificate = object.certificate ?? "";
+    message.refusalReason = object.refusalReason ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSubmitCertificateApplicationRequest(): SubmitCertificateApplicationRequest {
+  return {
+    requestId: "",
+    applicant: undefined,
+    representativeIin: "",
+    email: "",
+    region: "",
+    keyStorage: "",
+    profile: "",
+    csr: Buffer.alloc(0),
+  };
+}
+
+export const SubmitCertificateApplicationRequest: MessageFns<SubmitCertificateApplicationRequest> = {
+  encode(message: SubmitCertificateApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.applicant !== undefined) {
+      Party.encode(message.applicant, writer.uint32(18).fork()).join();
+    }
+    if (message.representativeIin !== "") {
+      writer.uint32(26).string(message.representativeIin);
+    }
+    if (message.email !== "") {
+      writer.uint32(34).string(message.email);
+    }
+    if (message.region !== "") {
+      writer.uint32(42).string(message.region);
+    }
+    if (message.keyStorage !== "") {
+      writer.uint32(50).string(message.keyStorage);
+    }
+    if (message.profile !== "") {
+      writer.uint32(58).string(message.profile);
+    }
+    if (message.csr.length !== 0) {
+      writer.uint32(66).bytes(message.csr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitCertificateApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitCertificateApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.applicant = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.representativeIin = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.keyStorage = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.csr = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitCertificateApplicationRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      applicant: isSet(object.applicant) ? Party.fromJSON(object.applicant) : undefined,
+      representativeIin: isSet(object.representativeIin)
+        ? globalThis.String(object.representativeIin)
+        : isSet(object.representative_iin)
+        ? globalThis.String(object.representative_iin)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+      keyStorage: isSet(object.keyStorage)
+        ? globalThis.String(object.keyStorage)
+        : isSet(object.key_storage)
+        ? globalThis.String(object.key_storage)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      csr: isSet(object.csr) ? Buffer.from(bytesFromBase64(object.csr)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: SubmitCertificateApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.applicant !== undefined) {
+      obj.applicant = Party.toJSON(message.applicant);
+    }
+    if (message.representativeIin !== "") {
+      obj.representativeIin = message.representativeIin;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    if (message.keyStorage !== "") {
+      obj.keyStorage = message.keyStorage;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.csr.length !== 0) {
+      obj.csr = base64FromBytes(message.csr);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitCertificateApplicationRequest>, I>>(
+    base?: I,
+  ): SubmitCertificateApplicationRequest {
+    return SubmitCertificateApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitCertificateApplicationRequest>, I>>(
+    object: I,
+  ): SubmitCertificateApplicationRequest {
+    const message = createBaseSubmitCertificateApplicationRequest();
+    message.requestId = object.requestId ?? "";
+    message.applicant = (object.applicant !== undefined && object.applicant !== null)
+      ? Party.fromPartial(object.applicant)
+      : undefined;
+    message.representativeIin = object.representativeIin ?? "";
+    message.email = object.email ?? "";
+    message.region = object.region ?? "";
+    message.keyStorage = object.keyStorage ?? "";
+    message.profile = object.profile ?? "";
+    message.csr = object.csr ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseGetCertificateApplicationRequest(): GetCertificateApplicationRequest {
+  return { name: "" };
+}
+
+export const GetCertificateApplicationRequest: MessageFns<GetCertificateApplicationRequest> = {
+  encode(message: GetCertificateApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCertificateApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCertificateApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCertificateApplicationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetCertificateApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCertificateApplicationRequest>, I>>(
+    base?: I,
+  ): GetCertificateApplicationRequest {
+    return GetCertificateApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCertificateApplicationRequest>, I>>(
+    object: I,
+  ): GetCertificateApplicationRequest {
+    const message = createBaseGetCertificateApplicationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseConfirmCertificateApplicationRequest(): ConfirmCertificateApplicationRequest {
+  return { name: "", confirmation: undefined };
+}
+
+export const ConfirmCertificateApplicationRequest: MessageFns<ConfirmCertificateApplicationRequest> = {
+  encode(message: ConfirmCertificateApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.confirmation !== undefined) {
+      SignedEnvelope.encode(message.confirmation, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfirmCertificateApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfirmCertificateApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.confirmation = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConfirmCertificateApplicationRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      confirmation: isSet(object.confirmation) ? SignedEnvelope.fromJSON(object.confirmation) : undefined,
+    };
+  },
+
+  toJSON(message: ConfirmCertificateApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.confirmation !== undefined) {
+      obj.confirmation = SignedEnvelope.toJSON(message.confirmation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConfirmCertificateApplicationRequest>, I>>(
+    base?: I,
+  ): ConfirmCertificateApplicationRequest {
+    return ConfirmCertificateApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfirmCertificateApplicationRequest>, I>>(
+    object: I,
+  ): ConfirmCertificateApplicationRequest {
+    const message = createBaseConfirmCertificateApplicationRequest();
+    message.name = object.name ?? "";
+    message.confirmation = (object.confirmation !== undefined && object.confirmation !== null)
+      ? SignedEnvelope.fromPartial(object.confirmation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRefuseCertificateApplicationRequest(): RefuseCertificateApplicationRequest {
+  return { name: "", refusal: undefined };
+}
+
+export const RefuseCertificateApplicationRequest: MessageFns<RefuseCertificateApplicationRequest> = {
+  encode(message: RefuseCertificateApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.refusal !== undefined) {
+      SignedEnvelope.encode(message.refusal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefuseCertificateApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefuseCertificateApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refusal = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RefuseCertificateApplicationRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      refusal: isSet(object.refusal) ? SignedEnvelope.fromJSON(object.refusal) : undefined,
+    };
+  },
+
+  toJSON(message: RefuseCertificateApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.refusal !== undefined) {
+      obj.refusal = SignedEnvelope.toJSON(message.refusal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RefuseCertificateApplicationRequest>, I>>(
+    base?: I,
+  ): RefuseCertificateApplicationRequest {
+    return RefuseCertificateApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RefuseCertificateApplicationRequest>, I>>(
+    object: I,
+  ): RefuseCertificateApplicationRequest {
+    const message = createBaseRefuseCertificateApplicationRequest();
+    message.name = object.name ?? "";
+    message.refusal = (object.refusal !== undefined && object.refusal !== null)
+      ? SignedEnvelope.fromPartial(object.refusal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokeCertificateRequest(): RevokeCertificateRequest {
+  return { name: "", reason: 0, request: undefined };
+}
+
+export const RevokeCertificateRequest: MessageFns<RevokeCertificateRequest> = {
+  encode(message: RevokeCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(16).int32(message.reason);
+    }
+    if (message.request !== undefined) {
+      SignedEnvelope.encode(message.request, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reason = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.request = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeCertificateRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      reason: isSet(object.reason) ? globalThis.Number(object.reason) : 0,
+      request: isSet(object.request) ? SignedEnvelope.fromJSON(object.request) : undefined,
+    };
+  },
+
+  toJSON(message: RevokeCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.reason !== 0) {
+      obj.reason = Math.round(message.reason);
+    }
+    if (message.request !== undefined) {
+      obj.request = SignedEnvelope.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeCertificateRequest>, I>>(base?: I): RevokeCertificateRequest {
+    return RevokeCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeCertificateRequest>, I>>(object: I): RevokeCertificateRequest {
+    const message = createBaseRevokeCertificateRequest();
+    message.name = object.name ?? "";
+    message.reason = object.reason ?? 0;
+    message.request = (object.request !== undefined && object.request !== null)
+      ? SignedEnvelope.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCrlRequest(): GetCrlRequest {
+  return { authority: "", delta: false };
+}
+
+export const GetCrlRequest: MessageFns<GetCrlRequest> = {
+  encode(message: GetCrlRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.delta !== false) {
+      writer.uint32(16).bool(message.delta);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCrlRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCrlRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.delta = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCrlRequest {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      delta: isSet(object.delta) ? globalThis.Boolean(object.delta) : false,
+    };
+  },
+
+  toJSON(message: GetCrlRequest): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.delta !== false) {
+      obj.delta = message.delta;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCrlRequest>, I>>(base?: I): GetCrlRequest {
+    return GetCrlRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCrlRequest>, I>>(object: I): GetCrlRequest {
+    const message = createBaseGetCrlRequest();
+    message.authority = object.authority ?? "";
+    message.delta = object.delta ?? false;
+    return message;
+  },
+};
+
+function createBaseCrl(): Crl {
+  return {
+    authority: "",
+    crlNumber: 0,
+    baseCrlNumber: 0,
+    thisUpdate: undefined,
+    nextUpdate: undefined,
+    crlDer: Buffer.alloc(0),
+  };
+}
+
+export const Crl: MessageFns<Crl> = {
+  encode(message: Crl, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.crlNumber !== 0) {
+      writer.uint32(16).int64(message.crlNumber);
+    }
+    if (message.baseCrlNumber !== 0) {
+      writer.uint32(24).int64(message.baseCrlNumber);
+    }
+    if (message.thisUpdate !== undefined) {
+      Timestamp.encode(toTimestamp(message.thisUpdate), writer.uint32(34).fork()).join();
+    }
+    if (message.nextUpdate !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextUpdate), writer.uint32(42).fork()).join();
+    }
+    if (message.crlDer.length !== 0) {
+      writer.uint32(50).bytes(message.crlDer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Crl {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCrl();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.crlNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.baseCrlNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.thisUpdate = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.nextUpdate = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.crlDer = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Crl {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      crlNumber: isSet(object.crlNumber)
+        ? globalThis.Number(object.crlNumber)
+        : isSet(object.crl_number)
+        ? globalThis.Number(object.crl_number)
+        : 0,
+      baseCrlNumber: isSet(object.baseCrlNumber)
+        ? globalThis.Number(object.baseCrlNumber)
+        : isSet(object.base_crl_number)
+        ? globalThis.Number(object.base_crl_number)
+        : 0,
+      thisUpdate: isSet(object.thisUpdate)
+        ? fromJsonTimestamp(object.thisUpdate)
+        : isSet(object.this_update)
+        ? fromJsonTimestamp(object.this_update)
+        : undefined,
+      nextUpdate: isSet(object.nextUpdate)
+        ? fromJsonTimestamp(object.nextUpdate)
+        : isSet(object.next_update)
+        ? fromJsonTimestamp(object.next_update)
+        : undefined,
+      crlDer: isSet(object.crlDer)
+        ? Buffer.from(bytesFromBase64(object.crlDer))
+        : isSet(object.crl_der)
+        ? Buffer.from(bytesFromBase64(object.crl_der))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: Crl): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.crlNumber !== 0) {
+      obj.crlNumber = Math.round(message.crlNumber);
+    }
+    if (message.baseCrlNumber !== 0) {
+      obj.baseCrlNumber = Math.round(message.baseCrlNumber);
+    }
+    if (message.thisUpdate !== undefined) {
+      obj.thisUpdate = message.thisUpdate.toISOString();
+    }
+    if (message.nextUpdate !== undefined) {
+      obj.nextUpdate = message.nextUpdate.toISOString();
+    }
+    if (message.crlDer.length !== 0) {
+      obj.crlDer = base64FromBytes(message.crlDer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Crl>, I>>(base?: I): Crl {
+    return Crl.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Crl>, I>>(object: I): Crl {
+    const message = createBaseCrl();
+    message.authority = object.authority ?? "";
+    message.crlNumber = object.crlNumber ?? 0;
+    message.baseCrlNumber = object.baseCrlNumber ?? 0;
+    message.thisUpdate = object.thisUpdate ?? undefined;
+    message.nextUpdate = object.nextUpdate ?? undefined;
+    message.crlDer = object.crlDer ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseWatchRevocationsRequest(): WatchRevocationsRequest {
+  return { afterSequence: 0 };
+}
+
+export const WatchRevocationsRequest: MessageFns<WatchRevocationsRequest> = {
+  encode(message: WatchRevocationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterSequence !== 0) {
+      writer.uint32(8).int64(message.afterSequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchRevocationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchRevocationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.afterSequence = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchRevocationsRequest {
+    return {
+      afterSequence: isSet(object.afterSequence)
+        ? globalThis.Number(object.afterSequence)
+        : isSet(object.after_sequence)
+        ? globalThis.Number(object.after_sequence)
+        : 0,
+    };
+  },
+
+  toJSON(message: WatchRevocationsRequest): unknown {
+    const obj: any = {};
+    if (message.afterSequence !== 0) {
+      obj.afterSequence = Math.round(message.afterSequence);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchRevocationsRequest>, I>>(base?: I): WatchRevocationsRequest {
+    return WatchRevocationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchRevocationsRequest>, I>>(object: I): WatchRevocationsRequest {
+    const message = createBaseWatchRevocationsRequest();
+    message.afterSequence = object.afterSequence ?? 0;
+    return message;
+  },
+};
+
+function createBaseRevocationEvent(): RevocationEvent {
+  return {
+    sequence: 0,
+    certificate: "",
+    serialNumber: "",
+    reason: 0,
+    revocationTime: undefined,
+    issuerCertificateDer: Buffer.alloc(0),
+    crlDer: Buffer.alloc(0),
+  };
+}
+
+export const RevocationEvent: MessageFns<RevocationEvent> = {
+  encode(message: RevocationEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0) {
+      writer.uint32(8).int64(message.sequence);
+    }
+    if (message.certificate !== "") {
+      writer.uint32(18).string(message.certificate);
+    }
+    if (message.serialNumber !== "") {
+      writer.uint32(26).string(message.serialNumber);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(32).int32(message.reason);
+    }
+    if (message.revocationTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.revocationTime), writer.uint32(42).fork()).join();
+    }
+    if (message.issuerCertificateDer.length !== 0) {
+      writer.uint32(50).bytes(message.issuerCertificateDer);
+    }
+    if (message.crlDer.length !== 0) {
+      writer.uint32(58).bytes(message.crlDer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevocationEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevocationEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.certificate = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serialNumber = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.reason = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.revocationTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.issuerCertificateDer = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.crlDer = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevocationEvent {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      certificate: isSet(object.certificate) ? globalThis.String(object.certificate) : "",
+      serialNumber: isSet(object.serialNumber)
+        ? globalThis.String(object.serialNumber)
+        : isSet(object.serial_number)
+        ? globalThis.String(object.serial_number)
+        : "",
+      reason: isSet(object.reason) ? globalThis.Number(object.reason) : 0,
+      revocationTime: isSet(object.revocationTime)
+        ? fromJsonTimestamp(object.revocationTime)
+        : isSet(object.revocation_time)
+        ? fromJsonTimestamp(object.revocation_time)
+        : undefined,
+      issuerCertificateDer: isSet(object.issuerCertificateDer)
+        ? Buffer.from(bytesFromBase64(object.issuerCertificateDer))
+        : isSet(object.issuer_certificate_der)
+        ? Buffer.from(bytesFromBase64(object.issuer_certificate_der))
+        : Buffer.alloc(0),
+      crlDer: isSet(object.crlDer)
+        ? Buffer.from(bytesFromBase64(object.crlDer))
+        : isSet(object.crl_der)
+        ? Buffer.from(bytesFromBase64(object.crl_der))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: RevocationEvent): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.certificate !== "") {
+      obj.certificate = message.certificate;
+    }
+    if (message.serialNumber !== "") {
+      obj.serialNumber = message.serialNumber;
+    }
+    if (message.reason !== 0) {
+      obj.reason = Math.round(message.reason);
+    }
+    if (message.revocationTime !== undefined) {
+      obj.revocationTime = message.revocationTime.toISOString();
+    }
+    if (message.issuerCertificateDer.length !== 0) {
+      obj.issuerCertificateDer = base64FromBytes(message.issuerCertificateDer);
+    }
+    if (message.crlDer.length !== 0) {
+      obj.crlDer = base64FromBytes(message.crlDer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevocationEvent>, I>>(base?: I): RevocationEvent {
+    return RevocationEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevocationEvent>, I>>(object: I): RevocationEvent {
+    const message = createBaseRevocationEvent();
+    message.sequence = object.sequence ?? 0;
+    message.certificate = object.certificate ?? "";
+    message.serialNumber = object.serialNumber ?? "";
+    message.reason = object.reason ?? 0;
+    message.revocationTime = object.revocationTime ?? undefined;
+    message.issuerCertificateDer = object.issuerCertificateDer ?? Buffer.alloc(0);
+    message.crlDer = object.crlDer ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseVerifyChainRequest(): VerifyChainRequest {
+  return {
+    certificate: Buffer.alloc(0),
+    intermediates: [],
+    time: undefined,
+    checkWholeChain: false,
+    purpose: "",
+    policies: [],
+  };
+}
+
+export const VerifyChainRequest: MessageFns<VerifyChainRequest> = {
+  encode(message: VerifyChainRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate.length !== 0) {
+      writer.uint32(10).bytes(message.certificate);
+    }
+    for (const v of message.intermediates) {
+      writer.uint32(18).bytes(v!);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(26).fork()).join();
+    }
+    if (message.checkWholeChain !== false) {
+      writer.uint32(32).bool(message.checkWholeChain);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(42).string(message.purpose);
+    }
+    for (const v of message.policies) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyChainRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyChainRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.intermediates.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.checkWholeChain = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.policies.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyChainRequest {
+    return {
+      certificate: isSet(object.certificate) ? Buffer.from(bytesFromBase64(object.certificate)) : Buffer.alloc(0),
+      intermediates: globalThis.Array.isArray(object?.intermediates)
+        ? object.intermediates.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      checkWholeChain: isSet(object.checkWholeChain)
+        ? globalThis.Boolean(object.checkWholeChain)
+        : isSet(object.check_whole_chain)
+        ? globalThis.Boolean(object.check_whole_chain)
+        : false,
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      policies: globalThis.Array.isArray(object?.policies) ? object.policies.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: VerifyChainRequest): unknown {
+    const obj: any = {};
+    if (message.certificate.length !== 0) {
+      obj.certificate = base64FromBytes(message.certificate);
+    }
+    if (message.intermediates?.length) {
+      obj.intermediates = message.intermediates.map((e) => base64FromBytes(e));
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.checkWholeChain !== false) {
+      obj.checkWholeChain = message.checkWholeChain;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.policies?.length) {
+      obj.policies = message.policies;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyChainRequest>, I>>(base?: I): VerifyChainRequest {
+    return VerifyChainRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyChainRequest>, I>>(object: I): VerifyChainRequest {
+    const message = createBaseVerifyChainRequest();
+    message.certificate = object.certificate ?? Buffer.alloc(0);
+    message.intermediates = object.intermediates?.map((e) => e) || [];
+    message.time = object.time ?? undefined;
+    message.checkWholeChain = object.checkWholeChain ?? false;
+    message.purpose = object.purpose ?? "";
+    message.policies = object.policies?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseVerifySignatureRequest(): VerifySignatureRequest {
+  return { envelope: undefined, time: undefined };
+}
+
+export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
+  encode(message: VerifySignatureRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.envelope !== undefined) {
+      SignedEnvelope.encode(message.envelope, writer.uint32(10).fork()).join();
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifySignatureRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifySignatureRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.envelope = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifySignatureRequest {
+    return {
+      envelope: isSet(object.envelope) ? SignedEnvelope.fromJSON(object.envelope) : undefined,
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: VerifySignatureRequest): unknown {
+    const obj: any = {};
+    if (message.envelope !== undefined) {
+      obj.envelope = SignedEnvelope.toJSON(message.envelope);
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifySignatureRequest>, I>>(base?: I): VerifySignatureRequest {
+    return VerifySignatureRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifySignatureRequest>, I>>(object: I): VerifySignatureRequest {
+    const message = createBaseVerifySignatureRequest();
+    message.envelope = (object.envelope !== undefined && object.envelope !== null)
+      ? SignedEnvelope.fromPartial(object.envelope)
+      : undefined;
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListTrustAnchorsRequest(): ListTrustAnchorsRequest {
+  return {};
+}
+
+export const ListTrustAnchorsRequest: MessageFns<ListTrustAnchorsRequest> = {
+  encode(_: ListTrustAnchorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrustAnchorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrustAnchorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListTrustAnchorsRequest {
+    return {};
+  },
+
+  toJSON(_: ListTrustAnchorsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrustAnchorsRequest>, I>>(base?: I): ListTrustAnchorsRequest {
+    return ListTrustAnchorsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrustAnchorsRequest>, I>>(_: I): ListTrustAnchorsRequest {
+    const message = createBaseListTrustAnchorsRequest();
+    return message;
+  },
+};
+
+function createBaseListTrustAnchorsResponse(): ListTrustAnchorsResponse {
+  return { anchors: [] };
+}
+
+export const ListTrustAnchorsResponse: MessageFns<ListTrustAnchorsResponse> = {
+  encode(message: ListTrustAnchorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.anchors) {
+      Authority.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrustAnchorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrustAnchorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.anchors.push(Authority.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrustAnchorsResponse {
+    return {
+      anchors: globalThis.Array.isArray(object?.anchors) ? object.anchors.map((e: any) => Authority.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListTrustAnchorsResponse): unknown {
+    const obj: any = {};
+    if (message.anchors?.length) {
+      obj.anchors = message.anchors.map((e) => Authority.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrustAnchorsResponse>, I>>(base?: I): ListTrustAnchorsResponse {
+    return ListTrustAnchorsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrustAnchorsResponse>, I>>(object: I): ListTrustAnchorsResponse {
+    const message = createBaseListTrustAnchorsResponse();
+    message.anchors = object.anchors?.map((e) => Authority.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** The national PKI: the Root CA, the National Certifying Centre and accredited certifying centres. */
 export type TrustServiceService = typeof TrustServiceService;
 export const TrustServiceService = {
@@ -1172,6 +3122,136 @@ export const TrustServiceService = {
       Buffer.from(ListCertificatesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCertificatesResponse => ListCertificatesResponse.decode(value),
   },
+  /**
+   * Flow A, P1–P5: an applicant's online request with a PKCS#10 CSR made by its own key. The
+   * applicant is checked against the reference registry of individuals and legal entities; the
+   * request gets a unique number. Idempotent on request_id.
+   */
+  submitCertificateApplication: {
+    path: "/ruqsat.trust.v1.TrustService/SubmitCertificateApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitCertificateApplicationRequest): Buffer =>
+      Buffer.from(SubmitCertificateApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitCertificateApplicationRequest =>
+      SubmitCertificateApplicationRequest.decode(value),
+    responseSerialize: (value: CertificateApplication): Buffer =>
+      Buffer.from(CertificateApplication.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
+  },
+  /** Gets one certificate application by its resource name. */
+  getCertificateApplication: {
+    path: "/ruqsat.trust.v1.TrustService/GetCertificateApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCertificateApplicationRequest): Buffer =>
+      Buffer.from(GetCertificateApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCertificateApplicationRequest =>
+      GetCertificateApplicationRequest.decode(value),
+    responseSerialize: (value: CertificateApplication): Buffer =>
+      Buffer.from(CertificateApplication.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
+  },
+  /**
+   * Flow A, P9–P11: an RA operator confirms the request with an EDS-signed confirmation, after
+   * checking documents and identity at the office; the certificate is issued.
+   */
+  confirmCertificateApplication: {
+    path: "/ruqsat.trust.v1.TrustService/ConfirmCertificateApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConfirmCertificateApplicationRequest): Buffer =>
+      Buffer.from(ConfirmCertificateApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConfirmCertificateApplicationRequest =>
+      ConfirmCertificateApplicationRequest.decode(value),
+    responseSerialize: (value: CertificateApplication): Buffer =>
+      Buffer.from(CertificateApplication.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
+  },
+  /**
+   * Flow A, P7: the operator refuses the application (documents or identity did not check out),
+   * with reasons, by an EDS-signed refusal.
+   */
+  refuseCertificateApplication: {
+    path: "/ruqsat.trust.v1.TrustService/RefuseCertificateApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RefuseCertificateApplicationRequest): Buffer =>
+      Buffer.from(RefuseCertificateApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RefuseCertificateApplicationRequest =>
+      RefuseCertificateApplicationRequest.decode(value),
+    responseSerialize: (value: CertificateApplication): Buffer =>
+      Buffer.from(CertificateApplication.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
+  },
+  /**
+   * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
+   * (at an office). Durable before it is acknowledged; published in a delta CRL at once.
+   */
+  revokeCertificate: {
+    path: "/ruqsat.trust.v1.TrustService/RevokeCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeCertificateRequest): Buffer =>
+      Buffer.from(RevokeCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeCertificateRequest => RevokeCertificateRequest.decode(value),
+    responseSerialize: (value: Certificate): Buffer => Buffer.from(Certificate.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Certificate => Certificate.decode(value),
+  },
+  /** The current full or delta CRL (КТКТ) of a certifying centre. */
+  getCrl: {
+    path: "/ruqsat.trust.v1.TrustService/GetCrl" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCrlRequest): Buffer => Buffer.from(GetCrlRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCrlRequest => GetCrlRequest.decode(value),
+    responseSerialize: (value: Crl): Buffer => Buffer.from(Crl.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Crl => Crl.decode(value),
+  },
+  /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
+  watchRevocations: {
+    path: "/ruqsat.trust.v1.TrustService/WatchRevocations" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchRevocationsRequest): Buffer =>
+      Buffer.from(WatchRevocationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchRevocationsRequest => WatchRevocationsRequest.decode(value),
+    responseSerialize: (value: RevocationEvent): Buffer => Buffer.from(RevocationEvent.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevocationEvent => RevocationEvent.decode(value),
+  },
+  /** Validates a certificate chain to a trust anchor with the trust core, CRLs included. */
+  verifyChain: {
+    path: "/ruqsat.trust.v1.TrustService/VerifyChain" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyChainRequest): Buffer => Buffer.from(VerifyChainRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyChainRequest => VerifyChainRequest.decode(value),
+    responseSerialize: (value: VerificationResult): Buffer => Buffer.from(VerificationResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerificationResult => VerificationResult.decode(value),
+  },
+  /** Verifies a detached signature over bytes and the signer's chain. */
+  verifySignature: {
+    path: "/ruqsat.trust.v1.TrustService/VerifySignature" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifySignatureRequest): Buffer =>
+      Buffer.from(VerifySignatureRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifySignatureRequest => VerifySignatureRequest.decode(value),
+    responseSerialize: (value: VerificationResult): Buffer => Buffer.from(VerificationResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerificationResult => VerificationResult.decode(value),
+  },
+  /** The trust anchors every service validates against. */
+  listTrustAnchors: {
+    path: "/ruqsat.trust.v1.TrustService/ListTrustAnchors" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTrustAnchorsRequest): Buffer =>
+      Buffer.from(ListTrustAnchorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTrustAnchorsRequest => ListTrustAnchorsRequest.decode(value),
+    responseSerialize: (value: ListTrustAnchorsResponse): Buffer =>
+      Buffer.from(ListTrustAnchorsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTrustAnchorsResponse => ListTrustAnchorsResponse.decode(value),
+  },
 } as const;
 
 export interface TrustServiceServer extends UntypedServiceImplementation {
@@ -1183,6 +3263,39 @@ export interface TrustServiceServer extends UntypedServiceImplementation {
   getCertificate: handleUnaryCall<GetCertificateRequest, Certificate>;
   /** Lists certificates issued by one certifying centre, or by all with parent "authorities/-". */
   listCertificates: handleUnaryCall<ListCertificatesRequest, ListCertificatesResponse>;
+  /**
+   * Flow A, P1–P5: an applicant's online request with a PKCS#10 CSR made by its own key. The
+   * applicant is checked against the reference registry of individuals and legal entities; the
+   * request gets a unique number. Idempotent on request_id.
+   */
+  submitCertificateApplication: handleUnaryCall<SubmitCertificateApplicationRequest, CertificateApplication>;
+  /** Gets one certificate application by its resource name. */
+  getCertificateApplication: handleUnaryCall<GetCertificateApplicationRequest, CertificateApplication>;
+  /**
+   * Flow A, P9–P11: an RA operator confirms the request with an EDS-signed confirmation, after
+   * checking documents and identity at the office; the certificate is issued.
+   */
+  confirmCertificateApplication: handleUnaryCall<ConfirmCertificateApplicationRequest, CertificateApplication>;
+  /**
+   * Flow A, P7: the operator refuses the application (documents or identity did not check out),
+   * with reasons, by an EDS-signed refusal.
+   */
+  refuseCertificateApplication: handleUnaryCall<RefuseCertificateApplicationRequest, CertificateApplication>;
+  /**
+   * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
+   * (at an office). Durable before it is acknowledged; published in a delta CRL at once.
+   */
+  revokeCertificate: handleUnaryCall<RevokeCertificateRequest, Certificate>;
+  /** The current full or delta CRL (КТКТ) of a certifying centre. */
+  getCrl: handleUnaryCall<GetCrlRequest, Crl>;
+  /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
+  watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, RevocationEvent>;
+  /** Validates a certificate chain to a trust anchor with the trust core, CRLs included. */
+  verifyChain: handleUnaryCall<VerifyChainRequest, VerificationResult>;
+  /** Verifies a detached signature over bytes and the signer's chain. */
+  verifySignature: handleUnaryCall<VerifySignatureRequest, VerificationResult>;
+  /** The trust anchors every service validates against. */
+  listTrustAnchors: handleUnaryCall<ListTrustAnchorsRequest, ListTrustAnchorsResponse>;
 }
 
 export interface TrustServiceClient extends Client {
@@ -1250,6 +3363,170 @@ export interface TrustServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCertificatesResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Flow A, P1–P5: an applicant's online request with a PKCS#10 CSR made by its own key. The
+   * applicant is checked against the reference registry of individuals and legal entities; the
+   * request gets a unique number. Idempotent on request_id.
+   */
+  submitCertificateApplication(
+    request: SubmitCertificateApplicationRequest,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  submitCertificateApplication(
+    request: SubmitCertificateApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  submitCertificateApplication(
+    request: SubmitCertificateApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /** Gets one certificate application by its resource name. */
+  getCertificateApplication(
+    request: GetCertificateApplicationRequest,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  getCertificateApplication(
+    request: GetCertificateApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  getCertificateApplication(
+    request: GetCertificateApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /**
+   * Flow A, P9–P11: an RA operator confirms the request with an EDS-signed confirmation, after
+   * checking documents and identity at the office; the certificate is issued.
+   */
+  confirmCertificateApplication(
+    request: ConfirmCertificateApplicationRequest,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  confirmCertificateApplication(
+    request: ConfirmCertificateApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  confirmCertificateApplication(
+    request: ConfirmCertificateApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /**
+   * Flow A, P7: the operator refuses the application (documents or identity did not check out),
+   * with reasons, by an EDS-signed refusal.
+   */
+  refuseCertificateApplication(
+    request: RefuseCertificateApplicationRequest,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  refuseCertificateApplication(
+    request: RefuseCertificateApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  refuseCertificateApplication(
+    request: RefuseCertificateApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /**
+   * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
+   * (at an office). Durable before it is acknowledged; published in a delta CRL at once.
+   */
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    callback: (error: ServiceError | null, response: Certificate) => void,
+  ): ClientUnaryCall;
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Certificate) => void,
+  ): ClientUnaryCall;
+  revokeCertificate(
+    request: RevokeCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Certificate) => void,
+  ): ClientUnaryCall;
+  /** The current full or delta CRL (КТКТ) of a certifying centre. */
+  getCrl(request: GetCrlRequest, callback: (error: ServiceError | null, response: Crl) => void): ClientUnaryCall;
+  getCrl(
+    request: GetCrlRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  getCrl(
+    request: GetCrlRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<RevocationEvent>;
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<RevocationEvent>;
+  /** Validates a certificate chain to a trust anchor with the trust core, CRLs included. */
+  verifyChain(
+    request: VerifyChainRequest,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  verifyChain(
+    request: VerifyChainRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  verifyChain(
+    request: VerifyChainRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  /** Verifies a detached signature over bytes and the signer's chain. */
+  verifySignature(
+    request: VerifySignatureRequest,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  verifySignature(
+    request: VerifySignatureRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  verifySignature(
+    request: VerifySignatureRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerificationResult) => void,
+  ): ClientUnaryCall;
+  /** The trust anchors every service validates against. */
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
+  listTrustAnchors(
+    request: ListTrustAnchorsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTrustAnchorsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const TrustServiceClient = makeGenericClientConstructor(
@@ -1301,6 +3578,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

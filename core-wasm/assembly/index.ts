@@ -1,0 +1,9 @@
+// Ruqsat trust core: the WebAssembly exports the TypeScript loader (core-wasm/src) binds to.
+export { alloc, free } from './memory';
+export { walk } from './der';
+export { parseTime } from './time';
+export { sha256, sha256Batch } from './sha256';
+export { parseCertificate } from './x509';
+export { parseCrl } from './crl';
+export { sha512 } from './sha512';
+export { tblNew, tblFree, tblCount, tblBytes, tblPut, tblGet, crlEntries } from './revocation';

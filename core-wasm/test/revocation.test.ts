@@ -1,0 +1,99 @@
+// Revocation (RFC 5280 §6.3): complete and delta CRLs from `openssl ca`, each case checked against `openssl verify`.
+import { expect } from 'chai';
+import { Pki, asn1Time, type Issued } from './helpers/pki.ts';
+import { expectBoth } from './helpers/check.ts';
+
+const CA = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
+const LEAF = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'];
+
+describe('revocation', function () {
+  this.timeout(120_000);
+  const pki = new Pki();
+  // Taken per test: fixtures are made at test time, and the whole suite may run for minutes.
+  let now = 0;
+  beforeEach(() => {
+    now = Math.floor(Date.now() / 1000) + 5;
+  });
+  let root: Issued, inter: Issued, leaf: Issued, rootCrl: string, interCrl: string;
+
+  before(() => {
+    root = pki.issue('root', '/C=KZ/O=Ruqsat/CN=Revocation Root', undefined, { ext: CA, alg: 'p256' });
+    inter = pki.issue('inter', '/C=KZ/O=Ruqsat/CN=Revocation CA', root, { ext: CA, alg: 'p256' });
+    leaf = pki.issue('leaf', '/C=KZ/O=Ruqsat/CN=leaf', inter, { ext: LEAF, alg: 'p256' });
+    rootCrl = pki.crl('root-empty', root);
+    interCrl = pki.crl('inter-empty', inter, { entries: [{ serial: 'ABCDEF', reason: 'superseded' }] });
+  });
+  after(() => pki.cleanup());
+
+  const base = (more: object) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now, crlCheck: 'leaf' as const, ...more });
+
+  it('accepts a leaf absent from a fresh CRL, leaf-only and whole-chain', () => {
+    expectBoth(pki, base({ crls: [interCrl] }), 'OK');
+    expectBoth(pki, base({ crls: [interCrl, rootCrl], crlCheck: 'all' }), 'OK');
+  });
+
+  it('REVOKED: a revoked leaf, with its reason code', () => {
+    const crl = pki.crl('revoked-leaf', inter, { entries: [{ serial: leaf.serial, reason: 'keyCompromise', date: '260101000000Z' }] });
+    const r = expectBoth(pki, base({ crls: [crl] }), 'REVOKED');
+    expect(r.depth).to.equal(0);
+    expect(r.revocation).to.deep.equal({ reason: 'keyCompromise', reasonCode: 1, date: Date.UTC(2026, 0, 1) / 1000 });
+  });
+
+  it('REVOKED: a revoked intermediate is caught by crl-check-all only', () => {
+    const crl = pki.crl('revoked-inter', root, { entries: [{ serial: inter.serial, reason: 'cACompromise' }] });
+    expectBoth(pki, base({ crls: [crl, interCrl] }), 'OK');
+    const r = expectBoth(pki, base({ crls: [crl, interCrl], crlCheck: 'all' }), 'REVOKED');
+    expect(r.depth).to.equal(1);
+    expect(r.revocation?.reason).to.equal('cACompromise');
+  });
+
+  it('CRL_MISSING: checking without a CRL for the issuer', () => {
+    expectBoth(pki, base({ crls: [rootCrl] }), 'CRL_MISSING');
+    expectBoth(pki, base({ crls: [interCrl], crlCheck: 'all' }), 'CRL_MISSING');
+  });
+
+  it('CRL_EXPIRED: a stale CRL', () => {
+    const crl = pki.crl('stale', inter, { hours: 1 });
+    expectBoth(pki, base({ crls: [crl], at: now + 2 * 3600 }), 'CRL_EXPIRED');
+  });
+
+  it('CRL_NOT_YET_VALID: a CRL issued in the future', () => {
+    const crl = pki.crl('future', inter, { lastUpdate: asn1Time(now + 86400), hours: 24 * 30 });
+    expectBoth(pki, base({ crls: [crl] }), 'CRL_NOT_YET_VALID');
+  });
+
+  it('CRL_BAD_SIGNATURE: a CRL under the issuer name signed by another key', () => {
+    const impostor = pki.issue('impostor', '/C=KZ/O=Ruqsat/CN=Revocation CA', undefined, { ext: CA, alg: 'p256' });
+    const crl = pki.crl('wrongkey', inter, { signer: impostor, aki: false });
+    expectBoth(pki, base({ crls: [crl] }), 'CRL_BAD_SIGNATURE');
+  });
+
+  it('KEY_USAGE: a CRL issuer without cRLSign', () => {
+    const noCrlSign = pki.issue('nocrlsign', '/C=KZ/O=Ruqsat/CN=No cRLSign', root, { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign'], alg: 'p256' });
+    const l = pki.issue('leaf2', '/CN=leaf2', noCrlSign, { ext: LEAF });
+    const crl = pki.crl('nocrlsign', noCrlSign);
+    expectBoth(pki, { leaf: l.cert, ca: [root.cert], untrusted: [noCrlSign.cert], at: now, crlCheck: 'leaf', crls: [crl] }, 'KEY_USAGE');
+  });
+
+  it('delta CRL: revokes a certificate the complete CRL does not list', () => {
+    const full = pki.crl('d1-full', inter, { crlNumber: 1, freshest: true });
+    const delta = pki.crl('d1-delta', inter, { crlNumber: 2, deltaBase: 1, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });
+    expectBoth(pki, base({ crls: [full] }), 'OK');
+    const r = expectBoth(pki, base({ crls: [full, delta] }), 'REVOKED');
+    expect(r.revocation?.reason).to.equal('keyCompromise');
+  });
+
+  it('delta CRL: removeFromCRL releases a certificate on hold', () => {
+    const full = pki.crl('d2-full', inter, { crlNumber: 1, freshest: true, entries: [{ serial: leaf.serial, reason: 'certificateHold' }] });
+    const delta = pki.crl('d2-delta', inter, { crlNumber: 2, deltaBase: 1, entries: [{ serial: leaf.serial, reason: 'removeFromCRL' }] });
+    const held = expectBoth(pki, base({ crls: [full] }), 'REVOKED');
+    expect(held.revocation?.reason).to.equal('certificateHold');
+    expectBoth(pki, base({ crls: [full, delta] }), 'OK');
+  });
+
+  it('delta CRL: ignored when its base is newer than the complete CRL', () => {
+    const full = pki.crl('d3-full', inter, { crlNumber: 1, freshest: true });
+    const delta = pki.crl('d3-delta', inter, { crlNumber: 6, deltaBase: 5, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });
+    expectBoth(pki, base({ crls: [full, delta] }), 'OK');
+  });
+});

@@ -1,0 +1,25 @@
+// What the trust service's handlers share: its stores, its authorities, its trust core, its publisher.
+import type { Logger } from 'pino';
+import type { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import type { Authorities } from './authorities.ts';
+import type { CrlPublisher } from './crls.ts';
+import type { RevocationFeed } from './feed.ts';
+import type { ReferenceRegistry } from './reference.ts';
+import type { RegistrationStore } from './registration-store.ts';
+import type { TrustStore } from './store.ts';
+
+export interface TrustContext {
+  store: TrustStore;
+  registration: RegistrationStore;
+  reference: ReferenceRegistry;
+  authorities: Authorities;
+  core: Core;
+  publisher: CrlPublisher;
+  feed: RevocationFeed;
+  logger: Logger;
+}
+
+/** CA certificates this service knows, so a signer may send only its own certificate. */
+export function knownIntermediates(ctx: TrustContext): Uint8Array[] {
+  return ctx.authorities.all().filter((a) => a.parentId !== null).map((a) => a.certificateDer);
+}

@@ -1,0 +1,114 @@
+// The revocation feed: every revocation, in order, to this instance's watchers and, over the bus, to other instances'.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
+import type { Bus, Unsubscribe } from '../kit/bus.ts';
+import type { Authority } from './authorities.ts';
+import { certificateName } from './domain/names.ts';
+import type { RevocationEventRow, TrustStore } from './store.ts';
+
+const CHANNEL = 'trust.revocations';
+
+interface Wire {
+  origin: string;
+  events: { sequence: number; certificate: string; serialNumber: string; reason: number; time: string; issuer: string; crl: string }[];
+}
+
+export class RevocationFeed {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private readonly origin = randomUUID();
+  private unsubscribe?: Unsubscribe;
+
+  constructor(
+    private readonly store: TrustStore,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.bus.subscribe(CHANNEL, (message) => {
+      try {
+        const wire = JSON.parse(message) as Wire;
+        // Our own events were emitted when we published them.
+        if (wire.origin === this.origin) return;
+        for (const e of wire.events) this.emitter.emit('event', fromWire(e));
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'unreadable revocation message on the bus');
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  eventOf(row: RevocationEventRow, issuer: Authority, crlDer: Uint8Array): RevocationEvent {
+    return {
+      sequence: Number(row.sequence),
+      certificate: certificateName(row.authority_id, row.serial_number),
+      serialNumber: row.serial_number,
+      reason: row.reason,
+      revocationTime: row.revocation_time,
+      issuerCertificateDer: Buffer.from(issuer.certificateDer),
+      crlDer: Buffer.from(crlDer),
+    };
+  }
+
+  async publish(events: RevocationEvent[]): Promise<void> {
+    for (const e of events) this.emitter.emit('event', e);
+    const wire: Wire = { origin: this.origin, events: events.map(toWire) };
+    await this.bus.publish(CHANNEL, JSON.stringify(wire)).catch((err: Error) => this.logger.warn({ err: err.message }, 'revocation not sent on the bus; other instances replay it from the database'));
+  }
+
+  subscribe(listener: (e: RevocationEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  /** Published revocations after `sequence`, oldest first, each with the CRL that carried it. */
+  async replay(sequence: bigint, limit: number, issuer: (id: string) => Authority | undefined): Promise<RevocationEvent[]> {
+    const rows = await this.store.eventsAfter(sequence, limit);
+    const out: RevocationEvent[] = [];
+    const crls = new Map<string, Buffer>();
+    for (const row of rows) {
+      // Stop at the first one no CRL carries yet: it follows live, in order, once published.
+      if (row.delta_crl_number === null) break;
+      const a = issuer(row.authority_id);
+      if (!a) continue;
+      const key = `${row.authority_id}/${row.delta_crl_number}`;
+      let crl = crls.get(key);
+      if (!crl) {
+        crl = (await this.store.crl(row.authority_id, BigInt(row.delta_crl_number)))?.der;
+        if (!crl) break;
+        crls.set(key, crl);
+      }
+      out.push(this.eventOf(row, a, crl));
+    }
+    return out;
+  }
+}
+
+function toWire(e: RevocationEvent): Wire['events'][number] {
+  return {
+    sequence: e.sequence,
+    certificate: e.certificate,
+    serialNumber: e.serialNumber,
+    reason: e.reason,
+    time: (e.revocationTime ?? new Date(0)).toISOString(),
+    issuer: Buffer.from(e.issuerCertificateDer).toString('base64'),
+    crl: Buffer.from(e.crlDer).toString('base64'),
+  };
+}
+
+function fromWire(e: Wire['events'][number]): RevocationEvent {
+  return {
+    sequence: e.sequence,
+    certificate: e.certificate,
+    serialNumber: e.serialNumber,
+    reason: e.reason,
+    revocationTime: new Date(e.time),
+    issuerCertificateDer: Buffer.from(e.issuer, 'base64'),
+    crlDer: Buffer.from(e.crl, 'base64'),
+  };
+}

@@ -1,0 +1,5 @@
+// The trust schema's migrations, in order.
+import { authoritiesCertificates } from './001_authorities_certificates.ts';
+import { pki } from './002_pki.ts';
+
+export const migrations = [authoritiesCertificates, pki];

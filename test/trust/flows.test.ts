@@ -1,0 +1,286 @@
+// The NCA's flows A, C and E end to end over gRPC, with every refusal, checked by OpenSSL.
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
+import { CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { ServiceDb } from '../../services/kit/db.ts';
+import { clientFor } from '../../services/kit/grpc/client.ts';
+import { Authorities } from '../../services/trust/authorities.ts';
+import { issueOperatorCertificate } from '../../services/trust/operators.ts';
+import { RegistrationStore } from '../../services/trust/registration-store.ts';
+import { TrustStore } from '../../services/trust/store.ts';
+import { bind, call, callFails } from '../helpers/grpc.ts';
+import { startTestMesh, testEnv, type TestMesh } from '../helpers/mesh.ts';
+import { makeKey, openssl, opensslAsync, pem, signAct, type TestKey } from './helpers.ts';
+
+const PERSON = '870601300126'; // Seitkali Aidar, in the demo reference registry
+const OTHER = '900315400215'; // Omarova Dana
+const COMPANY = '010440001231'; // Qorgau Security LLP
+const UNKNOWN = '000000000101'; // a valid IIN nobody holds
+
+describe('trust: NCA flows A, C, E', function () {
+  this.timeout(120_000);
+  let t: TestMesh;
+  let client: InstanceType<typeof TrustServiceClient>;
+  let dir: string;
+  let operatorKey: TestKey;
+  let operatorCert: Uint8Array;
+  let operatorId: string;
+  let registration: RegistrationStore;
+  const chainOf = (leaf: Uint8Array) => [leaf];
+
+  async function authorityDer(id: string): Promise<Uint8Array> {
+    return (await call(bind(client, 'getAuthority'), { name: `authorities/${id}` })).response.certificateDer;
+  }
+
+  async function submit(key: TestKey, requestId: string, overrides: Record<string, unknown> = {}) {
+    return call(bind(client, 'submitCertificateApplication'), {
+      requestId,
+      applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: PERSON, displayName: '' },
+      representativeIin: '',
+      email: 'aidar@example.kz',
+      region: 'Astana',
+      keyStorage: 'token',
+      profile: 'individual_sign',
+      csr: Buffer.from(key.csrPem),
+      ...overrides,
+    });
+  }
+
+  async function confirm(name: string, csrSha256: string, key = operatorKey, cert = operatorCert) {
+    return call(bind(client, 'confirmCertificateApplication'), {
+      name,
+      confirmation: signAct(key, { act: 'confirm_certificate_application', application: name, csr_sha256: csrSha256 }, chainOf(cert)),
+    });
+  }
+
+  /** Flow A start to finish: the issued certificate's name and DER. */
+  async function issue(key: TestKey, requestId: string, identifier = PERSON): Promise<{ name: string; der: Uint8Array }> {
+    const { response: app } = await submit(key, requestId, { applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier, displayName: '' } });
+    const { response } = await confirm(app.name, app.csrSha256);
+    const cert = await call(bind(client, 'getCertificate'), { name: response.certificate });
+    return { name: response.certificate, der: cert.response.certificateDer };
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ruqsat-trust-'));
+    t = await startTestMesh(['trust'], { PGLITE_DIR: join(dir, 'pglite') });
+    client = clientFor(TrustServiceClient, t.address('trust'));
+    // The provider issues the operator's certificate on the office's official letter (as `ruqsat ca` would).
+    const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'trust');
+    const store = new TrustStore(db);
+    registration = new RegistrationStore(db);
+    const authorities = new Authorities(store, testEnv().RUQSAT_CA_PASSPHRASE!, { publicUrl: 'http://127.0.0.1:1' });
+    await authorities.open(pino({ level: 'silent' }));
+    operatorKey = makeKey(dir, 'operator', 'ed25519');
+    const issued = await issueOperatorCertificate(store, registration, authorities, {
+      person: { iin: OTHER, surname: 'Omarova', givenName: 'Dana' },
+      office: { bin: COMPANY, name: 'Public Service Centre of Astana' },
+      letterReference: 'PSC Astana letter 14-2/118, order 45-k',
+      csr: operatorKey.csrPem,
+    });
+    operatorCert = issued.certificateDer;
+    operatorId = issued.operator.id;
+  });
+  after(async () => {
+    await t?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('A: issue', () => {
+    it('registers an application with a unique number, idempotently, and issues on the operator\u2019s confirmation', async () => {
+      const key = makeKey(dir, 'aidar-sign', 'p256', '/CN=whatever the applicant typed');
+      const first = await submit(key, 'req-a-1');
+      expect(first.response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REGISTERED);
+      expect(first.response.number).to.match(/^NCA-\d{8}$/);
+      const again = await submit(key, 'req-a-1');
+      expect(again.response.name).to.equal(first.response.name);
+      expect(again.response.number).to.equal(first.response.number);
+
+      const { response } = await confirm(first.response.name, first.response.csrSha256);
+      expect(response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_ISSUED);
+      const cert = (await call(bind(client, 'getCertificate'), { name: response.certificate })).response;
+      expect(cert.status).to.equal(CertificateStatus.CERTIFICATE_STATUS_VALID);
+      // The subject comes from the registry, not from what the CSR said.
+      expect(cert.subject).to.include(`IIN${PERSON}`).and.include('SEITKALI AIDAR').and.not.include('whatever');
+
+      writeFileSync(join(dir, 'root.pem'), pem(await authorityDer('root')));
+      writeFileSync(join(dir, 'nca.pem'), pem(await authorityDer('nca')));
+      writeFileSync(join(dir, 'a.pem'), pem(cert.certificateDer));
+      const verify = openssl(['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'nca.pem'), join(dir, 'a.pem')]);
+      expect(verify.output).to.include('a.pem: OK');
+      const text = openssl(['x509', '-in', join(dir, 'a.pem'), '-noout', '-text']).output;
+      expect(text).to.include('Non Repudiation').and.include('CRL Distribution Points').and.include('OCSP');
+    });
+
+    it('refuses what is wrong before registering anything', async () => {
+      const key = makeKey(dir, 'x', 'ed25519');
+      const bad = await callFails(bind(client, 'submitCertificateApplication'), { requestId: '', applicant: undefined, representativeIin: '', email: 'nope', region: '', keyStorage: 'usb', profile: 'root_ca', csr: Buffer.alloc(0) }, grpc.status.INVALID_ARGUMENT);
+      expect(bad.status.fieldViolations.map((v) => v.field)).to.include.members(['request_id', 'applicant.type', 'applicant.identifier', 'email', 'region', 'key_storage', 'csr']);
+      // A CSR whose signature does not match its key: no proof of possession.
+      const tampered = Buffer.from(key.csrPem.replace(/-----BEGIN CERTIFICATE REQUEST-----\n([\s\S]*?)\n-----END/, (_m, body: string) => {
+        const der = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+        der[der.length - 5]! ^= 0x01;
+        return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END`;
+      }));
+      const badCsr = await callFails(bind(client, 'submitCertificateApplication'), { requestId: 'req-bad-csr', applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: PERSON, displayName: '' }, representativeIin: '', email: 'a@b.kz', region: 'Astana', keyStorage: 'file', profile: 'individual_auth', csr: tampered }, grpc.status.INVALID_ARGUMENT);
+      expect(badCsr.status.fieldViolations[0]).to.include({ field: 'csr' });
+      expect(badCsr.status.fieldViolations[0]!.description).to.match(/BAD_SIGNATURE/);
+      const unknown = await callFails(bind(client, 'submitCertificateApplication'), { requestId: 'req-unknown', applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: UNKNOWN, displayName: '' }, representativeIin: '', email: 'a@b.kz', region: 'Astana', keyStorage: 'file', profile: 'individual_auth', csr: Buffer.from(key.csrPem) }, grpc.status.FAILED_PRECONDITION);
+      expect(unknown.status.errorInfo?.reason).to.equal('APPLICANT_NOT_IN_REGISTRY');
+      const company = await callFails(bind(client, 'submitCertificateApplication'), { requestId: 'req-le', applicant: { type: PartyType.PARTY_TYPE_LEGAL_ENTITY, identifier: COMPANY, displayName: '' }, representativeIin: UNKNOWN, email: 'a@b.kz', region: 'Astana', keyStorage: 'file', profile: 'legal_entity_sign', csr: Buffer.from(key.csrPem) }, grpc.status.FAILED_PRECONDITION);
+      expect(company.status.errorInfo?.reason).to.equal('APPLICANT_NOT_IN_REGISTRY');
+      // The same request_id with another body is a client bug, not a new application.
+      await submit(key, 'req-a-2');
+      const reused = await callFails(bind(client, 'submitCertificateApplication'), { requestId: 'req-a-2', applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: PERSON, displayName: '' }, representativeIin: '', email: 'other@b.kz', region: 'Astana', keyStorage: 'token', profile: 'individual_sign', csr: Buffer.from(key.csrPem) }, grpc.status.ALREADY_EXISTS);
+      expect(reused.status.errorInfo?.reason).to.equal('REQUEST_ID_REUSED');
+    });
+
+    it('issues a legal entity\u2019s certificate with its BIN and the representative\u2019s IIN', async () => {
+      const key = makeKey(dir, 'qorgau', 'rsa');
+      const { response: app } = await submit(key, 'req-le-ok', { applicant: { type: PartyType.PARTY_TYPE_LEGAL_ENTITY, identifier: COMPANY, displayName: '' }, representativeIin: PERSON, profile: 'legal_entity_sign' });
+      const { response } = await confirm(app.name, app.csrSha256);
+      const cert = (await call(bind(client, 'getCertificate'), { name: response.certificate })).response;
+      expect(cert.subject).to.include(`BIN${COMPANY}`).and.include(`IIN${PERSON}`).and.include('Qorgau Security LLP');
+    });
+
+    it('accepts only a valid, active operator\u2019s signature over this very application, once', async () => {
+      const key = makeKey(dir, 'aidar-auth', 'ed25519');
+      const { response: app } = await submit(key, 'req-a-3', { profile: 'individual_auth' });
+      const confirmation = (k: TestKey, chain: Uint8Array[], act: object) => ({ name: app.name, confirmation: signAct(k, act, chain) });
+      const goodAct = { act: 'confirm_certificate_application', application: app.name, csr_sha256: app.csrSha256 };
+
+      const unsigned = await callFails(bind(client, 'confirmCertificateApplication'), { name: app.name, confirmation: undefined }, grpc.status.UNAUTHENTICATED);
+      expect(unsigned.status.errorInfo?.reason).to.equal('UNSIGNED');
+      // Signed by a key whose certificate no trusted CA issued.
+      const stranger = makeKey(dir, 'stranger', 'ed25519');
+      writeFileSync(join(dir, 'stranger.csr'), stranger.csrPem);
+      const selfSigned = openssl(['req', '-x509', '-key', stranger.keyPath, '-subj', '/CN=Stranger', '-days', '2', '-outform', 'DER']);
+      expect(selfSigned.status).to.equal(0);
+      const selfDer = new Uint8Array(Buffer.from(openssl(['req', '-x509', '-key', stranger.keyPath, '-subj', '/CN=Stranger', '-days', '2']).output.split('-----BEGIN CERTIFICATE-----')[1]!.split('-----END')[0]!.replace(/\s+/g, ''), 'base64'));
+      const unknownIssuer = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(stranger, [selfDer], goodAct), grpc.status.UNAUTHENTICATED);
+      expect(unknownIssuer.status.errorInfo?.reason).to.be.oneOf(['UNKNOWN_ISSUER', 'BAD_SIGNATURE']);
+      // The operator's signature, but the payload altered after signing.
+      const forged = confirmation(operatorKey, [operatorCert], goodAct);
+      forged.confirmation.payload = Buffer.from(JSON.stringify({ ...goodAct, csr_sha256: '00' }));
+      expect((await callFails(bind(client, 'confirmCertificateApplication'), forged, grpc.status.UNAUTHENTICATED)).status.errorInfo?.reason).to.equal('BAD_SIGNATURE');
+      // A valid signature over another application's act.
+      const wrong = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(operatorKey, [operatorCert], { ...goodAct, csr_sha256: 'ab'.repeat(32) }), grpc.status.INVALID_ARGUMENT);
+      expect(wrong.status.fieldViolations[0]).to.include({ field: 'confirmation.payload' });
+      // A suspended operator cannot confirm.
+      await registration.setOperatorStatus(operatorId, 'suspended');
+      const suspended = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(operatorKey, [operatorCert], goodAct), grpc.status.PERMISSION_DENIED);
+      expect(suspended.status.errorInfo?.reason).to.equal('OPERATOR_SUSPENDED');
+      await registration.setOperatorStatus(operatorId, 'active');
+      expect((await call(bind(client, 'getCertificateApplication'), { name: app.name })).response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REGISTERED);
+
+      const ok = confirmation(operatorKey, [operatorCert], goodAct);
+      expect((await call(bind(client, 'confirmCertificateApplication'), ok)).response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_ISSUED);
+      const twice = await callFails(bind(client, 'confirmCertificateApplication'), ok, grpc.status.FAILED_PRECONDITION);
+      expect(twice.status.errorInfo?.reason).to.equal('APPLICATION_NOT_REGISTERED');
+    });
+
+    it('records a reasoned refusal by the operator (P7)', async () => {
+      const key = makeKey(dir, 'refused', 'ed25519');
+      const { response: app } = await submit(key, 'req-a-4');
+      const noReason = await callFails(bind(client, 'refuseCertificateApplication'), { name: app.name, refusal: signAct(operatorKey, { act: 'refuse_certificate_application', application: app.name }, [operatorCert]) }, grpc.status.INVALID_ARGUMENT);
+      expect(noReason.status.fieldViolations[0]).to.include({ field: 'refusal.payload' });
+      const { response } = await call(bind(client, 'refuseCertificateApplication'), { name: app.name, refusal: signAct(operatorKey, { act: 'refuse_certificate_application', application: app.name, reason: 'the identity document does not match the applicant' }, [operatorCert]) });
+      expect(response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_REFUSED);
+      expect(response.refusalReason).to.equal('the identity document does not match the applicant');
+    });
+  });
+
+  describe('C and E: revoke, publish, watch', () => {
+    let holderKey: TestKey;
+    let holder: { name: string; der: Uint8Array };
+    let other: { name: string; der: Uint8Array };
+    const events: RevocationEvent[] = [];
+
+    before(async () => {
+      holderKey = makeKey(dir, 'holder', 'ed25519');
+      holder = await issue(holderKey, 'req-c-1');
+      other = await issue(makeKey(dir, 'other', 'p256'), 'req-e-1', OTHER);
+      const stream = client.watchRevocations({ afterSequence: 0 });
+      stream.on('data', (e: RevocationEvent) => events.push(e));
+      stream.on('error', () => undefined);
+    });
+
+    it('C: the holder revokes with its own key; the delta CRL, OpenSSL and OCSP all say revoked', async () => {
+      const act = { act: 'revoke_certificate', certificate: holder.name, reason: 1 };
+      // Someone else's certificate cannot revoke it.
+      const otherKey = makeKey(dir, 'intruder', 'ed25519');
+      const intruder = await issue(otherKey, 'req-c-intruder', OTHER);
+      const denied = await callFails(bind(client, 'revokeCertificate'), { name: holder.name, reason: 1, request: signAct(otherKey, act, [intruder.der]) }, grpc.status.PERMISSION_DENIED);
+      expect(denied.status.errorInfo?.reason).to.equal('NOT_HOLDER_OR_OPERATOR');
+      await callFails(bind(client, 'revokeCertificate'), { name: holder.name, reason: 2, request: signAct(holderKey, { ...act, reason: 2 }, [holder.der]) }, grpc.status.INVALID_ARGUMENT);
+      await callFails(bind(client, 'revokeCertificate'), { name: 'authorities/nca/certificates/abcdef', reason: 1, request: signAct(holderKey, act, [holder.der]) }, grpc.status.NOT_FOUND);
+
+      const { response } = await call(bind(client, 'revokeCertificate'), { name: holder.name, reason: 1, request: signAct(holderKey, act, [holder.der]) });
+      expect(response.status).to.equal(CertificateStatus.CERTIFICATE_STATUS_REVOKED);
+      expect(response.revocationReason).to.equal(1);
+      const again = await callFails(bind(client, 'revokeCertificate'), { name: holder.name, reason: 1, request: signAct(holderKey, act, [holder.der]) }, grpc.status.FAILED_PRECONDITION);
+      expect(again.status.errorInfo?.reason).to.be.oneOf(['ALREADY_REVOKED', 'ACT_REPLAYED']);
+
+      const full = (await call(bind(client, 'getCrl'), { authority: 'authorities/nca', delta: false })).response;
+      const delta = (await call(bind(client, 'getCrl'), { authority: 'authorities/nca', delta: true })).response;
+      expect(delta.baseCrlNumber).to.equal(full.crlNumber);
+      expect(delta.crlNumber).to.be.greaterThan(full.crlNumber);
+      writeFileSync(join(dir, 'full.pem'), pem(full.crlDer, 'X509 CRL'));
+      writeFileSync(join(dir, 'delta.pem'), pem(delta.crlDer, 'X509 CRL'));
+      writeFileSync(join(dir, 'holder.pem'), pem(holder.der));
+      writeFileSync(join(dir, 'other.pem'), pem(other.der));
+      expect(openssl(['crl', '-in', join(dir, 'delta.pem'), '-noout', '-text']).output).to.include('Delta CRL Indicator').and.include('Key Compromise');
+      const bundle = join(dir, 'crls.pem');
+      writeFileSync(bundle, pem(full.crlDer, 'X509 CRL') + pem(delta.crlDer, 'X509 CRL'));
+      const revoked = openssl(['verify', '-crl_check', '-use_deltas', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'nca.pem'), '-CRLfile', bundle, join(dir, 'holder.pem')]);
+      expect(revoked.status).to.not.equal(0);
+      expect(revoked.output).to.include('certificate revoked');
+      const good = openssl(['verify', '-crl_check', '-use_deltas', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'nca.pem'), '-CRLfile', bundle, join(dir, 'other.pem')]);
+      expect(good.output).to.include('other.pem: OK');
+
+      const verdict = (await call(bind(client, 'verifyChain'), { certificate: Buffer.from(holder.der), intermediates: [], time: undefined, checkWholeChain: false, purpose: '', policies: [] })).response;
+      expect(verdict).to.include({ ok: false, code: 'REVOKED', revocationReason: 1 });
+    });
+
+    it('E: an RA operator revokes at the office', async () => {
+      const act = { act: 'revoke_certificate', certificate: other.name, reason: 3 };
+      const { response } = await call(bind(client, 'revokeCertificate'), { name: other.name, reason: 3, request: signAct(operatorKey, act, [operatorCert]) });
+      expect(response.status).to.equal(CertificateStatus.CERTIFICATE_STATUS_REVOKED);
+    });
+
+    it('streams every revocation in order, with the CRL that carries it, and resumes from a sequence', async () => {
+      for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events.map((e) => e.certificate)).to.deep.equal([holder.name, other.name]);
+      expect(events[0]!.sequence).to.be.lessThan(events[1]!.sequence);
+      expect(events[1]!.crlDer.length).to.be.greaterThan(0);
+      const resumed: RevocationEvent[] = [];
+      const stream = client.watchRevocations({ afterSequence: events[0]!.sequence });
+      stream.on('error', () => undefined);
+      await new Promise<void>((resolve) => {
+        stream.on('data', (e: RevocationEvent) => {
+          resumed.push(e);
+          resolve();
+        });
+      });
+      stream.cancel();
+      expect(resumed.map((e) => e.certificate)).to.deep.equal([other.name]);
+    });
+
+    it('answers OCSP over HTTP as openssl ocsp asks', async () => {
+      const httpPort = /:(\d+)\//.exec(Buffer.from((await call(bind(client, 'getCertificate'), { name: holder.name })).response.certificateDer).toString('latin1').match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0] ?? '')?.[1];
+      expect(httpPort).to.match(/^\d+$/);
+      const url = `http://127.0.0.1:${httpPort}/ocsp`;
+      const ask = (file: string) => opensslAsync(['ocsp', '-issuer', join(dir, 'nca.pem'), '-cert', join(dir, file), '-url', url, '-CAfile', join(dir, 'root.pem'), '-VAfile', join(dir, 'nca.pem')]);
+      const revoked = await ask('holder.pem');
+      expect(revoked.output).to.include('holder.pem: revoked');
+      expect(revoked.output).to.include('Response verify OK');
+      writeFileSync(join(dir, 'fresh.pem'), pem((await issue(makeKey(dir, 'fresh', 'ed25519'), 'req-ocsp')).der));
+      expect((await ask('fresh.pem')).output).to.include('fresh.pem: good');
+    });
+  });
+});
