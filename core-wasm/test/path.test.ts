@@ -136,6 +136,8 @@ describe('path validation', function () {
     expectBoth(pki, base(leafOf(LEAF, { issuer: i }), { untrusted: [i.cert] }), 'OK');
     expectBoth(pki, base(leafOf(['subjectAltName=DNS:evil.example'], { issuer: i }), { untrusted: [i.cert] }), 'NAME_CONSTRAINTS');
     expectBoth(pki, base(leafOf(['subjectAltName=DNS:x.bad.ruqsat.kz'], { issuer: i }), { untrusted: [i.cert] }), 'NAME_CONSTRAINTS');
+    const otherCa = pki.issue('ncother', '/C=KZ/O=Ruqsat/CN=OtherName CA', root, { ext: [...CA, 'nameConstraints=critical,permitted;otherName:1.2.398.1.1;UTF8:x'] });
+    expectBoth(pki, base(leafOf(['subjectAltName=otherName:1.2.398.1.1;UTF8:y'], { issuer: otherCa }), { untrusted: [otherCa.cert] }), 'NAME_CONSTRAINTS');
     // No dNSName SAN: a hostname-like CN is checked as a DNS name (OpenSSL does the same).
     const cnLeaf = pki.issue('cnleaf', '/C=KZ/O=Ruqsat/CN=www.evil.example', i, { ext: ['basicConstraints=CA:FALSE'] });
     expectBoth(pki, base(cnLeaf, { untrusted: [i.cert] }), 'NAME_CONSTRAINTS');

@@ -50,6 +50,8 @@ function unlock(id: string, kind: string, displayName: string, parentId: string 
 
 export class Authorities {
   private readonly byId = new Map<string, Authority>();
+  /** Every CA certificate under a root, ours or an accredited centre's: chain material for verification. */
+  private caCertificates: Uint8Array[] = [];
   readonly profiles: Record<string, Profile> = profiles();
 
   constructor(
@@ -70,6 +72,16 @@ export class Authorities {
       if (!row.key_envelope) continue;
       this.byId.set(row.id, unlock(row.id, row.kind, row.display_name, row.parent_id, row.certificate_der, row.key_envelope, this.passphrase));
     }
+    await this.reload();
+  }
+
+  /** Re-reads the CA certificates (an accredited centre was registered, here or on another instance). */
+  async reload(): Promise<void> {
+    this.caCertificates = (await this.store.allAuthorities()).filter((r) => r.parent_id !== null).map((r) => new Uint8Array(r.certificate_der));
+  }
+
+  intermediates(): Uint8Array[] {
+    return this.caCertificates;
   }
 
   /** Keys made and used with @noble/ed25519; each CA certificate signed by its parent. */

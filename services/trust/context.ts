@@ -21,5 +21,5 @@ export interface TrustContext {
 
 /** CA certificates this service knows, so a signer may send only its own certificate. */
 export function knownIntermediates(ctx: TrustContext): Uint8Array[] {
-  return ctx.authorities.all().filter((a) => a.parentId !== null).map((a) => a.certificateDer);
+  return ctx.authorities.intermediates();
 }

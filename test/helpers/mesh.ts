@@ -9,7 +9,8 @@ export interface TestMesh {
   mesh: Mesh;
   config: MeshConfig;
   address(name: ServiceName): string;
-  stop(): Promise<void>;
+  /** Stops the services; `keepData` leaves their schemas for a restart on the same database. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** Environment for a test mesh: free ports, quiet logs, its own schemas and Redis prefix. */
@@ -40,10 +41,10 @@ export async function startTestMesh(services: readonly ServiceName[] = SERVICE_N
       if (!service) throw new Error(`${name} is not running in this test mesh`);
       return service.address;
     },
-    async stop() {
+    async stop({ keepData = false } = {}) {
       closeClients();
       // On a shared PostgreSQL, leave nothing behind.
-      if (mesh.database.kind === 'postgres') {
+      if (mesh.database.kind === 'postgres' && !keepData) {
         for (const name of services) await mesh.database.knex.raw('drop schema if exists ?? cascade', [config.schemaPrefix + name]).catch(() => undefined);
       }
       await mesh.stop();

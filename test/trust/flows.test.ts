@@ -1,12 +1,13 @@
 // The NCA's flows A, C and E end to end over gRPC, with every refusal, checked by OpenSSL.
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
-import { CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { AuthorityKind, CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { Authorities } from '../../services/trust/authorities.ts';
@@ -281,6 +282,81 @@ describe('trust: NCA flows A, C, E', function () {
       expect(revoked.output).to.include('Response verify OK');
       writeFileSync(join(dir, 'fresh.pem'), pem((await issue(makeKey(dir, 'fresh', 'ed25519'), 'req-ocsp')).der));
       expect((await ask('fresh.pem')).output).to.include('fresh.pem: good');
+    });
+  });
+
+  describe('B: re-obtain with the current certificate', () => {
+    it('issues to the same subject without an office visit, and refuses what is not the holder\u2019s', async () => {
+      const currentKey = makeKey(dir, 'current', 'ed25519');
+      const current = await issue(currentKey, 'req-b-current', OTHER);
+      const next = makeKey(dir, 'next', 'p256');
+      const csrSha256 = createHash('sha256').update(Buffer.from(next.csrPem.split('-----')[2]!.replace(/\s+/g, ''), 'base64')).digest('hex');
+      const act = { act: 'reobtain_certificate', profile: 'individual_auth', csr_sha256: csrSha256 };
+      const request = (key: TestKey, chain: Uint8Array[], a: object = act) => ({ requestId: 'req-b-1', profile: 'individual_auth', csr: Buffer.from(next.csrPem), keyStorage: 'token', email: 'dana@example.kz', request: signAct(key, a, chain) });
+
+      const wrongAct = await callFails(bind(client, 'reobtainCertificate'), request(currentKey, [current.der], { ...act, profile: 'individual_sign' }), grpc.status.INVALID_ARGUMENT);
+      expect(wrongAct.status.fieldViolations[0]).to.include({ field: 'request.payload' });
+      const { response } = await call(bind(client, 'reobtainCertificate'), request(currentKey, [current.der]));
+      expect(response.status).to.equal(CertificateApplicationStatus.CERTIFICATE_APPLICATION_STATUS_ISSUED);
+      const issued = (await call(bind(client, 'getCertificate'), { name: response.certificate })).response;
+      expect(issued.subject).to.include(`IIN${OTHER}`);
+      expect((await call(bind(client, 'reobtainCertificate'), request(currentKey, [current.der]))).response.name).to.equal(response.name);
+
+      // A revoked current certificate vouches for nothing.
+      await call(bind(client, 'revokeCertificate'), { name: current.name, reason: 4, request: signAct(currentKey, { act: 'revoke_certificate', certificate: current.name, reason: 4 }, [current.der]) });
+      const revoked = await callFails(bind(client, 'reobtainCertificate'), { ...request(currentKey, [current.der]), requestId: 'req-b-2' }, grpc.status.PERMISSION_DENIED);
+      expect(revoked.status.errorInfo?.reason).to.equal('REVOKED');
+    });
+  });
+
+  describe('accredited certifying centres (para 18)', () => {
+    it('registers a centre\u2019s CA certificate under the Root CA with its policies, then revokes it', async () => {
+      const caKey = makeKey(dir, 'dala-ca', 'p256', '/C=KZ/O=Dala Crypto Systems JSC/CN=Dala Accredited CA');
+      const end = new Date(Date.now() + 3 * 365 * 86_400_000);
+      const policy = '1.3.6.1.4.1.55555.1.9.1';
+      const bad = await callFails(bind(client, 'registerAccreditedCa'), { name: 'authorities/dala', displayName: '', csr: Buffer.from('nope'), policies: ['x'], accreditationEndTime: new Date(0) }, grpc.status.INVALID_ARGUMENT);
+      expect(bad.status.fieldViolations.map((v) => v.field)).to.have.members(['display_name', 'policies', 'accreditation_end_time', 'csr']);
+      const { response } = await call(bind(client, 'registerAccreditedCa'), { name: 'authorities/dala', displayName: 'Dala Crypto Systems CA', csr: Buffer.from(caKey.csrPem), policies: [policy], accreditationEndTime: end });
+      expect(response.kind).to.equal(AuthorityKind.AUTHORITY_KIND_ACCREDITED);
+      writeFileSync(join(dir, 'dala.pem'), pem(response.certificateDer));
+      const text = openssl(['x509', '-in', join(dir, 'dala.pem'), '-noout', '-text']).output;
+      expect(text).to.include(policy).and.include('CA:TRUE');
+      await callFails(bind(client, 'registerAccreditedCa'), { name: 'authorities/dala', displayName: 'again', csr: Buffer.from(caKey.csrPem), policies: [policy], accreditationEndTime: end }, grpc.status.ALREADY_EXISTS);
+
+      // A user certificate from the new CA chains to the Root CA.
+      const user = makeKey(dir, 'dala-user', 'p256', '/C=KZ/CN=Dala User');
+      writeFileSync(join(dir, 'dala-user.csr'), user.csrPem);
+      writeFileSync(join(dir, 'ext.cnf'), `certificatePolicies=${policy}\nbasicConstraints=CA:FALSE\n`);
+      const signedUser = openssl(['x509', '-req', '-in', join(dir, 'dala-user.csr'), '-CA', join(dir, 'dala.pem'), '-CAkey', caKey.keyPath, '-CAcreateserial', '-days', '30', '-extfile', join(dir, 'ext.cnf'), '-out', join(dir, 'dala-user.pem')]);
+      expect(signedUser.status, signedUser.output).to.equal(0);
+      expect(openssl(['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'dala.pem'), '-policy', policy, '-explicit_policy', join(dir, 'dala-user.pem')]).output).to.include('dala-user.pem: OK');
+
+      const before = (await call(bind(client, 'verifyChain'), { certificate: Buffer.from(response.certificateDer), intermediates: [], time: undefined, checkWholeChain: false, purpose: '', policies: [] })).response;
+      expect(before).to.include({ ok: true, code: 'OK' });
+      await callFails(bind(client, 'revokeAccreditedCa'), { name: 'authorities/dala', reason: 1 }, grpc.status.INVALID_ARGUMENT);
+      await callFails(bind(client, 'revokeAccreditedCa'), { name: 'authorities/nca', reason: 5 }, grpc.status.FAILED_PRECONDITION);
+      await call(bind(client, 'revokeAccreditedCa'), { name: 'authorities/dala', reason: 5 });
+      const after = (await call(bind(client, 'verifyChain'), { certificate: Buffer.from(response.certificateDer), intermediates: [], time: undefined, checkWholeChain: false, purpose: '', policies: [] })).response;
+      expect(after).to.include({ ok: false, code: 'REVOKED', revocationReason: 5 });
+    });
+  });
+
+  describe('durability', () => {
+    it('keeps every revocation, CRL number and key across a restart; never shows a private key', async () => {
+      const before = (await call(bind(client, 'getCrl'), { authority: 'authorities/nca', delta: true })).response;
+      const authorities = (await call(bind(client, 'listAuthorities'), { pageSize: 0, pageToken: '' })).response;
+      const envelope = (await t.mesh.database.knex.withSchema(t.config.schemaPrefix + 'trust').table('authorities').where({ id: 'nca' }).first()).key_envelope as string;
+      expect(JSON.stringify(authorities)).to.not.include(envelope.slice(0, 40));
+      await t.stop({ keepData: true });
+      t = await startTestMesh(['trust'], { PGLITE_DIR: join(dir, 'pglite'), DB_SCHEMA_PREFIX: t.config.schemaPrefix, CRL_FULL_INTERVAL_MS: '1000' });
+      client = clientFor(TrustServiceClient, t.address('trust'));
+      const revoked = (await call(bind(client, 'listCertificates'), { parent: 'authorities/nca', pageSize: 100, pageToken: '' })).response.certificates.filter((c) => c.status === CertificateStatus.CERTIFICATE_STATUS_REVOKED);
+      expect(revoked.length).to.be.at.least(3);
+      const full = (await call(bind(client, 'getCrl'), { authority: 'authorities/nca', delta: false })).response;
+      expect(full.crlNumber).to.be.greaterThan(before.crlNumber);
+      // The unlocked keys still sign: a new application is confirmed and issued.
+      const fresh = await issue(makeKey(dir, 'after-restart', 'ed25519'), 'req-restart');
+      expect(fresh.der.length).to.be.greaterThan(100);
     });
   });
 });

@@ -306,6 +306,38 @@ export interface RefuseCertificateApplicationRequest {
   refusal: SignedEnvelope | undefined;
 }
 
+export interface ReobtainCertificateRequest {
+  /** Idempotency key: a retry returns the same application. */
+  requestId: string;
+  /** The profile of the new certificate; of the same kind (individual or legal entity) as the signer's. */
+  profile: string;
+  /** PKCS#10 made by the new key, PEM or DER. */
+  csr: Buffer;
+  keyStorage: string;
+  email: string;
+  /** EDS by the current certificate over JSON {"act":"reobtain_certificate","profile":P,"csr_sha256":HEX}. */
+  request: SignedEnvelope | undefined;
+}
+
+export interface RegisterAccreditedCaRequest {
+  /** The id of the new authority, "authorities/{authority}", e.g. from the accreditation number. */
+  name: string;
+  displayName: string;
+  /** The centre's PKCS#10 CA request, PEM or DER; its subject becomes the CA certificate's. */
+  csr: Buffer;
+  /** The policy OIDs registered for the centre; the CA certificate carries exactly these. */
+  policies: string[];
+  /** The end of the accreditation: the CA certificate expires no later. */
+  accreditationEndTime: Date | undefined;
+}
+
+export interface RevokeAccreditedCaRequest {
+  /** "authorities/{authority}". */
+  name: string;
+  /** 5 cessationOfOperation (accreditation revoked or expired) or 2 cACompromise. */
+  reason: number;
+}
+
 export interface RevokeCertificateRequest {
   /** "authorities/{authority}/certificates/{certificate}". */
   name: string;
@@ -2078,6 +2110,391 @@ export const RefuseCertificateApplicationRequest: MessageFns<RefuseCertificateAp
   },
 };
 
+function createBaseReobtainCertificateRequest(): ReobtainCertificateRequest {
+  return { requestId: "", profile: "", csr: Buffer.alloc(0), keyStorage: "", email: "", request: undefined };
+}
+
+export const ReobtainCertificateRequest: MessageFns<ReobtainCertificateRequest> = {
+  encode(message: ReobtainCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.profile !== "") {
+      writer.uint32(18).string(message.profile);
+    }
+    if (message.csr.length !== 0) {
+      writer.uint32(26).bytes(message.csr);
+    }
+    if (message.keyStorage !== "") {
+      writer.uint32(34).string(message.keyStorage);
+    }
+    if (message.email !== "") {
+      writer.uint32(42).string(message.email);
+    }
+    if (message.request !== undefined) {
+      SignedEnvelope.encode(message.request, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReobtainCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReobtainCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.csr = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.keyStorage = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.request = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReobtainCertificateRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      csr: isSet(object.csr) ? Buffer.from(bytesFromBase64(object.csr)) : Buffer.alloc(0),
+      keyStorage: isSet(object.keyStorage)
+        ? globalThis.String(object.keyStorage)
+        : isSet(object.key_storage)
+        ? globalThis.String(object.key_storage)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      request: isSet(object.request) ? SignedEnvelope.fromJSON(object.request) : undefined,
+    };
+  },
+
+  toJSON(message: ReobtainCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.csr.length !== 0) {
+      obj.csr = base64FromBytes(message.csr);
+    }
+    if (message.keyStorage !== "") {
+      obj.keyStorage = message.keyStorage;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.request !== undefined) {
+      obj.request = SignedEnvelope.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReobtainCertificateRequest>, I>>(base?: I): ReobtainCertificateRequest {
+    return ReobtainCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReobtainCertificateRequest>, I>>(object: I): ReobtainCertificateRequest {
+    const message = createBaseReobtainCertificateRequest();
+    message.requestId = object.requestId ?? "";
+    message.profile = object.profile ?? "";
+    message.csr = object.csr ?? Buffer.alloc(0);
+    message.keyStorage = object.keyStorage ?? "";
+    message.email = object.email ?? "";
+    message.request = (object.request !== undefined && object.request !== null)
+      ? SignedEnvelope.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRegisterAccreditedCaRequest(): RegisterAccreditedCaRequest {
+  return { name: "", displayName: "", csr: Buffer.alloc(0), policies: [], accreditationEndTime: undefined };
+}
+
+export const RegisterAccreditedCaRequest: MessageFns<RegisterAccreditedCaRequest> = {
+  encode(message: RegisterAccreditedCaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.csr.length !== 0) {
+      writer.uint32(26).bytes(message.csr);
+    }
+    for (const v of message.policies) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.accreditationEndTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.accreditationEndTime), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterAccreditedCaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterAccreditedCaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.csr = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.policies.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.accreditationEndTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterAccreditedCaRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      csr: isSet(object.csr) ? Buffer.from(bytesFromBase64(object.csr)) : Buffer.alloc(0),
+      policies: globalThis.Array.isArray(object?.policies) ? object.policies.map((e: any) => globalThis.String(e)) : [],
+      accreditationEndTime: isSet(object.accreditationEndTime)
+        ? fromJsonTimestamp(object.accreditationEndTime)
+        : isSet(object.accreditation_end_time)
+        ? fromJsonTimestamp(object.accreditation_end_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RegisterAccreditedCaRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.csr.length !== 0) {
+      obj.csr = base64FromBytes(message.csr);
+    }
+    if (message.policies?.length) {
+      obj.policies = message.policies;
+    }
+    if (message.accreditationEndTime !== undefined) {
+      obj.accreditationEndTime = message.accreditationEndTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterAccreditedCaRequest>, I>>(base?: I): RegisterAccreditedCaRequest {
+    return RegisterAccreditedCaRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterAccreditedCaRequest>, I>>(object: I): RegisterAccreditedCaRequest {
+    const message = createBaseRegisterAccreditedCaRequest();
+    message.name = object.name ?? "";
+    message.displayName = object.displayName ?? "";
+    message.csr = object.csr ?? Buffer.alloc(0);
+    message.policies = object.policies?.map((e) => e) || [];
+    message.accreditationEndTime = object.accreditationEndTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRevokeAccreditedCaRequest(): RevokeAccreditedCaRequest {
+  return { name: "", reason: 0 };
+}
+
+export const RevokeAccreditedCaRequest: MessageFns<RevokeAccreditedCaRequest> = {
+  encode(message: RevokeAccreditedCaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(16).int32(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeAccreditedCaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeAccreditedCaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reason = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeAccreditedCaRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      reason: isSet(object.reason) ? globalThis.Number(object.reason) : 0,
+    };
+  },
+
+  toJSON(message: RevokeAccreditedCaRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.reason !== 0) {
+      obj.reason = Math.round(message.reason);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeAccreditedCaRequest>, I>>(base?: I): RevokeAccreditedCaRequest {
+    return RevokeAccreditedCaRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeAccreditedCaRequest>, I>>(object: I): RevokeAccreditedCaRequest {
+    const message = createBaseRevokeAccreditedCaRequest();
+    message.name = object.name ?? "";
+    message.reason = object.reason ?? 0;
+    return message;
+  },
+};
+
 function createBaseRevokeCertificateRequest(): RevokeCertificateRequest {
   return { name: "", reason: 0, request: undefined };
 }
@@ -3185,6 +3602,49 @@ export const TrustServiceService = {
     responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
   },
   /**
+   * Flow B: re-obtaining (қайта алу). A request signed with the applicant's current valid
+   * certificate is issued without an office visit, to the same subject (best reading A5).
+   */
+  reobtainCertificate: {
+    path: "/ruqsat.trust.v1.TrustService/ReobtainCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReobtainCertificateRequest): Buffer =>
+      Buffer.from(ReobtainCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReobtainCertificateRequest => ReobtainCertificateRequest.decode(value),
+    responseSerialize: (value: CertificateApplication): Buffer =>
+      Buffer.from(CertificateApplication.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CertificateApplication => CertificateApplication.decode(value),
+  },
+  /**
+   * Accreditation rules, para 18: the Root CA issues a CA certificate to an accredited certifying
+   * centre's CSR, with its registered policy OIDs. Called by licensing when it grants accreditation.
+   */
+  registerAccreditedCa: {
+    path: "/ruqsat.trust.v1.TrustService/RegisterAccreditedCa" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterAccreditedCaRequest): Buffer =>
+      Buffer.from(RegisterAccreditedCaRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterAccreditedCaRequest => RegisterAccreditedCaRequest.decode(value),
+    responseSerialize: (value: Authority): Buffer => Buffer.from(Authority.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Authority => Authority.decode(value),
+  },
+  /**
+   * Revokes an accredited centre's CA certificate (accreditation revoked or expired): every
+   * certificate under it stops validating wherever the Root CA's CRL is checked.
+   */
+  revokeAccreditedCa: {
+    path: "/ruqsat.trust.v1.TrustService/RevokeAccreditedCa" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeAccreditedCaRequest): Buffer =>
+      Buffer.from(RevokeAccreditedCaRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeAccreditedCaRequest => RevokeAccreditedCaRequest.decode(value),
+    responseSerialize: (value: Authority): Buffer => Buffer.from(Authority.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Authority => Authority.decode(value),
+  },
+  /**
    * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
    * (at an office). Durable before it is acknowledged; published in a delta CRL at once.
    */
@@ -3281,6 +3741,21 @@ export interface TrustServiceServer extends UntypedServiceImplementation {
    * with reasons, by an EDS-signed refusal.
    */
   refuseCertificateApplication: handleUnaryCall<RefuseCertificateApplicationRequest, CertificateApplication>;
+  /**
+   * Flow B: re-obtaining (қайта алу). A request signed with the applicant's current valid
+   * certificate is issued without an office visit, to the same subject (best reading A5).
+   */
+  reobtainCertificate: handleUnaryCall<ReobtainCertificateRequest, CertificateApplication>;
+  /**
+   * Accreditation rules, para 18: the Root CA issues a CA certificate to an accredited certifying
+   * centre's CSR, with its registered policy OIDs. Called by licensing when it grants accreditation.
+   */
+  registerAccreditedCa: handleUnaryCall<RegisterAccreditedCaRequest, Authority>;
+  /**
+   * Revokes an accredited centre's CA certificate (accreditation revoked or expired): every
+   * certificate under it stops validating wherever the Root CA's CRL is checked.
+   */
+  revokeAccreditedCa: handleUnaryCall<RevokeAccreditedCaRequest, Authority>;
   /**
    * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
    * (at an office). Durable before it is acknowledged; published in a delta CRL at once.
@@ -3436,6 +3911,63 @@ export interface TrustServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /**
+   * Flow B: re-obtaining (қайта алу). A request signed with the applicant's current valid
+   * certificate is issued without an office visit, to the same subject (best reading A5).
+   */
+  reobtainCertificate(
+    request: ReobtainCertificateRequest,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  reobtainCertificate(
+    request: ReobtainCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  reobtainCertificate(
+    request: ReobtainCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CertificateApplication) => void,
+  ): ClientUnaryCall;
+  /**
+   * Accreditation rules, para 18: the Root CA issues a CA certificate to an accredited certifying
+   * centre's CSR, with its registered policy OIDs. Called by licensing when it grants accreditation.
+   */
+  registerAccreditedCa(
+    request: RegisterAccreditedCaRequest,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  registerAccreditedCa(
+    request: RegisterAccreditedCaRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  registerAccreditedCa(
+    request: RegisterAccreditedCaRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  /**
+   * Revokes an accredited centre's CA certificate (accreditation revoked or expired): every
+   * certificate under it stops validating wherever the Root CA's CRL is checked.
+   */
+  revokeAccreditedCa(
+    request: RevokeAccreditedCaRequest,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  revokeAccreditedCa(
+    request: RevokeAccreditedCaRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  revokeAccreditedCa(
+    request: RevokeAccreditedCaRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Authority) => void,
   ): ClientUnaryCall;
   /**
    * Flows C and E: revocation signed by the holder's own certificate (online) or by an RA operator
