@@ -12,7 +12,6 @@ type Loader = () => Promise<Command>;
 // Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
 const planned: Record<string, string> = {
   verify: 'verify certificate chains with the trust core (issue 3)',
-  ca: 'key ceremony and CA operations (issue 4)',
   audit: 'verify a service audit log hash chain (issue 5)',
   'verify-document': 'verify a signed licence or permit document offline (issues 5, 7)',
   deposit: 'verify a deposit against a directory (issue 8)',
@@ -22,6 +21,7 @@ const planned: Record<string, string> = {
 const commands: Record<string, Loader> = {
   start: async () => (await import('./cli/start.ts')).command,
   health: async () => (await import('./cli/health.ts')).command,
+  ca: async () => (await import('./cli/ca.ts')).command,
 };
 
 function help(): string {

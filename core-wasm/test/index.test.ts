@@ -51,9 +51,12 @@ describe('revocation index', function () {
     expect(big.count).to.equal(1_000_000);
     for (const i of [0, 1, 123_456, 999_999]) expect(big.get(serialOf(i))?.revocationDate).to.equal(Date.UTC(2025, 0, 1) / 1000);
     expect(big.get(serialOf(1_000_001))).to.equal(undefined);
-    perLookup(big, 1_000_000, 5);
-    const smallNs = perLookup(small, 1000, 50);
-    const bigNs = perLookup(big, 1_000_000, 50);
+    // Alternate and keep the best of three, so a busy neighbour on a shared machine does not decide it.
+    let smallNs = Infinity, bigNs = Infinity;
+    for (let r = 0; r < 3; r++) {
+      smallNs = Math.min(smallNs, perLookup(small, 1000, 30));
+      bigNs = Math.min(bigNs, perLookup(big, 1_000_000, 30));
+    }
     expect(bigNs, `1k: ${smallNs.toFixed(0)} ns, 1M: ${bigNs.toFixed(0)} ns`).to.be.below(smallNs * 4 + 500);
     const bytes = core.memory.buffer.byteLength;
     big.dispose();

@@ -13,11 +13,8 @@ const SERVER = { oid: '1.3.6.1.5.5.7.3.1', openssl: 'sslserver' };
 describe('path validation', function () {
   this.timeout(120_000);
   const pki = new Pki();
-  // Taken per test: fixtures are made at test time, and the whole suite may run for minutes.
-  let now = 0;
-  beforeEach(() => {
-    now = Math.floor(Date.now() / 1000) + 5;
-  });
+  // Read when a case is assembled, after its fixtures exist (key generation can be slow on a busy machine).
+  const now = () => Math.floor(Date.now() / 1000) + 5;
   let root: Issued;
   let inter: Issued;
 
@@ -43,7 +40,7 @@ describe('path validation', function () {
     for (const depth of alg === 'ed25519' || alg === 'p256' ? [1, 2, 3, 4] : [2]) {
       it(`accepts a depth-${depth} ${alg} chain`, () => {
         const { root: r, chain: c } = chain(alg, depth);
-        const res = expectBoth(pki, { leaf: c[0].cert, ca: [r.cert], untrusted: c.slice(1).map((x) => x.cert), at: now, purpose: SERVER, host: 'svc.ruqsat.kz' }, 'OK');
+        const res = expectBoth(pki, { leaf: c[0].cert, ca: [r.cert], untrusted: c.slice(1).map((x) => x.cert), at: now(), purpose: SERVER, host: 'svc.ruqsat.kz' }, 'OK');
         expect(res.chain).to.have.length(depth + 1);
         expect(res.chain[depth].subject.text).to.equal(`CN=Root ${alg}, O=Ruqsat, C=KZ`);
       });
@@ -52,7 +49,7 @@ describe('path validation', function () {
 
   const leafOf = (ext: string[], opts: { issuer?: Issued; days?: number; alg?: KeyAlg } = {}) =>
     pki.issue('leaf', '/C=KZ/O=Ruqsat/CN=svc.ruqsat.kz', opts.issuer ?? inter, { ext, days: opts.days, alg: opts.alg });
-  const base = (leaf: Issued, more: object = {}) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now, ...more });
+  const base = (leaf: Issued, more: object = {}) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now(), ...more });
 
   it('MALFORMED: a truncated leaf', () => {
     const leaf = leafOf(LEAF);
@@ -77,10 +74,10 @@ describe('path validation', function () {
     execFileSync('openssl', ['req', '-new', '-key', key, '-subj', '/CN=sha1', '-out', pki.path('sha1.csr')]);
     execFileSync('openssl', ['x509', '-req', '-in', pki.path('sha1.csr'), '-CA', rsaRoot.cert, '-CAkey', rsaRoot.key, '-sha1', '-days', '30',
       '-extfile', pki.path('sha1.ext'), '-extensions', 'v3', '-out', pki.path('sha1.pem')], { stdio: 'ignore' });
-    const r = runCore({ leaf: pki.path('sha1.pem'), ca: [rsaRoot.cert], at: now });
+    const r = runCore({ leaf: pki.path('sha1.pem'), ca: [rsaRoot.cert], at: now() });
     expect(r.code).to.equal('UNSUPPORTED_ALGORITHM');
     const legacy = new TrustStore({ anchors: [parseCertificate(rsaRoot.pem)], backend: createNodeBackend({ legacySha1: true }) });
-    expect(legacy.verifyBytes(readFileSync(pki.path('sha1.pem')), { time: now }).code).to.equal('OK');
+    expect(legacy.verifyBytes(readFileSync(pki.path('sha1.pem')), { time: now() }).code).to.equal('OK');
   });
 
   it('BAD_SIGNATURE: a tampered signature', () => {
@@ -97,13 +94,13 @@ describe('path validation', function () {
 
   it('UNKNOWN_ISSUER: a self-signed leaf that is not an anchor', () => {
     const self = pki.issue('self', '/CN=self', undefined, { ext: LEAF });
-    expectBoth(pki, { leaf: self.cert, ca: [root.cert], at: now }, 'UNKNOWN_ISSUER');
+    expectBoth(pki, { leaf: self.cert, ca: [root.cert], at: now() }, 'UNKNOWN_ISSUER');
   });
 
   it('EXPIRED and NOT_YET_VALID', () => {
     const leaf = leafOf(LEAF, { days: 1 });
-    expectBoth(pki, base(leaf, { at: now + 3 * 86400 }), 'EXPIRED');
-    expectBoth(pki, base(leaf, { at: now - 3 * 86400 }), 'NOT_YET_VALID');
+    expectBoth(pki, base(leaf, { at: now() + 3 * 86400 }), 'EXPIRED');
+    expectBoth(pki, base(leaf, { at: now() - 3 * 86400 }), 'NOT_YET_VALID');
   });
 
   it('NOT_A_CA: an end-entity certificate used as issuer', () => {
@@ -116,9 +113,9 @@ describe('path validation', function () {
     const r = pki.issue('plroot', '/CN=PL Root', undefined, { ext: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign'] });
     const i = pki.issue('plint', '/CN=PL Int', r, { ext: CA });
     const leaf = leafOf(LEAF, { issuer: i });
-    expectBoth(pki, { leaf: leaf.cert, ca: [r.cert], untrusted: [i.cert], at: now }, 'PATH_LENGTH_EXCEEDED');
+    expectBoth(pki, { leaf: leaf.cert, ca: [r.cert], untrusted: [i.cert], at: now() }, 'PATH_LENGTH_EXCEEDED');
     const i2 = pki.issue('plint2', '/CN=PL Int 2', root, { ext: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'] });
-    expectBoth(pki, { leaf: leafOf(LEAF, { issuer: i2 }).cert, ca: [root.cert], untrusted: [i2.cert], at: now }, 'OK');
+    expectBoth(pki, { leaf: leafOf(LEAF, { issuer: i2 }).cert, ca: [root.cert], untrusted: [i2.cert], at: now() }, 'OK');
   });
 
   it('KEY_USAGE: a CA key without keyCertSign', () => {

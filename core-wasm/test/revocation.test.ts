@@ -9,11 +9,8 @@ const LEAF = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSi
 describe('revocation', function () {
   this.timeout(120_000);
   const pki = new Pki();
-  // Taken per test: fixtures are made at test time, and the whole suite may run for minutes.
-  let now = 0;
-  beforeEach(() => {
-    now = Math.floor(Date.now() / 1000) + 5;
-  });
+  // Read when a case is assembled, after its fixtures exist (key generation can be slow on a busy machine).
+  const now = () => Math.floor(Date.now() / 1000) + 5;
   let root: Issued, inter: Issued, leaf: Issued, rootCrl: string, interCrl: string;
 
   before(() => {
@@ -25,7 +22,7 @@ describe('revocation', function () {
   });
   after(() => pki.cleanup());
 
-  const base = (more: object) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now, crlCheck: 'leaf' as const, ...more });
+  const base = (more: object) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now(), crlCheck: 'leaf' as const, ...more });
 
   it('accepts a leaf absent from a fresh CRL, leaf-only and whole-chain', () => {
     expectBoth(pki, base({ crls: [interCrl] }), 'OK');
@@ -54,11 +51,11 @@ describe('revocation', function () {
 
   it('CRL_EXPIRED: a stale CRL', () => {
     const crl = pki.crl('stale', inter, { hours: 1 });
-    expectBoth(pki, base({ crls: [crl], at: now + 2 * 3600 }), 'CRL_EXPIRED');
+    expectBoth(pki, base({ crls: [crl], at: now() + 2 * 3600 }), 'CRL_EXPIRED');
   });
 
   it('CRL_NOT_YET_VALID: a CRL issued in the future', () => {
-    const crl = pki.crl('future', inter, { lastUpdate: asn1Time(now + 86400), hours: 24 * 30 });
+    const crl = pki.crl('future', inter, { lastUpdate: asn1Time(now() + 86400), hours: 24 * 30 });
     expectBoth(pki, base({ crls: [crl] }), 'CRL_NOT_YET_VALID');
   });
 
@@ -72,7 +69,7 @@ describe('revocation', function () {
     const noCrlSign = pki.issue('nocrlsign', '/C=KZ/O=Ruqsat/CN=No cRLSign', root, { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign'], alg: 'p256' });
     const l = pki.issue('leaf2', '/CN=leaf2', noCrlSign, { ext: LEAF });
     const crl = pki.crl('nocrlsign', noCrlSign);
-    expectBoth(pki, { leaf: l.cert, ca: [root.cert], untrusted: [noCrlSign.cert], at: now, crlCheck: 'leaf', crls: [crl] }, 'KEY_USAGE');
+    expectBoth(pki, { leaf: l.cert, ca: [root.cert], untrusted: [noCrlSign.cert], at: now(), crlCheck: 'leaf', crls: [crl] }, 'KEY_USAGE');
   });
 
   it('delta CRL: revokes a certificate the complete CRL does not list', () => {

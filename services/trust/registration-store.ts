@@ -105,6 +105,10 @@ export class RegistrationStore {
     return this.db.table<ReferencePartyRow>('reference_parties').where({ identifier }).first();
   }
 
+  async hasReferenceParties(): Promise<boolean> {
+    return (await this.db.table('reference_parties').first()) !== undefined;
+  }
+
   /** Loads reference records, leaving ones already there as they are. */
   async loadReferenceParties(rows: ReferencePartyRow[]): Promise<void> {
     if (rows.length > 0) await this.db.table<ReferencePartyRow>('reference_parties').insert(rows).onConflict('identifier').ignore();

@@ -25,7 +25,8 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   const authorities = new Authorities(store, passphrase, { publicUrl });
   await authorities.open(logger);
   http?.serve(authorities);
-  if (fresh) await registration.loadReferenceParties(readFixture());
+  // Demo mode: an empty reference registry is filled from the fixture (production reads the state databases).
+  if (!(await registration.hasReferenceParties())) await registration.loadReferenceParties(readFixture());
 
   const core = new Core({ anchors: authorities.anchors().map((a) => a.certificate) });
   const feed = new RevocationFeed(store, shared.bus, logger);

@@ -5,18 +5,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
 import { AuthorityKind, CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
-import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
-import { Authorities } from '../../services/trust/authorities.ts';
-import { issueOperatorCertificate } from '../../services/trust/operators.ts';
-import { RegistrationStore } from '../../services/trust/registration-store.ts';
-import { TrustStore } from '../../services/trust/store.ts';
+import type { RegistrationStore } from '../../services/trust/registration-store.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
-import { startTestMesh, testEnv, type TestMesh } from '../helpers/mesh.ts';
-import { makeKey, openssl, opensslAsync, pem, signAct, type TestKey } from './helpers.ts';
+import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
+import { issueCertificate, makeKey, openssl, opensslAsync, pem, provisionOperator, signAct, type TestKey } from './helpers.ts';
 
 const PERSON = '870601300126'; // Seitkali Aidar, in the demo reference registry
 const OTHER = '900315400215'; // Omarova Dana
@@ -59,33 +54,19 @@ describe('trust: NCA flows A, C, E', function () {
     });
   }
 
-  /** Flow A start to finish: the issued certificate's name and DER. */
-  async function issue(key: TestKey, requestId: string, identifier = PERSON): Promise<{ name: string; der: Uint8Array }> {
-    const { response: app } = await submit(key, requestId, { applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier, displayName: '' } });
-    const { response } = await confirm(app.name, app.csrSha256);
-    const cert = await call(bind(client, 'getCertificate'), { name: response.certificate });
-    return { name: response.certificate, der: cert.response.certificateDer };
-  }
+  const issue = (key: TestKey, requestId: string, identifier = PERSON) =>
+    issueCertificate(client, { key: operatorKey, certificate: operatorCert, id: operatorId, registration }, key, requestId, identifier);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ruqsat-trust-'));
     t = await startTestMesh(['trust'], { PGLITE_DIR: join(dir, 'pglite') });
     client = clientFor(TrustServiceClient, t.address('trust'));
     // The provider issues the operator's certificate on the office's official letter (as `ruqsat ca` would).
-    const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'trust');
-    const store = new TrustStore(db);
-    registration = new RegistrationStore(db);
-    const authorities = new Authorities(store, testEnv().RUQSAT_CA_PASSPHRASE!, { publicUrl: 'http://127.0.0.1:1' });
-    await authorities.open(pino({ level: 'silent' }));
-    operatorKey = makeKey(dir, 'operator', 'ed25519');
-    const issued = await issueOperatorCertificate(store, registration, authorities, {
-      person: { iin: OTHER, surname: 'Omarova', givenName: 'Dana' },
-      office: { bin: COMPANY, name: 'Public Service Centre of Astana' },
-      letterReference: 'PSC Astana letter 14-2/118, order 45-k',
-      csr: operatorKey.csrPem,
-    });
-    operatorCert = issued.certificateDer;
-    operatorId = issued.operator.id;
+    const operator = await provisionOperator(t, dir, OTHER);
+    operatorKey = operator.key;
+    operatorCert = operator.certificate;
+    operatorId = operator.id;
+    registration = operator.registration;
   });
   after(async () => {
     await t?.stop();

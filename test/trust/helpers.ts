@@ -3,7 +3,16 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
+import { pino } from 'pino';
+import { PartyType, type SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
+import type { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { ServiceDb } from '../../services/kit/db.ts';
+import { Authorities } from '../../services/trust/authorities.ts';
+import { issueOperatorCertificate } from '../../services/trust/operators.ts';
+import { RegistrationStore } from '../../services/trust/registration-store.ts';
+import { TrustStore } from '../../services/trust/store.ts';
+import { bind, call } from '../helpers/grpc.ts';
+import type { TestMesh } from '../helpers/mesh.ts';
 
 export type KeyType = 'ed25519' | 'p256' | 'rsa';
 
@@ -53,4 +62,46 @@ export function opensslAsync(args: string[]): Promise<{ status: number; output: 
       resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
     });
   });
+}
+
+/** An RA operator with its certificate, issued on a letter as `ruqsat ca operator issue` would. */
+export interface TestOperator {
+  key: TestKey;
+  certificate: Uint8Array;
+  id: string;
+  registration: RegistrationStore;
+}
+
+export async function provisionOperator(t: TestMesh, dir: string, iin = '900315400215'): Promise<TestOperator> {
+  const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'trust');
+  const store = new TrustStore(db);
+  const registration = new RegistrationStore(db);
+  const authorities = new Authorities(store, t.config.env.RUQSAT_CA_PASSPHRASE!, { publicUrl: 'http://127.0.0.1:1' });
+  await authorities.open(pino({ level: 'silent' }));
+  const key = makeKey(dir, `operator-${iin}`, 'ed25519');
+  const issued = await issueOperatorCertificate(store, registration, authorities, {
+    person: { iin, surname: 'Omarova', givenName: 'Dana' },
+    office: { bin: '010440001231', name: 'Public Service Centre of Astana' },
+    letterReference: 'PSC Astana letter 14-2/118, order 45-k',
+    csr: key.csrPem,
+  });
+  return { key, certificate: issued.certificateDer, id: issued.operator.id, registration };
+}
+
+/** Flow A start to finish for an individual in the demo registry: the issued certificate's name and DER. */
+export async function issueCertificate(client: InstanceType<typeof TrustServiceClient>, operator: TestOperator, key: TestKey, requestId: string, iin: string, profile = 'individual_sign'): Promise<{ name: string; der: Uint8Array }> {
+  const { response: app } = await call(bind(client, 'submitCertificateApplication'), {
+    requestId,
+    applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: iin, displayName: '' },
+    representativeIin: '',
+    email: 'holder@example.kz',
+    region: 'Astana',
+    keyStorage: 'token',
+    profile,
+    csr: Buffer.from(key.csrPem),
+  });
+  const act = { act: 'confirm_certificate_application', application: app.name, csr_sha256: app.csrSha256 };
+  const { response } = await call(bind(client, 'confirmCertificateApplication'), { name: app.name, confirmation: signAct(operator.key, act, [operator.certificate]) });
+  const cert = await call(bind(client, 'getCertificate'), { name: response.certificate });
+  return { name: response.certificate, der: cert.response.certificateDer };
 }

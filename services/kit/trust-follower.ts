@@ -1,0 +1,81 @@
+// A service's own copy of the national PKI: trust anchors, CA certificates and CRLs from the trust
+// service, kept current by its revocation feed, so signatures verify in-process with the core.
+import * as grpc from '@grpc/grpc-js';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import type { Crl, ListAuthoritiesResponse, ListTrustAnchorsResponse, RevocationEvent, TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+
+type Client = InstanceType<typeof TrustServiceClient>;
+
+const ask = <Res>(start: (done: (err: grpc.ServiceError | null, res: Res) => void) => unknown) =>
+  new Promise<Res>((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
+
+export class TrustFollower {
+  readonly core = new Core();
+  private caCertificates: Uint8Array[] = [];
+  private lastSequence = 0;
+  private seenCrls = new Set<string>();
+  private stream?: grpc.ClientReadableStream<RevocationEvent>;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
+
+  constructor(
+    private readonly client: Client,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads anchors, CA certificates and current CRLs, then follows the feed (reconnecting on its own). */
+  async start(): Promise<void> {
+    const { anchors } = await ask<ListTrustAnchorsResponse>((done) => this.client.listTrustAnchors({}, done));
+    for (const a of anchors) this.core.addAnchor(a.certificateDer);
+    const { authorities } = await ask<ListAuthoritiesResponse>((done) => this.client.listAuthorities({ pageSize: 1000, pageToken: '' }, done));
+    this.caCertificates = authorities.filter((a) => !anchors.some((x) => x.name === a.name)).map((a) => a.certificateDer);
+    for (const a of authorities) {
+      for (const delta of [false, true]) {
+        // A centre that has published no CRL yet (NOT_FOUND) simply has none to load.
+        const crl = await ask<Crl>((done) => this.client.getCrl({ authority: a.name, delta }, done)).catch(() => undefined);
+        if (crl) this.addCrl(crl.crlDer);
+      }
+    }
+    this.follow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.stream?.cancel();
+  }
+
+  intermediates(): Uint8Array[] {
+    return this.caCertificates;
+  }
+
+  /** Sequence of the newest revocation applied; tests and health checks read it. */
+  get sequence(): number {
+    return this.lastSequence;
+  }
+
+  private addCrl(der: Uint8Array): void {
+    const key = createHash('sha256').update(der).digest('hex');
+    if (this.seenCrls.has(key)) return;
+    this.seenCrls.add(key);
+    this.core.addCrl(der);
+  }
+
+  private follow(): void {
+    if (this.stopped) return;
+    const stream = this.client.watchRevocations({ afterSequence: this.lastSequence });
+    this.stream = stream;
+    stream.on('data', (e: RevocationEvent) => {
+      this.addCrl(e.crlDer);
+      this.lastSequence = Math.max(this.lastSequence, e.sequence);
+    });
+    stream.on('error', (err: grpc.ServiceError) => {
+      if (this.stopped || err.code === grpc.status.CANCELLED) return;
+      this.logger.warn({ err: err.message }, 'revocation feed interrupted; resuming');
+      this.retry = setTimeout(() => this.follow(), 500);
+      this.retry.unref();
+    });
+  }
+}
