@@ -21,7 +21,8 @@ export interface Name {
   rdnKeys: string[];
 }
 
-const STRING_TAGS = new Set([TAG.UTF8, TAG.PRINTABLE, TAG.T61, TAG.IA5, TAG.UNIVERSAL, TAG.BMP, 0x1a]);
+// UTF8, Numeric, Printable, Teletex, IA5, Visible, Universal and BMP strings are compared as text.
+const STRING_TAGS = new Set([TAG.UTF8, 0x12, TAG.PRINTABLE, TAG.T61, TAG.IA5, 0x1a, TAG.UNIVERSAL, TAG.BMP]);
 
 export function decodeString(tag: number, c: Uint8Array): string {
   switch (tag) {

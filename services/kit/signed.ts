@@ -19,7 +19,7 @@ export interface VerifyActOptions {
   crlCheck?: 'leaf' | 'all';
   policies?: string[];
   /** CA certificates the service already knows, to complete a chain the signer sent short. */
-  intermediates?: Uint8Array[];
+  intermediates?: (Uint8Array | Certificate)[];
 }
 
 /** Verifies a detached signature with the key of the certificate's SPKI (Ed25519, ECDSA, RSA PKCS#1 v1.5). */

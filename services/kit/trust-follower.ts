@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import { parseCertificate, TrustStore as Core, type Certificate } from '../../core-wasm/src/index.ts';
 import type { Crl, ListAuthoritiesResponse, ListTrustAnchorsResponse, RevocationEvent, TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 
 type Client = InstanceType<typeof TrustServiceClient>;
@@ -13,7 +13,7 @@ const ask = <Res>(start: (done: (err: grpc.ServiceError | null, res: Res) => voi
 
 export class TrustFollower {
   readonly core = new Core();
-  private caCertificates: Uint8Array[] = [];
+  private caCertificates: Certificate[] = [];
   private lastSequence = 0;
   private seenCrls = new Set<string>();
   private stream?: grpc.ClientReadableStream<RevocationEvent>;
@@ -30,7 +30,7 @@ export class TrustFollower {
     const { anchors } = await ask<ListTrustAnchorsResponse>((done) => this.client.listTrustAnchors({}, done));
     for (const a of anchors) this.core.addAnchor(a.certificateDer);
     const { authorities } = await ask<ListAuthoritiesResponse>((done) => this.client.listAuthorities({ pageSize: 1000, pageToken: '' }, done));
-    this.caCertificates = authorities.filter((a) => !anchors.some((x) => x.name === a.name)).map((a) => a.certificateDer);
+    this.caCertificates = authorities.filter((a) => !anchors.some((x) => x.name === a.name)).map((a) => parseCertificate(a.certificateDer));
     for (const a of authorities) {
       for (const delta of [false, true]) {
         // A centre that has published no CRL yet (NOT_FOUND) simply has none to load.
@@ -47,7 +47,7 @@ export class TrustFollower {
     this.stream?.cancel();
   }
 
-  intermediates(): Uint8Array[] {
+  intermediates(): Certificate[] {
     return this.caCertificates;
   }
 

@@ -50,8 +50,8 @@ function unlock(id: string, kind: string, displayName: string, parentId: string 
 
 export class Authorities {
   private readonly byId = new Map<string, Authority>();
-  /** Every CA certificate under a root, ours or an accredited centre's: chain material for verification. */
-  private caCertificates: Uint8Array[] = [];
+  /** Every CA certificate under a root, ours or an accredited centre's, parsed once: chain material for verification. */
+  private caCertificates: Certificate[] = [];
   readonly profiles: Record<string, Profile> = profiles();
 
   constructor(
@@ -77,10 +77,10 @@ export class Authorities {
 
   /** Re-reads the CA certificates (an accredited centre was registered, here or on another instance). */
   async reload(): Promise<void> {
-    this.caCertificates = (await this.store.allAuthorities()).filter((r) => r.parent_id !== null).map((r) => new Uint8Array(r.certificate_der));
+    this.caCertificates = (await this.store.allAuthorities()).filter((r) => r.parent_id !== null).map((r) => parseCertificate(r.certificate_der));
   }
 
-  intermediates(): Uint8Array[] {
+  intermediates(): Certificate[] {
     return this.caCertificates;
   }
 

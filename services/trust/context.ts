@@ -1,6 +1,6 @@
 // What the trust service's handlers share: its stores, its authorities, its trust core, its publisher.
 import type { Logger } from 'pino';
-import type { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import type { Certificate, TrustStore as Core } from '../../core-wasm/src/index.ts';
 import type { Authorities } from './authorities.ts';
 import type { CrlPublisher } from './crls.ts';
 import type { RevocationFeed } from './feed.ts';
@@ -20,6 +20,6 @@ export interface TrustContext {
 }
 
 /** CA certificates this service knows, so a signer may send only its own certificate. */
-export function knownIntermediates(ctx: TrustContext): Uint8Array[] {
+export function knownIntermediates(ctx: TrustContext): Certificate[] {
   return ctx.authorities.intermediates();
 }

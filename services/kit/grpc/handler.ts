@@ -15,10 +15,26 @@ export interface CallContext {
 
 function contextOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, logger: Logger): CallContext {
   const requestId = String(call.metadata.get(REQUEST_ID_KEY)[0] ?? '');
-  const caller = callerOf(call);
-  const controller = new AbortController();
-  call.once('cancelled', () => controller.abort());
-  return { requestId, caller, log: logger.child({ requestId, caller }), signal: controller.signal };
+  let log: Logger | undefined;
+  let controller: AbortController | undefined;
+  // Made on first use: most calls never log and never wait on anything cancellable.
+  return {
+    requestId,
+    get caller() {
+      return callerOf(call);
+    },
+    get log() {
+      return (log ??= logger.child({ requestId, caller: callerOf(call) }));
+    },
+    get signal() {
+      if (!controller) {
+        const c = (controller = new AbortController());
+        if (call.cancelled) c.abort();
+        else call.once('cancelled', () => c.abort());
+      }
+      return controller.signal;
+    },
+  };
 }
 
 export function unary<Req, Res>(logger: Logger, fn: (request: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {

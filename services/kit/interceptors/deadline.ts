@@ -6,7 +6,9 @@ export function deadlineInterceptor(maxCallMs: number): grpc.ServerInterceptor {
     if (method.responseStream || method.requestStream) return new grpc.ServerInterceptingCall(call);
     const deadline = call.getDeadline();
     const callerMs = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline - Date.now();
-    const ms = Math.max(0, Math.min(Number.isFinite(callerMs) ? callerMs : maxCallMs, maxCallMs));
+    // grpc-js already ends a call at the caller's own deadline; a timer is needed only above the cap.
+    if (Number.isFinite(callerMs) && callerMs <= maxCallMs) return new grpc.ServerInterceptingCall(call);
+    const ms = maxCallMs;
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     return new grpc.ServerInterceptingCall(

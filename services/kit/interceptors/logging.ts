@@ -22,6 +22,8 @@ export function loggingInterceptor(logger: Logger): grpc.ServerInterceptor {
           ),
         )
         .withSendStatus((status, next) => {
+          // At warn and above a successful call writes nothing: build no line for it.
+          if (status.code === grpc.status.OK && !logger.isLevelEnabled('info')) return next(status);
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const line = { requestId, caller: callerOf(call), method: method.path, code: grpc.status[status.code], ms };
           if (status.code === grpc.status.OK) logger.info(line, 'call');
