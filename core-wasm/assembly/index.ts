@@ -5,5 +5,6 @@ export { parseTime } from './time';
 export { sha256, sha256Batch } from './sha256';
 export { parseCertificate } from './x509';
 export { parseCrl } from './crl';
+export { verifySigned } from './signed';
 export { sha512 } from './sha512';
 export { tblNew, tblFree, tblCount, tblBytes, tblPut, tblGet, crlEntries } from './revocation';

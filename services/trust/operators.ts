@@ -25,12 +25,13 @@ export async function issueOperatorCertificate(
   registration: RegistrationStore,
   authorities: Authorities,
   letter: OperatorLetter,
+  now = new Date(),
 ): Promise<{ operator: OperatorRow; certificateDer: Uint8Array }> {
   const issuer = authorities.get('nca');
   if (!issuer) throw new Error('the NCA issuing CA is not available');
   if (letter.letterReference.trim() === '') throw new Error('an official letter reference is required');
   const csr = parseCsr(letter.csr);
-  const template = templateFor(authorities.profile('ra_operator'), encodeName(subjectFor(letter.person, letter.office)), csr.subjectPublicKeyInfo, issuer, new Date(), authorities.endpoints);
+  const template = templateFor(authorities.profile('ra_operator'), encodeName(subjectFor(letter.person, letter.office)), csr.subjectPublicKeyInfo, issuer, now, authorities.endpoints);
   const der = buildCertificate(template, issuer.signer);
   const operator = await store.db.transaction(async (trx) => {
     const cert = await authorities.recordIssued(trx, issuer.id, der, 'ra_operator', letter.person.iin);

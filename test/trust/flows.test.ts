@@ -153,6 +153,10 @@ describe('trust: NCA flows A, C, E', function () {
       // A valid signature over another application's act.
       const wrong = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(operatorKey, [operatorCert], { ...goodAct, csr_sha256: 'ab'.repeat(32) }), grpc.status.INVALID_ARGUMENT);
       expect(wrong.status.fieldViolations[0]).to.include({ field: 'confirmation.payload' });
+      // An operator whose certificate has expired (issued two years ago for one year) cannot confirm.
+      const expired = await provisionOperator(t, dir, '851120300359', new Date(Date.now() - 2 * 365 * 86_400_000));
+      const stale = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(expired.key, [expired.certificate], goodAct), grpc.status.UNAUTHENTICATED);
+      expect(stale.status.errorInfo?.reason).to.equal('EXPIRED');
       // A suspended operator cannot confirm.
       await registration.setOperatorStatus(operatorId, 'suspended');
       const suspended = await callFails(bind(client, 'confirmCertificateApplication'), confirmation(operatorKey, [operatorCert], goodAct), grpc.status.PERMISSION_DENIED);

@@ -72,19 +72,19 @@ export interface TestOperator {
   registration: RegistrationStore;
 }
 
-export async function provisionOperator(t: TestMesh, dir: string, iin = '900315400215'): Promise<TestOperator> {
+export async function provisionOperator(t: TestMesh, dir: string, iin = '900315400215', issuedAt = new Date()): Promise<TestOperator> {
   const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'trust');
   const store = new TrustStore(db);
   const registration = new RegistrationStore(db);
   const authorities = new Authorities(store, t.config.env.RUQSAT_CA_PASSPHRASE!, { publicUrl: 'http://127.0.0.1:1' });
   await authorities.open(pino({ level: 'silent' }));
-  const key = makeKey(dir, `operator-${iin}`, 'ed25519');
+  const key = makeKey(dir, `operator-${iin}-${issuedAt.getTime()}`, 'ed25519');
   const issued = await issueOperatorCertificate(store, registration, authorities, {
     person: { iin, surname: 'Omarova', givenName: 'Dana' },
     office: { bin: '010440001231', name: 'Public Service Centre of Astana' },
     letterReference: 'PSC Astana letter 14-2/118, order 45-k',
     csr: key.csrPem,
-  });
+  }, issuedAt);
   return { key, certificate: issued.certificateDer, id: issued.operator.id, registration };
 }
 
