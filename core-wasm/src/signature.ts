@@ -4,8 +4,10 @@ import { createPublicKey, verify as nodeVerify, constants, KeyObject } from 'nod
 import * as ed from '@noble/ed25519';
 import { TAG, parseDer, readSmallInt } from './der.ts';
 import { OID, decodeOid } from './oid.ts';
-import { AlgorithmId } from './x509.ts';
+import { AlgorithmId, readAlgorithm } from './x509.ts';
 import { sha512 } from './hash.ts';
+import { core, copyIn, mem, setSignatureHost } from './wasm.ts';
+import { CoreError } from './codes.ts';
 
 export type SignatureResult = 'OK' | 'BAD_SIGNATURE' | 'UNSUPPORTED_ALGORITHM';
 
@@ -169,4 +171,49 @@ export function nobleBackend(fallback?: SignatureBackend): SignatureBackend {
       return run(() => ed.verify(sig, data, k, { zip215: false }));
     },
   };
+}
+
+const RESULTS: SignatureResult[] = ['OK', 'BAD_SIGNATURE', 'UNSUPPORTED_ALGORITHM'];
+// Algorithm identifiers repeat across millions of objects; decode each distinct encoding once.
+const algorithms = new Map<string, AlgorithmId>();
+let active: SignatureBackend = nodeBackend;
+
+setSignatureHost((alg, algLen, spki, spkiLen, msg, msgLen, sig, sigLen) => {
+  // Copy out first: decoding may re-enter the core, and growth would detach views of its memory.
+  const m = mem();
+  const algDer = m.slice(alg, alg + algLen);
+  const key = m.slice(spki, spki + spkiLen);
+  const data = m.slice(msg, msg + msgLen);
+  const signature = m.slice(sig, sig + sigLen);
+  const id = Buffer.from(algDer).toString('hex');
+  let a = algorithms.get(id);
+  if (!a) {
+    try {
+      a = readAlgorithm(parseDer(algDer), 0);
+    } catch {
+      return 2;
+    }
+    if (algorithms.size < 256) algorithms.set(id, a);
+  }
+  return RESULTS.indexOf(active.verify(a, key, data, signature));
+});
+
+/**
+ * Checks a signed object (certificate or CRL DER) against an issuer's SubjectPublicKeyInfo: the core finds
+ * the signed bytes and calls the host import, which runs backend.
+ */
+export function verifySigned(der: Uint8Array, issuerSpki: Uint8Array, backend: SignatureBackend): SignatureResult {
+  const p = copyIn(der);
+  const k = copyIn(issuerSpki);
+  const previous = active;
+  active = backend;
+  try {
+    const rc = core.verifySigned(p, der.length, k, issuerSpki.length);
+    if (rc < 0) throw new CoreError('MALFORMED', 'signed object: bad structure');
+    return RESULTS[rc] ?? 'BAD_SIGNATURE';
+  } finally {
+    active = previous;
+    core.free(k);
+    core.free(p);
+  }
 }

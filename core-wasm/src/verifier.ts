@@ -5,7 +5,7 @@ import { parseCrl, type Crl } from './crl.ts';
 import { derObjects } from './pem.ts';
 import { RevocationIndex } from './revocation.ts';
 import { VerificationCache } from './cache.ts';
-import { nodeBackend, type SignatureBackend, type SignatureResult } from './signature.ts';
+import { nodeBackend, verifySigned, type SignatureBackend, type SignatureResult } from './signature.ts';
 import { validatePath, type PathOptions } from './path.ts';
 import { fail, type VerifyResult } from './result.ts';
 import { CoreError } from './codes.ts';
@@ -73,8 +73,8 @@ export class TrustStore {
   }
 
   // Keyed by the whole signed object (TBS + signature), so a forged signature never hits a cached OK.
-  private sig(obj: { der: Uint8Array; tbs: Uint8Array; signatureAlgorithm: Certificate['signatureAlgorithm']; signature: Uint8Array }, issuer: Certificate): SignatureResult {
-    const check = () => this.backend.verify(obj.signatureAlgorithm, issuer.spki, obj.tbs, obj.signature);
+  private sig(obj: { der: Uint8Array }, issuer: Certificate): SignatureResult {
+    const check = () => verifySigned(obj.der, issuer.spki, this.backend);
     return this.cache ? this.cache.verify(obj.der, issuer.spki, check) : check();
   }
 

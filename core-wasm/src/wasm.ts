@@ -19,10 +19,21 @@ export interface CoreExports {
   tblPut(h: number, ptr: number, len: number, time: number, reason: number): void;
   tblGet(h: number, ptr: number, len: number, out: number): number;
   crlEntries(base: number, len: number, out: number, cap: number, table: number): number;
+  verifySigned(ptr: number, len: number, spki: number, spkiLen: number): number;
+}
+
+/** The host import the core calls to check a signature: (alg, spki, message, signature) as pointer/length. */
+export type SignatureHost = (alg: number, algLen: number, spki: number, spkiLen: number, msg: number, msgLen: number, sig: number, sigLen: number) => number;
+
+let signatureHost: SignatureHost = () => 2;
+/** Installed by signature.ts (kept apart so this module has no upward imports). */
+export function setSignatureHost(fn: SignatureHost): void {
+  signatureHost = fn;
 }
 
 const url = new URL('../build/core.wasm', import.meta.url);
-const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {});
+const imports = { host: { verifySignature: (...args: Parameters<SignatureHost>) => signatureHost(...args) } };
+const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), imports);
 
 export const core = instance.exports as unknown as CoreExports;
 

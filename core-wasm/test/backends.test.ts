@@ -38,6 +38,22 @@ describe('signature backends and verification cache', function () {
     }
   });
 
+  it('hands the backend exactly the TBS, algorithm and signature the core located (host import)', () => {
+    const seen: { tbs: string; alg: string; sig: string }[] = [];
+    const spy = { name: 'spy', verify: (alg: Parameters<typeof nodeBackend.verify>[0], spki: Uint8Array, data: Uint8Array, sig: Uint8Array) => {
+      seen.push({ tbs: Buffer.from(data).toString('hex'), alg: alg.oid, sig: Buffer.from(sig).toString('hex') });
+      return nodeBackend.verify(alg, spki, data, sig);
+    } };
+    const store = new TrustStore({ anchors: [parseCertificate(root.pem)], backend: spy, cache: false });
+    const leaf = parseCertificate(leaves[2].pem), ca = parseCertificate(inter.pem);
+    expect(store.verify(leaf, { intermediates: [ca] }).code).to.equal('OK');
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    expect(seen).to.deep.equal([
+      { tbs: hex(ca.tbs), alg: '1.3.101.112', sig: hex(ca.signature) },
+      { tbs: hex(leaf.tbs), alg: '1.3.101.112', sig: hex(leaf.signature) },
+    ]);
+  });
+
   it('validates whole chains with the noble backend', () => {
     const store = new TrustStore({ anchors: [parseCertificate(root.pem)], backend: nobleBackend() });
     const r = store.verifyBytes(leaves[0].pem, { intermediates: [inter.pem] });
