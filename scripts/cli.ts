@@ -11,7 +11,6 @@ type Loader = () => Promise<Command>;
 
 // Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
 const planned: Record<string, string> = {
-  verify: 'verify certificate chains with the trust core (issue 3)',
   audit: 'verify a service audit log hash chain (issue 5)',
   'verify-document': 'verify a signed licence or permit document offline (issues 5, 7)',
   deposit: 'verify a deposit against a directory (issue 8)',
@@ -22,11 +21,12 @@ const commands: Record<string, Loader> = {
   start: async () => (await import('./cli/start.ts')).command,
   health: async () => (await import('./cli/health.ts')).command,
   ca: async () => (await import('./cli/ca.ts')).command,
+  verify: async () => (await import('./cli/verify.ts')).command,
 };
 
-function help(): string {
+async function help(): Promise<string> {
   const lines = ['usage: ruqsat <command> [options]', '', 'commands:'];
-  for (const name of Object.keys(commands)) lines.push(`  ${name}`);
+  for (const [name, load] of Object.entries(commands)) lines.push(`  ${name.padEnd(16)} ${(await load()).summary.split('\n')[0]}`);
   for (const [name, what] of Object.entries(planned)) lines.push(`  ${name.padEnd(16)} not available yet: ${what}`);
   lines.push('', "run 'ruqsat <command> --help' for a command's options");
   return lines.join('\n');
@@ -35,13 +35,13 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help() + '\n');
+    process.stdout.write((await help()) + '\n');
     return name ? 0 : 1;
   }
   const load = commands[name];
   if (!load) {
     const why = planned[name] ? `not available yet: ${planned[name]}` : 'unknown command';
-    process.stderr.write(`ruqsat ${name}: ${why}\n${help()}\n`);
+    process.stderr.write(`ruqsat ${name}: ${why}\n${await help()}\n`);
     return 1;
   }
   const command = await load();
