@@ -118,7 +118,7 @@ async function withTrust(init: boolean, fn: (t: Trust) => Promise<number>): Prom
     const store = new TrustStore(db);
     const fresh = (await store.allAuthorities()).length === 0;
     if (fresh && !init) throw new Error('there are no certifying centres yet: run "ruqsat ca init" first');
-    const authorities = new Authorities(store, caPassphrase(tc, fresh), { publicUrl: tc.publicUrl ?? `http://${config.host}:${tc.httpPort}` });
+    const authorities = new Authorities(store, caPassphrase(tc, fresh), { publicUrl: tc.publicUrl ?? `http://${config.host}:${tc.httpPort}` }, tc.policyArc);
     await authorities.open(logger);
     return await fn({ store, registration: new RegistrationStore(db), authorities });
   } finally {

@@ -52,13 +52,16 @@ export class Authorities {
   private readonly byId = new Map<string, Authority>();
   /** Every CA certificate under a root, ours or an accredited centre's, parsed once: chain material for verification. */
   private caCertificates: Certificate[] = [];
-  readonly profiles: Record<string, Profile> = profiles();
+  readonly profiles: Record<string, Profile>;
 
   constructor(
     private readonly store: TrustStore,
     private readonly passphrase: string,
     readonly endpoints: Endpoints,
-  ) {}
+    policyArc?: string,
+  ) {
+    this.profiles = profiles(policyArc);
+  }
 
   /** Unlocks every authority with a key; creates the hierarchy first when there is none. */
   async open(logger: Logger): Promise<void> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, readInt, readString } from '../kit/config.ts';
+import { POLICY_ARC } from './domain/pki/profiles.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,6 +19,8 @@ export interface TrustConfig {
   deltaCrlValidityMs: number;
   passphraseFile: string;
   passphraseFromEnv?: string;
+  /** The OID arc Ruqsat's certificate-type and role policies sit under (a placeholder until one is registered). */
+  policyArc: string;
 }
 
 export function trustConfig(env: Env = process.env): TrustConfig {
@@ -31,7 +34,14 @@ export function trustConfig(env: Env = process.env): TrustConfig {
     deltaCrlValidityMs: readInt(env, 'CRL_DELTA_VALIDITY_MS', 3_600_000, 10_000, 7 * 86_400_000),
     passphraseFile: readString(env, 'RUQSAT_CA_PASSPHRASE_FILE', './data/ca-passphrase'),
     passphraseFromEnv: env.RUQSAT_CA_PASSPHRASE || undefined,
+    policyArc: policyArc(env),
   };
+}
+
+function policyArc(env: Env): string {
+  const arc = readString(env, 'TRUST_POLICY_ARC', POLICY_ARC);
+  if (!/^[0-2](\.\d+)+$/.test(arc)) throw new ConfigError('TRUST_POLICY_ARC', `expected a dotted OID, got "${arc}"`);
+  return arc;
 }
 
 /** Thrown when CA keys exist but nothing can unlock them. */

@@ -22,7 +22,7 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   // The HTTP endpoint comes first: certificates name its URL for their CRLs and OCSP.
   const http = tc.httpPort >= 0 ? await startTrustHttp(config.host, tc.httpPort, store, logger) : undefined;
   const publicUrl = tc.publicUrl ?? `http://${config.host}:${http?.port ?? 0}`;
-  const authorities = new Authorities(store, passphrase, { publicUrl });
+  const authorities = new Authorities(store, passphrase, { publicUrl }, tc.policyArc);
   await authorities.open(logger);
   http?.serve(authorities);
   // Demo mode: an empty reference registry is filled from the fixture (production reads the state databases).

@@ -2,13 +2,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
 import { AuthorityKind, CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import type { RegistrationStore } from '../../services/trust/registration-store.ts';
+import { profiles } from '../../services/trust/domain/pki/profiles.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
 import { issueCertificate, makeKey, openssl, opensslAsync, pem, provisionOperator, signAct, type TestKey } from './helpers.ts';
@@ -128,6 +129,15 @@ describe('trust: NCA flows A, C, E', function () {
       const { response } = await confirm(app.name, app.csrSha256);
       const cert = (await call(bind(client, 'getCertificate'), { name: response.certificate })).response;
       expect(cert.subject).to.include(`BIN${COMPANY}`).and.include(`IIN${PERSON}`).and.include('Qorgau Security LLP');
+
+      // A state body applies for an official's role certificate: the role is a policy OID in it.
+      const officialKey = makeKey(dir, 'signatory', 'ed25519');
+      const { response: roleApp } = await submit(officialKey, 'req-official', { applicant: { type: PartyType.PARTY_TYPE_LEGAL_ENTITY, identifier: COMPANY, displayName: '' }, representativeIin: PERSON, profile: 'official_signatory' });
+      const issued = await confirm(roleApp.name, roleApp.csrSha256);
+      const role = (await call(bind(client, 'getCertificate'), { name: issued.response.certificate })).response;
+      writeFileSync(join(dir, 'signatory.pem'), pem(role.certificateDer));
+      const rolePolicy = profiles().official_signatory!.policies[0]!;
+      expect(openssl(['x509', '-in', join(dir, 'signatory.pem'), '-noout', '-text']).output).to.include(rolePolicy);
     });
 
     it('accepts only a valid, active operator\u2019s signature over this very application, once', async () => {
@@ -267,6 +277,32 @@ describe('trust: NCA flows A, C, E', function () {
       expect(revoked.output).to.include('Response verify OK');
       writeFileSync(join(dir, 'fresh.pem'), pem((await issue(makeKey(dir, 'fresh', 'ed25519'), 'req-ocsp')).der));
       expect((await ask('fresh.pem')).output).to.include('fresh.pem: good');
+
+      // RFC 6960 A.1 GET: the DER request base64 in the path.
+      const request = await opensslAsync(['ocsp', '-issuer', join(dir, 'nca.pem'), '-cert', join(dir, 'holder.pem'), '-reqout', join(dir, 'req.der'), '-no_nonce']);
+      expect(request.status).to.equal(0);
+      const der = readFileSync(join(dir, 'req.der'));
+      const viaGet = await fetch(`${url}/${encodeURIComponent(der.toString('base64'))}`);
+      expect(viaGet.headers.get('content-type')).to.equal('application/ocsp-response');
+      writeFileSync(join(dir, 'resp.der'), Buffer.from(await viaGet.arrayBuffer()));
+      const read = await opensslAsync(['ocsp', '-respin', join(dir, 'resp.der'), '-issuer', join(dir, 'nca.pem'), '-cert', join(dir, 'holder.pem'), '-CAfile', join(dir, 'root.pem'), '-VAfile', join(dir, 'nca.pem')]);
+      expect(read.output).to.include('holder.pem: revoked');
+      // A malformed request gets a malformedRequest response, not a crash.
+      const garbage = await fetch(url, { method: 'POST', body: Buffer.from('not der'), headers: { 'content-type': 'application/ocsp-request' } });
+      writeFileSync(join(dir, 'bad.der'), Buffer.from(await garbage.arrayBuffer()));
+      expect((await opensslAsync(['ocsp', '-respin', join(dir, 'bad.der'), '-resp_text', '-noverify'])).output).to.match(/malformedrequest/i);
+    });
+
+    it('serves the CRLs at the URL the certificates name, as DER and PEM', async () => {
+      const text = openssl(['x509', '-in', join(dir, 'holder.pem'), '-noout', '-ext', 'crlDistributionPoints']).output;
+      const cdp = /URI:(http\S+)/.exec(text)?.[1];
+      expect(cdp).to.match(/\/crl\/nca\.crl$/);
+      const res = await fetch(cdp!);
+      expect(res.status).to.equal(200);
+      writeFileSync(join(dir, 'fetched.crl'), Buffer.from(await res.arrayBuffer()));
+      expect(openssl(['crl', '-inform', 'DER', '-in', join(dir, 'fetched.crl'), '-noout', '-text']).output).to.include('Freshest CRL');
+      expect((await fetch(cdp!.replace('.crl', '-delta.pem'))).status).to.equal(200);
+      expect((await fetch(cdp!.replace('nca.crl', 'nowhere.crl'))).status).to.equal(404);
     });
   });
 

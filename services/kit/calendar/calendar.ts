@@ -12,7 +12,7 @@ export interface OfficeHours {
 
 export const DEFAULT_OFFICE_HOURS: OfficeHours = { opens: '09:00', closes: '18:30' };
 
-/** A time limit as the regulations state it: "on the day of receipt", N WD, N CD, or N hours. */
+/** A time limit (мерзім) as the regulations state it: түскен күні (same day), N жұмыс күні (WD), N күнтізбелік күн (CD), or hours. */
 export interface TimeLimit {
   unit: 'same_day' | 'working_days' | 'calendar_days' | 'hours';
   amount: number;
@@ -29,7 +29,7 @@ export interface Deadline {
   startsAt: Date;
   /** The exact instant the limit expires; stored as is. */
   dueAt: Date;
-  /** What the applicant is shown: '2026-04-08 18:30 (Asia/Almaty)'. */
+  /** What the applicant is shown, to the minute (seconds dropped): '2026-04-08 18:30 (Asia/Almaty)'. */
   display: string;
 }
 

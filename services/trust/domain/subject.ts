@@ -30,10 +30,21 @@ export function subjectFor(person: Person, organization?: Organization): NameAtt
   return attrs;
 }
 
-/** Profiles an applicant may ask for, by the kind of applicant. */
+/**
+ * Profiles an applicant may ask for, by the kind of applicant. A state body (a legal entity) applies
+ * for its officials' role certificates; the role then travels in the certificate as a policy OID.
+ */
 export const APPLICANT_PROFILES: Record<'individual' | 'legal_entity', string[]> = {
   individual: ['individual_auth', 'individual_sign'],
-  legal_entity: ['legal_entity_auth', 'legal_entity_sign'],
+  legal_entity: [
+    'legal_entity_auth',
+    'legal_entity_sign',
+    'official_registrar',
+    'official_executor',
+    'official_head',
+    'official_signatory',
+    'official_commission_member',
+  ],
 };
 
 export const KEY_STORAGES = ['file', 'token', 'id_card'] as const;
