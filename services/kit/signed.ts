@@ -88,3 +88,12 @@ export function iinOf(cert: Certificate): string | undefined {
 export function policiesOf(cert: Certificate): string[] {
   return (cert.policies ?? []).map((p) => p.oid);
 }
+
+/** The signed act must say exactly this: a signature over some other act proves nothing about this one. */
+export function requireAct(act: object, field: string, want: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(want)) {
+    if ((act as Record<string, unknown>)[key] !== value) {
+      throw invalidArgument([{ field: `${field}.payload`, description: `"${key}" must be ${JSON.stringify(value)}: the signature must cover this very act` }]);
+    }
+  }
+}

@@ -48,3 +48,6 @@ export const APPLICANT_PROFILES: Record<'individual' | 'legal_entity', string[]>
 };
 
 export const KEY_STORAGES = ['file', 'token', 'id_card'] as const;
+
+/** Where the issuance notice goes (the "personal mail" of flow A, best reading A6: e-mail). */
+export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;

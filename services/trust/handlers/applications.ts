@@ -7,7 +7,7 @@ import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../
 import { unary } from '../../kit/grpc/handler.ts';
 import { parseName } from '../../kit/names.ts';
 import { isValidIinBin, toParty } from '../../kit/party.ts';
-import { policiesOf, verifyAct, type SignedAct } from '../../kit/signed.ts';
+import { policiesOf, requireAct, verifyAct, type SignedAct } from '../../kit/signed.ts';
 import type { Certificate } from '../../../core-wasm/src/index.ts';
 import { knownIntermediates, type TrustContext } from '../context.ts';
 import { templateFor } from '../domain/issue.ts';
@@ -16,13 +16,12 @@ import { buildCertificate } from '../domain/pki/certificate.ts';
 import { fromPem } from '../domain/pki/der.ts';
 import { CsrError, parseCsr } from '../domain/pki/csr.ts';
 import { encodeName } from '../domain/pki/names.ts';
-import { APPLICANT_PROFILES, KEY_STORAGES, subjectFor, type Organization, type Person } from '../domain/subject.ts';
+import { APPLICANT_PROFILES, EMAIL, KEY_STORAGES, subjectFor, type Organization, type Person } from '../domain/subject.ts';
 import type { ApplicationRow } from '../registration-store.ts';
 import type { Tx } from '../store.ts';
 
 const APPLICATION = 'certificateApplications/{certificate_application}';
 const ISSUER = 'nca';
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const MAX_CSR = 64 * 1024;
 
 const STATUSES: Record<ApplicationRow['status'], CertificateApplicationStatus> = {
@@ -70,14 +69,6 @@ export async function requireActiveOperator(ctx: TrustContext, signer: Certifica
   if (!operator) throw new RuqsatError(grpc.status.PERMISSION_DENIED, 'NOT_AN_OPERATOR', `${field}: no RA operator holds this certificate`);
   if (operator.status !== 'active') {
     throw new RuqsatError(grpc.status.PERMISSION_DENIED, `OPERATOR_${operator.status.toUpperCase()}`, `${field}: the RA operator is ${operator.status}`, { operator: operator.id });
-  }
-}
-
-function checkAct(signed: SignedAct<ApplicationAct>, field: string, want: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(want)) {
-    if (signed.act[key as keyof ApplicationAct] !== value) {
-      throw invalidArgument([{ field: `${field}.payload`, description: `"${key}" must be ${JSON.stringify(value)}: the signature must cover this very act` }]);
-    }
   }
 }
 
@@ -185,7 +176,7 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
       if (!person) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'APPLICANT_NOT_IN_REGISTRY', 'the applicant is no longer in the reference registry');
       const row = await ctx.store.db.transaction(async (trx) => {
         const app = await loadRegistered(ctx, trx, id!, req.name);
-        checkAct(signed, 'confirmation', { act: 'confirm_certificate_application', application: req.name, csr_sha256: app.csr_sha256 });
+        requireAct(signed.act, 'confirmation', { act: 'confirm_certificate_application', application: req.name, csr_sha256: app.csr_sha256 });
         await useActOnce(ctx, trx, signed.fingerprint);
         const csr = parseCsr(app.csr_der);
         const template = templateFor(ctx.authorities.profile(app.profile), encodeName(subjectFor(person, organization)), csr.subjectPublicKeyInfo, issuer, new Date(), ctx.authorities.endpoints);
@@ -204,7 +195,7 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
       if (reason.length === 0) throw invalidArgument([{ field: 'refusal.payload', description: '"reason" must state why: a refusal is reasoned' }]);
       const row = await ctx.store.db.transaction(async (trx) => {
         const app = await loadRegistered(ctx, trx, id!, req.name);
-        checkAct(signed, 'refusal', { act: 'refuse_certificate_application', application: req.name });
+        requireAct(signed.act, 'refusal', { act: 'refuse_certificate_application', application: req.name });
         await useActOnce(ctx, trx, signed.fingerprint);
         return ctx.registration.updateApplication(trx, app.id, { status: 'refused', refusal_reason: reason });
       });

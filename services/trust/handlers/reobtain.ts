@@ -5,7 +5,7 @@ import type { Certificate } from '../../../core-wasm/src/index.ts';
 import type { TrustServiceServer } from '../../../gen/ruqsat/trust/v1/trust.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
 import { unary } from '../../kit/grpc/handler.ts';
-import { iinOf, verifyAct } from '../../kit/signed.ts';
+import { iinOf, requireAct, verifyAct } from '../../kit/signed.ts';
 import { knownIntermediates, type TrustContext } from '../context.ts';
 import { templateFor } from '../domain/issue.ts';
 import { normalizeSerial } from '../domain/names.ts';
@@ -13,10 +13,9 @@ import { buildCertificate } from '../domain/pki/certificate.ts';
 import { CsrError, parseCsr } from '../domain/pki/csr.ts';
 import { fromPem } from '../domain/pki/der.ts';
 import { encodeName } from '../domain/pki/names.ts';
-import { APPLICANT_PROFILES, KEY_STORAGES, subjectFor } from '../domain/subject.ts';
+import { APPLICANT_PROFILES, EMAIL, KEY_STORAGES, subjectFor } from '../domain/subject.ts';
 import { toApplication } from './applications.ts';
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const ISSUER = 'nca';
 
 interface ReobtainAct {
@@ -58,11 +57,7 @@ export function reobtainHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'r
       const type = bin ? 'legal_entity' : 'individual';
       if (!APPLICANT_PROFILES[type].includes(req.profile)) throw invalidArgument([{ field: 'profile', description: `the signer may re-obtain ${APPLICANT_PROFILES[type].join(' or ')}` }]);
       const csrSha256 = createHash('sha256').update(csrDer).digest('hex');
-      for (const [key, value] of Object.entries({ act: 'reobtain_certificate', profile: req.profile, csr_sha256: csrSha256 })) {
-        if (signed.act[key as keyof ReobtainAct] !== value) {
-          throw invalidArgument([{ field: 'request.payload', description: `"${key}" must be ${JSON.stringify(value)}: the signature must cover this very act` }]);
-        }
-      }
+      requireAct(signed.act, 'request', { act: 'reobtain_certificate', profile: req.profile, csr_sha256: csrSha256 });
       const requestHash = createHash('sha256').update(JSON.stringify(['reobtain', iin, bin ?? '', req.email, req.keyStorage, req.profile, csrSha256])).digest('hex');
       const existing = await ctx.registration.applicationByRequestId(req.requestId);
       if (existing) {

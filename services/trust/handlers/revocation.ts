@@ -5,7 +5,7 @@ import type { RevocationEvent, TrustServiceServer } from '../../../gen/ruqsat/tr
 import { invalidArgument, notFound, RuqsatError, toRuqsatError, toServiceError } from '../../kit/errors.ts';
 import { unary } from '../../kit/grpc/handler.ts';
 import { parseName } from '../../kit/names.ts';
-import { iinOf, policiesOf, verifyAct } from '../../kit/signed.ts';
+import { iinOf, policiesOf, requireAct, verifyAct } from '../../kit/signed.ts';
 import { knownIntermediates, type TrustContext } from '../context.ts';
 import { REVOCATION_REASONS } from '../domain/hierarchy.ts';
 import { AUTHORITY, authorityName, CERTIFICATE, normalizeSerial } from '../domain/names.ts';
@@ -47,11 +47,7 @@ export function revocationHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
         }
         await requireActiveOperator(ctx, signed.signer, 'request');
       }
-      for (const [key, value] of Object.entries({ act: 'revoke_certificate', certificate: req.name, reason: req.reason })) {
-        if (signed.act[key as keyof RevokeAct] !== value) {
-          throw invalidArgument([{ field: 'request.payload', description: `"${key}" must be ${JSON.stringify(value)}: the signature must cover this very act` }]);
-        }
-      }
+      requireAct(signed.act, 'request', { act: 'revoke_certificate', certificate: req.name, reason: req.reason });
 
       const row = await ctx.store.db.transaction(async (trx) => {
         if (!(await ctx.store.useAct(trx, signed.fingerprint))) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ACT_REPLAYED', 'this signed act was already used');
