@@ -1,7 +1,7 @@
 // The ruqsat command as a user runs it: start, health, reflection through buf curl, Ctrl-C.
 import { expect } from 'chai';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -126,6 +126,39 @@ describe('ruqsat command line', function () {
         expect(await exited, mesh.output()).to.equal(0);
         expect(mesh.output()).to.include('shutting down');
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ca: holds the key ceremony, issues an RA operator\u2019s certificate on a letter, suspends and dismisses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ruqsat-ca-'));
+    const env = testEnv({ PGLITE_DIR: join(dir, 'pglite'), RUQSAT_CA_PASSPHRASE: '', RUQSAT_CA_PASSPHRASE_FILE: join(dir, 'passphrase') });
+    try {
+      const before = await ruqsat(['ca', 'operator', 'suspend', 'x'], env);
+      expect(before.code).to.equal(2);
+      expect(before.stderr).to.include('ruqsat ca init');
+      const init = await ruqsat(['ca', 'init'], env);
+      expect(init.code, init.stderr).to.equal(0);
+      expect(init.stdout).to.match(/^root .*Root CA/m).and.match(/^nca .*NCA/m).and.match(/^mesh /m);
+      expect(statSync(join(dir, 'passphrase')).mode & 0o777).to.equal(0o600);
+
+      await exec('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', join(dir, 'op.key')]);
+      await exec('openssl', ['req', '-new', '-key', join(dir, 'op.key'), '-subj', '/CN=op', '-out', join(dir, 'op.csr')]);
+      const missing = await ruqsat(['ca', 'operator', 'issue', '--iin', '900315400215'], env);
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.include('--surname');
+      const issued = await ruqsat(['ca', 'operator', 'issue', '--iin', '900315400215', '--surname', 'Omarova', '--given-name', 'Dana', '--office-bin', '010440001231', '--office-name', 'PSC Astana', '--letter', 'No. 14-2/118', '--csr', join(dir, 'op.csr')], env);
+      expect(issued.code, issued.stderr).to.equal(0);
+      writeFileSync(join(dir, 'op.pem'), issued.stdout);
+      const { stdout: subject } = await exec('openssl', ['x509', '-in', join(dir, 'op.pem'), '-noout', '-subject']);
+      expect(subject).to.include('IIN900315400215').and.include('BIN010440001231');
+      const id = /operator (\S+) /.exec(issued.stderr)?.[1];
+      expect((await ruqsat(['ca', 'operator', 'suspend', id!], env)).stdout).to.include('suspended');
+      const dismissed = await ruqsat(['ca', 'operator', 'dismiss', id!, '--dismissal-date', '2020-01-01'], env);
+      expect(dismissed.code).to.equal(0);
+      expect(dismissed.stderr).to.include('less than 2 days');
+      expect(dismissed.stdout).to.include('revoked');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
