@@ -6,6 +6,7 @@ import { UsageError, type Command } from '../cli.ts';
 import { loadConfig } from '../../services/kit/config.ts';
 import { openDatabase, ServiceDb } from '../../services/kit/db.ts';
 import { createLogger } from '../../services/kit/logger.ts';
+import { AuditLog } from '../../services/kit/audit.ts';
 import { isValidIinBin } from '../../services/kit/party.ts';
 import { Authorities } from '../../services/trust/authorities.ts';
 import { caPassphrase, trustConfig } from '../../services/trust/config.ts';
@@ -59,11 +60,15 @@ Works on the database the mesh uses (DATABASE_URL, or the embedded one: stop the
     const id = rest[0];
     if (!id) throw new UsageError(`an operator id is required\n${USAGE}`);
     if (verb === 'suspend' || verb === 'reinstate') {
-      return withTrust(false, async ({ registration }) => {
+      return withTrust(false, async ({ store, registration }) => {
         const operator = await registration.operator(id);
         if (!operator) throw new Error(`no operator ${id}`);
         if (operator.status === 'dismissed') throw new Error(`operator ${id} is dismissed`);
-        await registration.setOperatorStatus(id, verb === 'suspend' ? 'suspended' : 'active');
+        const status = verb === 'suspend' ? 'suspended' : 'active';
+        await store.db.transaction(async (trx) => {
+          await registration.setOperatorStatus(id, status, trx);
+          await new AuditLog(store.db).append(trx, { actor: 'NCA provider (office notice)', action: `${verb}_operator`, resource: `operators/${id}`, payload: { status } });
+        });
         process.stdout.write(`operator ${id}: ${verb === 'suspend' ? 'suspended' : 'active'}\n`);
         return 0;
       });
@@ -80,6 +85,7 @@ Works on the database the mesh uses (DATABASE_URL, or the embedded one: stop the
         await store.db.transaction(async (trx) => {
           await store.revoke(trx, operator.authority_id, operator.certificate_serial, 3, new Date());
           await registration.setOperatorStatus(id, 'dismissed', trx);
+          await new AuditLog(store.db).append(trx, { actor: 'NCA provider (office notice)', action: 'dismiss_operator', resource: `operators/${id}`, payload: { certificate: operator.certificate_serial, dismissal_date: o['dismissal-date']! } });
         });
         process.stdout.write(`operator ${id}: dismissed, certificate ${operator.certificate_serial} revoked (affiliationChanged); the trust service publishes the delta CRL\n`);
         return 0;

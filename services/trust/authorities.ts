@@ -1,6 +1,7 @@
 // The certifying centres this instance signs for: keys unlocked once at start, never logged or returned.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { AuditLog } from '../kit/audit.ts';
 import { parseCertificate, type Certificate } from '../../core-wasm/src/index.ts';
 import { HIERARCHY } from './domain/hierarchy.ts';
 import { templateFor, type Endpoints, type Issuer } from './domain/issue.ts';
@@ -105,6 +106,7 @@ export class Authorities {
       );
       if (parent) await this.recordIssued(trx, parent.id, der, spec.profile, null);
       made.set(spec.id, unlock(spec.id, spec.kind, spec.displayName, spec.parent ?? null, der, envelope, this.passphrase));
+      await new AuditLog(this.store.db).append(trx, { actor: 'key ceremony', action: 'create_authority', resource: `authorities/${spec.id}`, payload: { subject: formatName(spec.subject), parent: spec.parent ?? null } });
     }
   }
 

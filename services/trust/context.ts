@@ -1,5 +1,6 @@
 // What the trust service's handlers share: its stores, its authorities, its trust core, its publisher.
 import type { Logger } from 'pino';
+import type { AuditLog } from '../kit/audit.ts';
 import type { Certificate, TrustStore as Core } from '../../core-wasm/src/index.ts';
 import type { Authorities } from './authorities.ts';
 import type { CrlPublisher } from './crls.ts';
@@ -16,7 +17,14 @@ export interface TrustContext {
   core: Core;
   publisher: CrlPublisher;
   feed: RevocationFeed;
+  /** Every act that changes the PKI, hash-chained, committed with the change. */
+  audit: AuditLog;
   logger: Logger;
+}
+
+/** Who signed an act, as the audit log records it: the subject and the certificate serial. */
+export function actorOf(signer: { subject: { text: string }; serialHex: string }): string {
+  return `${signer.subject.text} (serial ${signer.serialHex.toLowerCase()})`;
 }
 
 /** CA certificates this service knows, so a signer may send only its own certificate. */

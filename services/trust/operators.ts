@@ -1,6 +1,7 @@
 // RA operators (ҚР ҰКО операторлары): certificates issued on an official letter, suspension after
 // more than 15 days' absence, revocation on dismissal (notified at least 2 days before it).
 import { randomUUID } from 'node:crypto';
+import { AuditLog } from '../kit/audit.ts';
 import type { Authorities } from './authorities.ts';
 import { templateFor } from './domain/issue.ts';
 import { normalizeSerial } from './domain/names.ts';
@@ -45,6 +46,7 @@ export async function issueOperatorCertificate(
       letter_reference: letter.letterReference.trim(),
     };
     await registration.insertOperator(row, trx);
+    await new AuditLog(store.db).append(trx, { actor: 'NCA provider (official letter)', action: 'issue_operator_certificate', resource: `operators/${row.id}`, payload: { iin: row.iin, certificate: row.certificate_serial, letter: row.letter_reference } });
     return (await registration.operator(row.id, trx))!;
   });
   return { operator, certificateDer: der };

@@ -63,17 +63,14 @@ export class RegistrationStore {
     return this.db.table<ApplicationRow>('certificate_applications').where({ request_id: requestId }).first();
   }
 
-  /** Inserts unless the request_id exists; returns the row that holds it either way. */
-  async insertApplication(row: Omit<ApplicationRow, 'created_at' | 'updated_at' | 'number'>, numberPrefix: string, trx?: Tx): Promise<ApplicationRow> {
-    const run = async (t: Tx) => {
-      const existing = await this.db.table<ApplicationRow>('certificate_applications', t).where({ request_id: row.request_id }).first();
-      if (existing) return existing;
-      // A sequence, so concurrent submits never draw the same number.
-      const number = t.raw(`? || lpad(nextval(?)::text, 8, '0')`, [`${numberPrefix}-`, `${this.db.schema}.application_numbers`]);
-      const [inserted] = await this.db.table('certificate_applications', t).insert({ ...row, number }).returning<ApplicationRow[]>('*');
-      return inserted!;
-    };
-    return trx ? run(trx) : this.db.transaction(run);
+  /** Inserts unless the request_id exists; returns the row that holds it either way, and whether it is new. */
+  async insertApplication(row: Omit<ApplicationRow, 'created_at' | 'updated_at' | 'number'>, numberPrefix: string, trx: Tx): Promise<{ row: ApplicationRow; created: boolean }> {
+    const existing = await this.db.table<ApplicationRow>('certificate_applications', trx).where({ request_id: row.request_id }).first();
+    if (existing) return { row: existing, created: false };
+    // A sequence, so concurrent submits never draw the same number.
+    const number = trx.raw(`? || lpad(nextval(?)::text, 8, '0')`, [`${numberPrefix}-`, `${this.db.schema}.application_numbers`]);
+    const [inserted] = await this.db.table('certificate_applications', trx).insert({ ...row, number }).returning<ApplicationRow[]>('*');
+    return { row: inserted!, created: true };
   }
 
   async updateApplication(trx: Tx, id: string, changes: Partial<ApplicationRow>): Promise<ApplicationRow> {

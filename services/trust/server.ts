@@ -1,6 +1,7 @@
 // Wiring of the trust service: keys unlocked, trust core loaded, CRL publisher and HTTP endpoint started.
 import { TrustServiceService } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { TrustStore as Core } from '../../core-wasm/src/index.ts';
+import { AuditLog } from '../kit/audit.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { Authorities } from './authorities.ts';
 import { caPassphrase, trustConfig } from './config.ts';
@@ -35,7 +36,7 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   // Revocations other instances publish reach this instance's core through the feed.
   const unsubscribe = feed.subscribe((e) => core.addCrl(e.crlDer));
   await publisher.start();
-  const ctx = { store, registration, reference: new TableReferenceRegistry(registration), authorities, core, publisher, feed, logger };
+  const ctx = { store, registration, reference: new TableReferenceRegistry(registration), authorities, core, publisher, feed, audit: new AuditLog(db), logger };
   return {
     handlers: trustHandlers(ctx),
     stop: async () => {

@@ -9,6 +9,8 @@ import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
 import { AuthorityKind, CertificateApplicationStatus, CertificateStatus, TrustServiceClient, type RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import type { RegistrationStore } from '../../services/trust/registration-store.ts';
+import { ServiceDb } from '../../services/kit/db.ts';
+import { verifyChain } from '../../services/kit/audit.ts';
 import { profiles } from '../../services/trust/domain/pki/profiles.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
@@ -363,6 +365,14 @@ describe('trust: NCA flows A, C, E', function () {
   });
 
   describe('durability', () => {
+    it('records every act in an unbroken hash-chained audit log', async () => {
+      const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'trust');
+      const result = await verifyChain(db);
+      expect(result).to.include({ ok: true });
+      const actions = (await db.table('audit_log').orderBy('position').select('action')).map((r: { action: string }) => r.action);
+      expect(actions).to.include.members(['create_authority', 'issue_operator_certificate', 'submit_certificate_application', 'confirm_certificate_application', 'refuse_certificate_application', 'revoke_certificate', 'reobtain_certificate', 'register_accredited_ca', 'revoke_accredited_ca']);
+    });
+
     it('keeps every revocation, CRL number and key across a restart; never shows a private key', async () => {
       const before = (await call(bind(client, 'getCrl'), { authority: 'authorities/nca', delta: true })).response;
       const authorities = (await call(bind(client, 'listAuthorities'), { pageSize: 0, pageToken: '' })).response;

@@ -54,7 +54,8 @@ export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
       const der = buildCertificate(template, root.signer);
       const row = await ctx.store.db.transaction(async (trx) => {
         await ctx.store.insertAuthority({ id: id!, kind: 'accredited', display_name: req.displayName.trim(), subject: formatName(decodeName(csr.subject)), certificate_der: Buffer.from(der), parent_id: ROOT }, trx);
-        await ctx.authorities.recordIssued(trx, ROOT, der, 'accredited_ca', null);
+        const cert = await ctx.authorities.recordIssued(trx, ROOT, der, 'accredited_ca', null);
+        await ctx.audit.append(trx, { actor: 'Root CA (RegisterAccreditedCa)', action: 'register_accredited_ca', resource: req.name, payload: { serial: cert.serialHex.toLowerCase(), policies: registered.policies, accreditation_end: end.toISOString() } });
         return (await ctx.store.authority(id!, trx))!;
       });
       await ctx.authorities.reload();
@@ -69,7 +70,11 @@ export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
       if (!row) throw notFound(req.name);
       if (row.kind !== 'accredited') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'NOT_ACCREDITED', `${req.name} is not an accredited centre`);
       const serial = normalizeSerial(parseCertificate(row.certificate_der).serialHex)!;
-      const event = await ctx.store.db.transaction((trx) => ctx.store.revoke(trx, ROOT, serial, req.reason, new Date()));
+      const event = await ctx.store.db.transaction(async (trx) => {
+        const revoked = await ctx.store.revoke(trx, ROOT, serial, req.reason, new Date());
+        if (revoked) await ctx.audit.append(trx, { actor: 'Root CA (RevokeAccreditedCa)', action: 'revoke_accredited_ca', resource: req.name, payload: { serial, reason: req.reason } });
+        return revoked;
+      });
       if (!event) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_REVOKED', `${req.name} is already revoked`);
       logger.info({ authority: id, reason: req.reason }, 'accredited centre revoked at the Root CA');
       await ctx.publisher.publishPending();

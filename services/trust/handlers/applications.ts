@@ -9,7 +9,7 @@ import { parseName } from '../../kit/names.ts';
 import { isValidIinBin, toParty } from '../../kit/party.ts';
 import { policiesOf, requireAct, verifyAct, type SignedAct } from '../../kit/signed.ts';
 import type { Certificate } from '../../../core-wasm/src/index.ts';
-import { knownIntermediates, type TrustContext } from '../context.ts';
+import { actorOf, knownIntermediates, type TrustContext } from '../context.ts';
 import { templateFor } from '../domain/issue.ts';
 import { certificateName, normalizeSerial } from '../domain/names.ts';
 import { buildCertificate } from '../domain/pki/certificate.ts';
@@ -133,7 +133,8 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
         const who = !person ? `IIN ${type === 'individual' ? req.applicant!.identifier : req.representativeIin}` : `BIN ${req.applicant!.identifier}`;
         throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'APPLICANT_NOT_IN_REGISTRY', `refused: ${who} is not in the reference registry of ${!person ? 'individuals' : 'legal entities'}`);
       }
-      const row = await ctx.registration.insertApplication(
+      const row = await ctx.store.db.transaction(async (trx) => {
+        const inserted = await ctx.registration.insertApplication(
         {
           id: randomUUID(),
           request_id: req.requestId,
@@ -153,7 +154,15 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
           refusal_reason: null,
         },
         'NCA',
+        trx,
       );
+        // A retry that found its application records nothing new.
+        if (inserted.created) {
+          const app = inserted.row;
+          await ctx.audit.append(trx, { actor: `applicant ${app.applicant_identifier}`, action: 'submit_certificate_application', resource: `certificateApplications/${app.id}`, payload: { number: app.number, profile: app.profile, csr_sha256: app.csr_sha256 } });
+        }
+        return inserted.row;
+      });
       return sameRequest(row, requestHash, req.requestId, organization?.name ?? `${person.surname} ${person.givenName}`);
     }),
 
@@ -182,7 +191,9 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
         const template = templateFor(ctx.authorities.profile(app.profile), encodeName(subjectFor(person, organization)), csr.subjectPublicKeyInfo, issuer, new Date(), ctx.authorities.endpoints);
         const der = buildCertificate(template, issuer.signer);
         const cert = await ctx.authorities.recordIssued(trx, issuer.id, der, app.profile, app.applicant_identifier);
-        return ctx.registration.updateApplication(trx, app.id, { status: 'issued', certificate_authority: issuer.id, certificate_serial: normalizeSerial(cert.serialHex)! });
+        const serial = normalizeSerial(cert.serialHex)!;
+        await ctx.audit.append(trx, { actor: actorOf(signed.signer), action: 'confirm_certificate_application', resource: req.name, payload: { number: app.number, certificate: certificateName(issuer.id, serial) } });
+        return ctx.registration.updateApplication(trx, app.id, { status: 'issued', certificate_authority: issuer.id, certificate_serial: serial });
       });
       logger.info({ application: row.number, certificate: row.certificate_serial }, 'registration certificate issued');
       return toApplication(row);
@@ -197,6 +208,7 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
         const app = await loadRegistered(ctx, trx, id!, req.name);
         requireAct(signed.act, 'refusal', { act: 'refuse_certificate_application', application: req.name });
         await useActOnce(ctx, trx, signed.fingerprint);
+        await ctx.audit.append(trx, { actor: actorOf(signed.signer), action: 'refuse_certificate_application', resource: req.name, payload: { number: app.number, reason } });
         return ctx.registration.updateApplication(trx, app.id, { status: 'refused', refusal_reason: reason });
       });
       return toApplication(row);

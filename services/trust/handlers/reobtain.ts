@@ -6,9 +6,9 @@ import type { TrustServiceServer } from '../../../gen/ruqsat/trust/v1/trust.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
 import { unary } from '../../kit/grpc/handler.ts';
 import { iinOf, requireAct, verifyAct } from '../../kit/signed.ts';
-import { knownIntermediates, type TrustContext } from '../context.ts';
+import { actorOf, knownIntermediates, type TrustContext } from '../context.ts';
 import { templateFor } from '../domain/issue.ts';
-import { normalizeSerial } from '../domain/names.ts';
+import { certificateName, normalizeSerial } from '../domain/names.ts';
 import { buildCertificate } from '../domain/pki/certificate.ts';
 import { CsrError, parseCsr } from '../domain/pki/csr.ts';
 import { fromPem } from '../domain/pki/der.ts';
@@ -75,7 +75,7 @@ export function reobtainHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'r
       const row = await ctx.store.db.transaction(async (trx) => {
         if (!(await ctx.store.useAct(trx, signed.fingerprint))) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ACT_REPLAYED', 'this signed act was already used');
         const cert = await ctx.authorities.recordIssued(trx, issuer.id, der, req.profile, bin ?? iin);
-        return ctx.registration.insertApplication(
+        const { row: app } = await ctx.registration.insertApplication(
           {
             id: randomUUID(),
             request_id: req.requestId,
@@ -97,6 +97,8 @@ export function reobtainHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'r
           'NCA',
           trx,
         );
+        await ctx.audit.append(trx, { actor: actorOf(signed.signer), action: 'reobtain_certificate', resource: `certificateApplications/${app.id}`, payload: { number: app.number, certificate: certificateName(issuer.id, app.certificate_serial!) } });
+        return app;
       });
       ctx.logger.info({ application: row.number, certificate: row.certificate_serial }, 'registration certificate re-obtained');
       return toApplication(row);

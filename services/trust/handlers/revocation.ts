@@ -6,7 +6,7 @@ import { invalidArgument, notFound, RuqsatError, toRuqsatError, toServiceError }
 import { unary } from '../../kit/grpc/handler.ts';
 import { parseName } from '../../kit/names.ts';
 import { iinOf, policiesOf, requireAct, verifyAct } from '../../kit/signed.ts';
-import { knownIntermediates, type TrustContext } from '../context.ts';
+import { actorOf, knownIntermediates, type TrustContext } from '../context.ts';
 import { REVOCATION_REASONS } from '../domain/hierarchy.ts';
 import { AUTHORITY, authorityName, CERTIFICATE, normalizeSerial } from '../domain/names.ts';
 import { toCertificate } from './reads.ts';
@@ -53,6 +53,7 @@ export function revocationHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
         if (!(await ctx.store.useAct(trx, signed.fingerprint))) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ACT_REPLAYED', 'this signed act was already used');
         const event = await ctx.store.revoke(trx, authority!, serial, req.reason, new Date());
         if (!event) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_REVOKED', `${req.name} is already revoked`);
+        await ctx.audit.append(trx, { actor: actorOf(signed.signer), action: 'revoke_certificate', resource: req.name, payload: { reason: req.reason, by: byHolder ? 'holder' : 'operator', sequence: Number(event.sequence) } });
         return (await ctx.store.certificate(authority!, serial, trx))!;
       });
       // Committed: the revocation is durable now. The delta CRL follows at once (or on the next tick).

@@ -1,5 +1,6 @@
 // The trust schema's migrations, in order.
+import { auditLogMigration } from '../../kit/audit.ts';
 import { authoritiesCertificates } from './001_authorities_certificates.ts';
 import { pki } from './002_pki.ts';
 
-export const migrations = [authoritiesCertificates, pki];
+export const migrations = [authoritiesCertificates, pki, auditLogMigration];

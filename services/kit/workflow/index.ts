@@ -1,0 +1,10 @@
+// The workflow engine of the mesh: declarative service definitions and the pure case machine that runs them.
+export * from './definition.ts';
+export * from './state.ts';
+export { applicationViolations, type ApplicationInput } from './application.ts';
+export { APPC, APPC_HEARING, LAW_ON_STATE_SERVICES, NSC_ORDER_34QE_2020, NSC_ORDER_43, NSC_ORDER_46QE_2019, NSC_ORDER_98QE_2017, STATE_SERVICE_APPEALS } from './acts.ts';
+export { LICENSE_CRYPTO_DEV, LICENSE_LEAK_DETECTION, LICENSE_STS_ORS, NSC_LICENCES } from './licences.ts';
+export { DefinitionRegistry } from './registry.ts';
+export { apply, start, type StartOptions } from './machine.ts';
+export { overdue } from './deadlines.ts';
+export { applicantStatus } from './status.ts';
