@@ -135,27 +135,27 @@ export function applicationHandlers(ctx: TrustContext): Pick<TrustServiceServer,
       }
       const row = await ctx.store.db.transaction(async (trx) => {
         const inserted = await ctx.registration.insertApplication(
-        {
-          id: randomUUID(),
-          request_id: req.requestId,
-          request_hash: requestHash,
-          status: 'registered',
-          applicant_type: type,
-          applicant_identifier: req.applicant!.identifier,
-          representative_iin: req.representativeIin || null,
-          email: req.email,
-          region: req.region.trim(),
-          key_storage: req.keyStorage,
-          profile: req.profile,
-          csr_der: Buffer.from(csrDer),
-          csr_sha256: csrSha256,
-          certificate_authority: null,
-          certificate_serial: null,
-          refusal_reason: null,
-        },
-        'NCA',
-        trx,
-      );
+          {
+            id: randomUUID(),
+            request_id: req.requestId,
+            request_hash: requestHash,
+            status: 'registered',
+            applicant_type: type,
+            applicant_identifier: req.applicant!.identifier,
+            representative_iin: req.representativeIin || null,
+            email: req.email,
+            region: req.region.trim(),
+            key_storage: req.keyStorage,
+            profile: req.profile,
+            csr_der: Buffer.from(csrDer),
+            csr_sha256: csrSha256,
+            certificate_authority: null,
+            certificate_serial: null,
+            refusal_reason: null,
+          },
+          'NCA',
+          trx,
+        );
         // A retry that found its application records nothing new.
         if (inserted.created) {
           const app = inserted.row;
