@@ -43,6 +43,8 @@ export async function startMesh(config: MeshConfig, names: readonly ServiceName[
     for (const name of names) {
       const service = await startService(MODULES[name], { config, database, shared, logger, registry });
       services.push(service);
+      // A service on a port picked at start is reached where it really listens by the ones after it.
+      if (config.ports[name] === 0) config.addresses[name] = service.address;
       closers.push(service.stop);
     }
     // Services stop together (they drain in parallel), then the shared resources close.

@@ -47,9 +47,7 @@ export function refusalOf(result: VerifyResult, what: string): RuqsatError {
  * chained to a trust anchor with revocation checked, the payload JSON. Throws the gRPC refusal.
  */
 export function verifyAct<T>(store: TrustStore, envelope: SignedEnvelope | undefined, field: string, options: VerifyActOptions = {}): SignedAct<T> {
-  if (!envelope || envelope.payload.length === 0 || envelope.signature.length === 0 || envelope.certificateChain.length === 0) {
-    throw new RuqsatError(grpc.status.UNAUTHENTICATED, 'UNSIGNED', `${field}: an EDS-signed envelope (payload, signature, certificate chain) is required`);
-  }
+  requireEnvelope(envelope, field);
   let signer: Certificate;
   try {
     signer = parseCertificate(envelope.certificateChain[0]!);
@@ -74,6 +72,13 @@ export function verifyAct<T>(store: TrustStore, envelope: SignedEnvelope | undef
   }
   if (act === null || typeof act !== 'object') throw invalidArgument([{ field: `${field}.payload`, description: 'must be a JSON object' }]);
   return { act, signer, chain: result.chain, fingerprint: createHash('sha256').update(envelope.signature).digest('hex') };
+}
+
+/** An envelope with a payload, a signature and at least the signer's certificate, or UNAUTHENTICATED. */
+export function requireEnvelope(envelope: SignedEnvelope | undefined, field: string): asserts envelope is SignedEnvelope {
+  if (!envelope || envelope.payload.length === 0 || envelope.signature.length === 0 || envelope.certificateChain.length === 0) {
+    throw new RuqsatError(grpc.status.UNAUTHENTICATED, 'UNSIGNED', `${field}: an EDS-signed envelope (payload, signature, certificate chain) is required`);
+  }
 }
 
 /** The signer's IIN from a Kazakh certificate's SERIALNUMBER ("IIN123456789012"), if it has one. */

@@ -19,6 +19,7 @@ export class TrustFollower {
   private stream?: grpc.ClientReadableStream<RevocationEvent>;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  private loaded = false;
 
   constructor(
     private readonly client: Client,
@@ -38,7 +39,26 @@ export class TrustFollower {
         if (crl) this.addCrl(crl.crlDer);
       }
     }
+    this.loaded = true;
     this.follow();
+  }
+
+  /** True once anchors, CA certificates and CRLs are loaded: verification before that would be wrong. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Keeps trying until the trust service answers: a service may well start before trust does. */
+  startInBackground(): void {
+    const attempt = () => {
+      if (this.stopped) return;
+      this.start().catch((err: Error) => {
+        this.logger.warn({ err: err.message }, 'trust service not reachable yet; signatures cannot be verified until it is');
+        this.retry = setTimeout(attempt, 1_000);
+        this.retry.unref();
+      });
+    };
+    attempt();
   }
 
   stop(): void {

@@ -1,13 +1,13 @@
-// LicensingService RPCs: decode, validate, read the store, encode. No SQL here.
+// Licences (лицензиялар): decode, validate, read the store, encode. No SQL here.
 import { LicenseStatus, type License, type LicensingServiceServer } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { notFound } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
-import type { ServiceDeps } from '../kit/service.ts';
+import type { Logger } from 'pino';
 import { LICENSE, licenseName } from './domain/names.ts';
-import { LicensingStore, type LicenseRow } from './store.ts';
+import type { LicensingStore, LicenseRow } from './store.ts';
 
 const STATUSES: Record<LicenseRow['status'], LicenseStatus> = {
   active: LicenseStatus.LICENSE_STATUS_ACTIVE,
@@ -26,8 +26,7 @@ const toLicense = (row: LicenseRow): License => ({
   signatory: row.signatory,
 });
 
-export function licensingHandlers({ db, logger }: ServiceDeps): LicensingServiceServer {
-  const store = new LicensingStore(db);
+export function licenseHandlers(store: LicensingStore, logger: Logger): Pick<LicensingServiceServer, 'getLicense' | 'listLicenses'> {
   return {
     getLicense: unary(logger, async (req) => {
       const { license } = parseName(req.name, LICENSE, 'name');

@@ -1,13 +1,31 @@
-// Wiring of the licensing service: its proto, its migrations, its handlers.
-import { LicensingServiceService } from '../../gen/ruqsat/licensing/v1/licensing.ts';
-import type { ServiceModule } from '../kit/service.ts';
-import { licensingHandlers } from './handlers.ts';
-import { migrations } from './migrations/001_licenses.ts';
+// Wiring of the licensing service: its store, audit log, the trust follower that verifies EDS, its handlers.
+import { LicensingServiceService, type LicensingServiceServer } from '../../gen/ruqsat/licensing/v1/licensing.ts';
+import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { AuditLog } from '../kit/audit.ts';
+import { clientFor } from '../kit/grpc/client.ts';
+import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
+import { TrustFollower } from '../kit/trust-follower.ts';
+import { applicationHandlers } from './applications.ts';
+import { licenseHandlers } from './handlers.ts';
+import { migrations } from './migrations/index.ts';
+import { LicensingStore } from './store.ts';
+
+async function startLicensing({ db, logger, config }: ServiceDeps) {
+  const store = new LicensingStore(db);
+  // Signatures are verified in-process, against the trust service's anchors, CRLs and revocation feed.
+  const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
+  trust.startInBackground();
+  const handlers: LicensingServiceServer = {
+    ...licenseHandlers(store, logger),
+    ...applicationHandlers({ store, audit: new AuditLog(db), trust, logger }),
+  };
+  return { handlers, stop: async () => trust.stop() };
+}
 
 export const licensing: ServiceModule = {
   name: 'licensing',
   serviceName: 'ruqsat.licensing.v1.LicensingService',
   definition: LicensingServiceService,
   migrations,
-  implement: async (deps) => ({ handlers: licensingHandlers(deps) }),
+  implement: startLicensing,
 };

@@ -11,3 +11,4 @@ export { DefinitionRegistry } from './registry.ts';
 export { apply, start, type StartOptions } from './machine.ts';
 export { overdue } from './deadlines.ts';
 export { applicantStatus } from './status.ts';
+export { caseFromJson, caseToJson } from './serialize.ts';

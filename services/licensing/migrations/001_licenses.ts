@@ -21,5 +21,3 @@ export const licenses: Migration = {
     });
   },
 };
-
-export const migrations = [licenses];

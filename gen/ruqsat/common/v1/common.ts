@@ -53,6 +53,77 @@ export function partyTypeToJSON(object: PartyType): string {
   }
 }
 
+/** What an applicant sees of an application in the personal cabinet (жеке кабинет). */
+export enum ApplicationStatus {
+  APPLICATION_STATUS_UNSPECIFIED = 0,
+  APPLICATION_STATUS_DELIVERED = 1,
+  APPLICATION_STATUS_REGISTERED = 2,
+  APPLICATION_STATUS_IN_PROGRESS = 3,
+  /** APPLICATION_STATUS_AWAITING_APPLICANT - A notice waits for the applicant: documents, samples, or an objection to a preliminary refusal. */
+  APPLICATION_STATUS_AWAITING_APPLICANT = 4,
+  APPLICATION_STATUS_ISSUED = 5,
+  APPLICATION_STATUS_REFUSED = 6,
+  APPLICATION_STATUS_WITHDRAWN = 7,
+  UNRECOGNIZED = -1,
+}
+
+export function applicationStatusFromJSON(object: any): ApplicationStatus {
+  switch (object) {
+    case 0:
+    case "APPLICATION_STATUS_UNSPECIFIED":
+      return ApplicationStatus.APPLICATION_STATUS_UNSPECIFIED;
+    case 1:
+    case "APPLICATION_STATUS_DELIVERED":
+      return ApplicationStatus.APPLICATION_STATUS_DELIVERED;
+    case 2:
+    case "APPLICATION_STATUS_REGISTERED":
+      return ApplicationStatus.APPLICATION_STATUS_REGISTERED;
+    case 3:
+    case "APPLICATION_STATUS_IN_PROGRESS":
+      return ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS;
+    case 4:
+    case "APPLICATION_STATUS_AWAITING_APPLICANT":
+      return ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT;
+    case 5:
+    case "APPLICATION_STATUS_ISSUED":
+      return ApplicationStatus.APPLICATION_STATUS_ISSUED;
+    case 6:
+    case "APPLICATION_STATUS_REFUSED":
+      return ApplicationStatus.APPLICATION_STATUS_REFUSED;
+    case 7:
+    case "APPLICATION_STATUS_WITHDRAWN":
+      return ApplicationStatus.APPLICATION_STATUS_WITHDRAWN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ApplicationStatus.UNRECOGNIZED;
+  }
+}
+
+export function applicationStatusToJSON(object: ApplicationStatus): string {
+  switch (object) {
+    case ApplicationStatus.APPLICATION_STATUS_UNSPECIFIED:
+      return "APPLICATION_STATUS_UNSPECIFIED";
+    case ApplicationStatus.APPLICATION_STATUS_DELIVERED:
+      return "APPLICATION_STATUS_DELIVERED";
+    case ApplicationStatus.APPLICATION_STATUS_REGISTERED:
+      return "APPLICATION_STATUS_REGISTERED";
+    case ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS:
+      return "APPLICATION_STATUS_IN_PROGRESS";
+    case ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT:
+      return "APPLICATION_STATUS_AWAITING_APPLICANT";
+    case ApplicationStatus.APPLICATION_STATUS_ISSUED:
+      return "APPLICATION_STATUS_ISSUED";
+    case ApplicationStatus.APPLICATION_STATUS_REFUSED:
+      return "APPLICATION_STATUS_REFUSED";
+    case ApplicationStatus.APPLICATION_STATUS_WITHDRAWN:
+      return "APPLICATION_STATUS_WITHDRAWN";
+    case ApplicationStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An applicant or a holder of a licence, permit, certificate or deposit. */
 export interface Party {
   type: PartyType;

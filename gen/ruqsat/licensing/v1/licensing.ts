@@ -19,7 +19,13 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { Party } from "../../common/v1/common";
+import {
+  ApplicationStatus,
+  applicationStatusFromJSON,
+  applicationStatusToJSON,
+  Party,
+  SignedEnvelope,
+} from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.licensing.v1";
 
@@ -71,6 +77,71 @@ export function licenseStatusToJSON(object: LicenseStatus): string {
   }
 }
 
+/** An application for a state service (өтініш), run on the service's versioned definition. */
+export interface Application {
+  /** Resource name, "applications/{application}". */
+  name: string;
+  /** State-service id, e.g. "license.crypto_dev". */
+  service: string;
+  /** The definition version it runs under, to the end. */
+  definitionVersion: number;
+  /** "base" or a variant such as "reissue". */
+  variant: string;
+  applicant: Party | undefined;
+  status: ApplicationStatus;
+  /** The registration number, once the office registers it. */
+  registrationNumber: string;
+  subKinds: string[];
+  /** The step in progress, e.g. "review". */
+  currentStep: string;
+  stepDueTime:
+    | Date
+    | undefined;
+  /** The overall deadline, moved only by pauses that stop the clock. */
+  dueTime:
+    | Date
+    | undefined;
+  /** The deadline as the applicant is shown it, e.g. "2026-04-09 18:30 (Asia/Almaty)". */
+  dueDisplay: string;
+  createTime: Date | undefined;
+  updateTime: Date | undefined;
+}
+
+export interface SubmitApplicationRequest {
+  /** Idempotency key: a retried submit returns the same application. */
+  requestId: string;
+  /**
+   * The applicant's EDS over JSON {"act":"submit_application","service":ID,"variant":V,
+   * "sub_kinds":[...],"payment_reference":REF,"attachments":[{"id":ID,"sha256":HEX}]}.
+   */
+  application: SignedEnvelope | undefined;
+}
+
+export interface GetApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
+}
+
+export interface ListApplicationsRequest {
+  /** At most 1000; 0 means the default of 50. */
+  pageSize: number;
+  pageToken: string;
+  /** When set, only applications of this IIN or BIN. */
+  applicantIdentifier: string;
+}
+
+export interface ListApplicationsResponse {
+  applications: Application[];
+  nextPageToken: string;
+}
+
+export interface WithdrawApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
+  /** The applicant's EDS over JSON {"act":"withdraw_application","application":NAME}. */
+  withdrawal: SignedEnvelope | undefined;
+}
+
 /** A licence issued by the NSC, one of the kinds in the state-service catalogue. */
 export interface License {
   /** Resource name, "licenses/{license}". */
@@ -107,6 +178,785 @@ export interface ListLicensesResponse {
   licenses: License[];
   nextPageToken: string;
 }
+
+function createBaseApplication(): Application {
+  return {
+    name: "",
+    service: "",
+    definitionVersion: 0,
+    variant: "",
+    applicant: undefined,
+    status: 0,
+    registrationNumber: "",
+    subKinds: [],
+    currentStep: "",
+    stepDueTime: undefined,
+    dueTime: undefined,
+    dueDisplay: "",
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const Application: MessageFns<Application> = {
+  encode(message: Application, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.service !== "") {
+      writer.uint32(18).string(message.service);
+    }
+    if (message.definitionVersion !== 0) {
+      writer.uint32(24).int32(message.definitionVersion);
+    }
+    if (message.variant !== "") {
+      writer.uint32(34).string(message.variant);
+    }
+    if (message.applicant !== undefined) {
+      Party.encode(message.applicant, writer.uint32(42).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(48).int32(message.status);
+    }
+    if (message.registrationNumber !== "") {
+      writer.uint32(58).string(message.registrationNumber);
+    }
+    for (const v of message.subKinds) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.currentStep !== "") {
+      writer.uint32(74).string(message.currentStep);
+    }
+    if (message.stepDueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.stepDueTime), writer.uint32(82).fork()).join();
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(90).fork()).join();
+    }
+    if (message.dueDisplay !== "") {
+      writer.uint32(98).string(message.dueDisplay);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(106).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Application {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.definitionVersion = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.applicant = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.registrationNumber = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.subKinds.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.currentStep = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.stepDueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.dueDisplay = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Application {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      service: isSet(object.service) ? globalThis.String(object.service) : "",
+      definitionVersion: isSet(object.definitionVersion)
+        ? globalThis.Number(object.definitionVersion)
+        : isSet(object.definition_version)
+        ? globalThis.Number(object.definition_version)
+        : 0,
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+      applicant: isSet(object.applicant) ? Party.fromJSON(object.applicant) : undefined,
+      status: isSet(object.status) ? applicationStatusFromJSON(object.status) : 0,
+      registrationNumber: isSet(object.registrationNumber)
+        ? globalThis.String(object.registrationNumber)
+        : isSet(object.registration_number)
+        ? globalThis.String(object.registration_number)
+        : "",
+      subKinds: globalThis.Array.isArray(object?.subKinds)
+        ? object.subKinds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.sub_kinds)
+        ? object.sub_kinds.map((e: any) => globalThis.String(e))
+        : [],
+      currentStep: isSet(object.currentStep)
+        ? globalThis.String(object.currentStep)
+        : isSet(object.current_step)
+        ? globalThis.String(object.current_step)
+        : "",
+      stepDueTime: isSet(object.stepDueTime)
+        ? fromJsonTimestamp(object.stepDueTime)
+        : isSet(object.step_due_time)
+        ? fromJsonTimestamp(object.step_due_time)
+        : undefined,
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      dueDisplay: isSet(object.dueDisplay)
+        ? globalThis.String(object.dueDisplay)
+        : isSet(object.due_display)
+        ? globalThis.String(object.due_display)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Application): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    if (message.definitionVersion !== 0) {
+      obj.definitionVersion = Math.round(message.definitionVersion);
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
+    if (message.applicant !== undefined) {
+      obj.applicant = Party.toJSON(message.applicant);
+    }
+    if (message.status !== 0) {
+      obj.status = applicationStatusToJSON(message.status);
+    }
+    if (message.registrationNumber !== "") {
+      obj.registrationNumber = message.registrationNumber;
+    }
+    if (message.subKinds?.length) {
+      obj.subKinds = message.subKinds;
+    }
+    if (message.currentStep !== "") {
+      obj.currentStep = message.currentStep;
+    }
+    if (message.stepDueTime !== undefined) {
+      obj.stepDueTime = message.stepDueTime.toISOString();
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.dueDisplay !== "") {
+      obj.dueDisplay = message.dueDisplay;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Application>, I>>(base?: I): Application {
+    return Application.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Application>, I>>(object: I): Application {
+    const message = createBaseApplication();
+    message.name = object.name ?? "";
+    message.service = object.service ?? "";
+    message.definitionVersion = object.definitionVersion ?? 0;
+    message.variant = object.variant ?? "";
+    message.applicant = (object.applicant !== undefined && object.applicant !== null)
+      ? Party.fromPartial(object.applicant)
+      : undefined;
+    message.status = object.status ?? 0;
+    message.registrationNumber = object.registrationNumber ?? "";
+    message.subKinds = object.subKinds?.map((e) => e) || [];
+    message.currentStep = object.currentStep ?? "";
+    message.stepDueTime = object.stepDueTime ?? undefined;
+    message.dueTime = object.dueTime ?? undefined;
+    message.dueDisplay = object.dueDisplay ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSubmitApplicationRequest(): SubmitApplicationRequest {
+  return { requestId: "", application: undefined };
+}
+
+export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
+  encode(message: SubmitApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.application !== undefined) {
+      SignedEnvelope.encode(message.application, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.application = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitApplicationRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      application: isSet(object.application) ? SignedEnvelope.fromJSON(object.application) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.application !== undefined) {
+      obj.application = SignedEnvelope.toJSON(message.application);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitApplicationRequest>, I>>(base?: I): SubmitApplicationRequest {
+    return SubmitApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitApplicationRequest>, I>>(object: I): SubmitApplicationRequest {
+    const message = createBaseSubmitApplicationRequest();
+    message.requestId = object.requestId ?? "";
+    message.application = (object.application !== undefined && object.application !== null)
+      ? SignedEnvelope.fromPartial(object.application)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetApplicationRequest(): GetApplicationRequest {
+  return { name: "" };
+}
+
+export const GetApplicationRequest: MessageFns<GetApplicationRequest> = {
+  encode(message: GetApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetApplicationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetApplicationRequest>, I>>(base?: I): GetApplicationRequest {
+    return GetApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetApplicationRequest>, I>>(object: I): GetApplicationRequest {
+    const message = createBaseGetApplicationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListApplicationsRequest(): ListApplicationsRequest {
+  return { pageSize: 0, pageToken: "", applicantIdentifier: "" };
+}
+
+export const ListApplicationsRequest: MessageFns<ListApplicationsRequest> = {
+  encode(message: ListApplicationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.applicantIdentifier !== "") {
+      writer.uint32(26).string(message.applicantIdentifier);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApplicationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.applicantIdentifier = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApplicationsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      applicantIdentifier: isSet(object.applicantIdentifier)
+        ? globalThis.String(object.applicantIdentifier)
+        : isSet(object.applicant_identifier)
+        ? globalThis.String(object.applicant_identifier)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApplicationsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.applicantIdentifier !== "") {
+      obj.applicantIdentifier = message.applicantIdentifier;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApplicationsRequest>, I>>(base?: I): ListApplicationsRequest {
+    return ListApplicationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApplicationsRequest>, I>>(object: I): ListApplicationsRequest {
+    const message = createBaseListApplicationsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.applicantIdentifier = object.applicantIdentifier ?? "";
+    return message;
+  },
+};
+
+function createBaseListApplicationsResponse(): ListApplicationsResponse {
+  return { applications: [], nextPageToken: "" };
+}
+
+export const ListApplicationsResponse: MessageFns<ListApplicationsResponse> = {
+  encode(message: ListApplicationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.applications) {
+      Application.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApplicationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.applications.push(Application.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApplicationsResponse {
+    return {
+      applications: globalThis.Array.isArray(object?.applications)
+        ? object.applications.map((e: any) => Application.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApplicationsResponse): unknown {
+    const obj: any = {};
+    if (message.applications?.length) {
+      obj.applications = message.applications.map((e) => Application.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApplicationsResponse>, I>>(base?: I): ListApplicationsResponse {
+    return ListApplicationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApplicationsResponse>, I>>(object: I): ListApplicationsResponse {
+    const message = createBaseListApplicationsResponse();
+    message.applications = object.applications?.map((e) => Application.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWithdrawApplicationRequest(): WithdrawApplicationRequest {
+  return { name: "", withdrawal: undefined };
+}
+
+export const WithdrawApplicationRequest: MessageFns<WithdrawApplicationRequest> = {
+  encode(message: WithdrawApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.withdrawal !== undefined) {
+      SignedEnvelope.encode(message.withdrawal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithdrawApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithdrawApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.withdrawal = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithdrawApplicationRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      withdrawal: isSet(object.withdrawal) ? SignedEnvelope.fromJSON(object.withdrawal) : undefined,
+    };
+  },
+
+  toJSON(message: WithdrawApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.withdrawal !== undefined) {
+      obj.withdrawal = SignedEnvelope.toJSON(message.withdrawal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithdrawApplicationRequest>, I>>(base?: I): WithdrawApplicationRequest {
+    return WithdrawApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithdrawApplicationRequest>, I>>(object: I): WithdrawApplicationRequest {
+    const message = createBaseWithdrawApplicationRequest();
+    message.name = object.name ?? "";
+    message.withdrawal = (object.withdrawal !== undefined && object.withdrawal !== null)
+      ? SignedEnvelope.fromPartial(object.withdrawal)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseLicense(): License {
   return {
@@ -601,6 +1451,51 @@ export const LicensingServiceService = {
       Buffer.from(ListLicensesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListLicensesResponse => ListLicensesResponse.decode(value),
   },
+  /** An EDS-signed application for a licence; the applicant is the signer. Idempotent on request_id. */
+  submitApplication: {
+    path: "/ruqsat.licensing.v1.LicensingService/SubmitApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitApplicationRequest): Buffer =>
+      Buffer.from(SubmitApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitApplicationRequest => SubmitApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** Gets one application, with its status and deadlines. */
+  getApplication: {
+    path: "/ruqsat.licensing.v1.LicensingService/GetApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetApplicationRequest): Buffer =>
+      Buffer.from(GetApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetApplicationRequest => GetApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications: {
+    path: "/ruqsat.licensing.v1.LicensingService/ListApplications" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListApplicationsRequest): Buffer =>
+      Buffer.from(ListApplicationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListApplicationsRequest => ListApplicationsRequest.decode(value),
+    responseSerialize: (value: ListApplicationsResponse): Buffer =>
+      Buffer.from(ListApplicationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListApplicationsResponse => ListApplicationsResponse.decode(value),
+  },
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication: {
+    path: "/ruqsat.licensing.v1.LicensingService/WithdrawApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WithdrawApplicationRequest): Buffer =>
+      Buffer.from(WithdrawApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WithdrawApplicationRequest => WithdrawApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
 } as const;
 
 export interface LicensingServiceServer extends UntypedServiceImplementation {
@@ -608,6 +1503,14 @@ export interface LicensingServiceServer extends UntypedServiceImplementation {
   getLicense: handleUnaryCall<GetLicenseRequest, License>;
   /** Lists licences, newest first, optionally for one holder. */
   listLicenses: handleUnaryCall<ListLicensesRequest, ListLicensesResponse>;
+  /** An EDS-signed application for a licence; the applicant is the signer. Idempotent on request_id. */
+  submitApplication: handleUnaryCall<SubmitApplicationRequest, Application>;
+  /** Gets one application, with its status and deadlines. */
+  getApplication: handleUnaryCall<GetApplicationRequest, Application>;
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications: handleUnaryCall<ListApplicationsRequest, ListApplicationsResponse>;
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication: handleUnaryCall<WithdrawApplicationRequest, Application>;
 }
 
 export interface LicensingServiceClient extends Client {
@@ -642,6 +1545,70 @@ export interface LicensingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListLicensesResponse) => void,
+  ): ClientUnaryCall;
+  /** An EDS-signed application for a licence; the applicant is the signer. Idempotent on request_id. */
+  submitApplication(
+    request: SubmitApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitApplication(
+    request: SubmitApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitApplication(
+    request: SubmitApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** Gets one application, with its status and deadlines. */
+  getApplication(
+    request: GetApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  getApplication(
+    request: GetApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  getApplication(
+    request: GetApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications(
+    request: ListApplicationsRequest,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  listApplications(
+    request: ListApplicationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  listApplications(
+    request: ListApplicationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
   ): ClientUnaryCall;
 }
 
