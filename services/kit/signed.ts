@@ -89,6 +89,14 @@ export function iinOf(cert: Certificate): string | undefined {
   return undefined;
 }
 
+/** A legal entity's BIN from a Kazakh certificate's OU ("BIN123456789012"), if it has one. */
+export function binOf(cert: Certificate): string | undefined {
+  for (const rdn of cert.subject.rdns) {
+    for (const a of rdn) if (a.type === '2.5.4.11' && /^BIN\d{12}$/.test(a.value)) return a.value.slice(3);
+  }
+  return undefined;
+}
+
 /** The policy OIDs a certificate carries. */
 export function policiesOf(cert: Certificate): string[] {
   return (cert.policies ?? []).map((p) => p.oid);

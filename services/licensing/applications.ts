@@ -11,7 +11,7 @@ import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
-import { iinOf, requireAct, requireEnvelope, verifyAct } from '../kit/signed.ts';
+import { binOf, iinOf, requireAct, requireEnvelope, verifyAct } from '../kit/signed.ts';
 import type { TrustFollower } from '../kit/trust-follower.ts';
 import { apply, applicantStatus, caseFromJson, caseToJson, DefinitionRegistry, NSC_LICENCES, start, type ApplicantStatus, type AuditEvent } from '../kit/workflow/index.ts';
 import type { Logger } from 'pino';
@@ -72,9 +72,9 @@ export function toApplication(row: ApplicationRow): Application {
 /** The applicant a certificate names: a legal entity by the BIN in OU, else the person by the IIN. */
 function applicantOf(cert: Certificate): { kind: 'individual' | 'legal_entity'; identifier: string; name: string } | undefined {
   const attr = (oid: string) => cert.subject.rdns.flat().find((a) => a.type === oid)?.value;
-  const bin = attr('2.5.4.11');
+  const bin = binOf(cert);
   const iin = iinOf(cert);
-  if (bin && /^BIN\d{12}$/.test(bin)) return { kind: 'legal_entity', identifier: bin.slice(3), name: attr('2.5.4.10') ?? bin };
+  if (bin) return { kind: 'legal_entity', identifier: bin, name: attr('2.5.4.10') ?? bin };
   return iin ? { kind: 'individual', identifier: iin, name: attr('2.5.4.3') ?? iin } : undefined;
 }
 

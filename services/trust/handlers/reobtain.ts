@@ -1,11 +1,10 @@
 // Flow B: re-obtaining (қайта алу) a certificate by a request signed with the current one.
 import * as grpc from '@grpc/grpc-js';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Certificate } from '../../../core-wasm/src/index.ts';
 import type { TrustServiceServer } from '../../../gen/ruqsat/trust/v1/trust.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
 import { unary } from '../../kit/grpc/handler.ts';
-import { iinOf, requireAct, verifyAct } from '../../kit/signed.ts';
+import { binOf, iinOf, requireAct, verifyAct } from '../../kit/signed.ts';
 import { actorOf, knownIntermediates, type TrustContext } from '../context.ts';
 import { templateFor } from '../domain/issue.ts';
 import { certificateName, normalizeSerial } from '../domain/names.ts';
@@ -22,12 +21,6 @@ interface ReobtainAct {
   act?: unknown;
   profile?: unknown;
   csr_sha256?: unknown;
-}
-
-/** The BIN a legal entity's certificate carries in OU ("BIN…"), if any. */
-function binOf(cert: Certificate): string | undefined {
-  for (const rdn of cert.subject.rdns) for (const a of rdn) if (a.type === '2.5.4.11' && /^BIN\d{12}$/.test(a.value)) return a.value.slice(3);
-  return undefined;
 }
 
 export function reobtainHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'reobtainCertificate'> {
