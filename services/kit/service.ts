@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { MeshConfig, ServiceName } from './config.ts';
 import { ServiceDb, type Database, type Migration } from './db.ts';
-import { startGrpcServer } from './grpc/server.ts';
+import { startGrpcServer, type ServedService } from './grpc/server.ts';
 import type { Shared } from './redis.ts';
 
 export interface ServiceDeps {
@@ -26,6 +26,8 @@ export interface ServiceModule {
 
 export interface Implementation {
   handlers: grpc.UntypedServiceImplementation;
+  /** Shared APIs this service also serves for its own data, such as the officials' CaseService. */
+  also?: ServedService[];
   /** Stops what `implement` started, after the gRPC server has drained. */
   stop?(): Promise<void>;
 }
@@ -52,9 +54,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
   await db.migrate(module.migrations);
   const implementation = await module.implement({ db, shared: rt.shared, logger, config });
   const server = await startGrpcServer({
-    serviceName: module.serviceName,
-    definition: module.definition,
-    implementation: implementation.handlers,
+    services: [{ serviceName: module.serviceName, definition: module.definition, implementation: implementation.handlers }, ...(implementation.also ?? [])],
     host: config.host,
     port,
     maxMessageBytes: config.maxMessageBytes,

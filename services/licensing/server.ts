@@ -5,7 +5,10 @@ import { AuditLog } from '../kit/audit.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
+import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
+import { trustConfig } from '../trust/config.ts';
 import { applicationHandlers } from './applications.ts';
+import { caseHandlers } from './cases.ts';
 import { licenseHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { LicensingStore } from './store.ts';
@@ -15,11 +18,17 @@ async function startLicensing({ db, logger, config }: ServiceDeps) {
   // Signatures are verified in-process, against the trust service's anchors, CRLs and revocation feed.
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
+  const audit = new AuditLog(db);
   const handlers: LicensingServiceServer = {
     ...licenseHandlers(store, logger),
-    ...applicationHandlers({ store, audit: new AuditLog(db), trust, logger }),
+    ...applicationHandlers({ store, audit, trust, logger }),
   };
-  return { handlers, stop: async () => trust.stop() };
+  const cases = caseHandlers({ store, audit, trust, logger, policyArc: trustConfig(config.env).policyArc });
+  return {
+    handlers,
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: cases }],
+    stop: async () => trust.stop(),
+  };
 }
 
 export const licensing: ServiceModule = {

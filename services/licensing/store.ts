@@ -47,9 +47,10 @@ export class LicensingStore {
   }
 
   /** Newest first; `beforeSeq` resumes a page. */
-  async applications(applicant: string | undefined, limit: number, beforeSeq?: string): Promise<ApplicationRow[]> {
+  async applications(applicant: string | undefined, limit: number, beforeSeq?: string, status?: string): Promise<ApplicationRow[]> {
     const q = this.db.table<ApplicationRow>('applications').orderBy('seq', 'desc').limit(limit);
     if (applicant !== undefined) q.where('applicant_identifier', applicant);
+    if (status !== undefined) q.where('status', status);
     if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq);
     return q;
   }
@@ -57,6 +58,16 @@ export class LicensingStore {
   async insertApplication(trx: Knex.Transaction, row: Omit<ApplicationRow, 'seq' | 'created_at' | 'updated_at'>): Promise<ApplicationRow> {
     const [inserted] = await this.db.table('applications', trx).insert(row).returning<ApplicationRow[]>('*');
     return inserted!;
+  }
+
+  /** The workflow roles an official holds here, by IIN. */
+  async staffRoles(iin: string): Promise<string[]> {
+    const rows: { role: string }[] = await this.db.table('staff').where({ iin }).select('role');
+    return rows.map((r) => r.role);
+  }
+
+  async addStaff(iin: string, role: string, fullName = ''): Promise<void> {
+    await this.db.table('staff').insert({ iin, role, full_name: fullName }).onConflict(['iin', 'role']).ignore();
   }
 
   async updateCase(trx: Knex.Transaction, id: string, status: string, state: string): Promise<ApplicationRow> {

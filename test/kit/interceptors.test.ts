@@ -38,9 +38,7 @@ describe('kit: gRPC server and interceptors', () => {
 
   before(async () => {
     server = await startGrpcServer({
-      serviceName: 'ruqsat.trust.v1.TrustService',
-      definition: TrustServiceService,
-      implementation: misbehaving() as grpc.UntypedServiceImplementation,
+      services: [{ serviceName: 'ruqsat.trust.v1.TrustService', definition: TrustServiceService, implementation: misbehaving() as grpc.UntypedServiceImplementation }],
       host: '127.0.0.1',
       port: 0,
       maxMessageBytes: 2048,
@@ -120,9 +118,7 @@ describe('kit: gRPC server and interceptors', () => {
 describe('kit: graceful shutdown', () => {
   it('reports NOT_SERVING, lets a running call finish, then closes', async () => {
     const server = await startGrpcServer({
-      serviceName: 'ruqsat.trust.v1.TrustService',
-      definition: TrustServiceService,
-      implementation: misbehaving() as grpc.UntypedServiceImplementation,
+      services: [{ serviceName: 'ruqsat.trust.v1.TrustService', definition: TrustServiceService, implementation: misbehaving() as grpc.UntypedServiceImplementation }],
       host: '127.0.0.1',
       port: 0,
       maxMessageBytes: 4096,

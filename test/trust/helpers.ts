@@ -88,12 +88,15 @@ export async function provisionOperator(t: TestMesh, dir: string, iin = '9003154
   return { key, certificate: issued.certificateDer, id: issued.operator.id, registration };
 }
 
-/** Flow A start to finish for an individual in the demo registry: the issued certificate's name and DER. */
-export async function issueCertificate(client: InstanceType<typeof TrustServiceClient>, operator: TestOperator, key: TestKey, requestId: string, iin: string, profile = 'individual_sign'): Promise<{ name: string; der: Uint8Array }> {
+/**
+ * Flow A start to finish for a person in the demo registry (or, with `bin`, for a person acting for
+ * that organization, e.g. an official's role certificate): the issued certificate's name and DER.
+ */
+export async function issueCertificate(client: InstanceType<typeof TrustServiceClient>, operator: TestOperator, key: TestKey, requestId: string, iin: string, profile = 'individual_sign', bin?: string): Promise<{ name: string; der: Uint8Array }> {
   const { response: app } = await call(bind(client, 'submitCertificateApplication'), {
     requestId,
-    applicant: { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: iin, displayName: '' },
-    representativeIin: '',
+    applicant: bin ? { type: PartyType.PARTY_TYPE_LEGAL_ENTITY, identifier: bin, displayName: '' } : { type: PartyType.PARTY_TYPE_INDIVIDUAL, identifier: iin, displayName: '' },
+    representativeIin: bin ? iin : '',
     email: 'holder@example.kz',
     region: 'Astana',
     keyStorage: 'token',

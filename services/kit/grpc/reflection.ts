@@ -35,7 +35,7 @@ function allFiles(): Buffer[] {
   return out;
 }
 
-export function reflectionFor(serviceName: string): ReflectionService {
-  const definition = { [serviceName]: { fileDescriptorProtos: allFiles() } } as unknown as PackageDefinition;
-  return new ReflectionService(definition, { services: [serviceName, 'grpc.health.v1.Health'] });
+export function reflectionFor(serviceNames: string[]): ReflectionService {
+  const definition = { [serviceNames[0]!]: { fileDescriptorProtos: allFiles() } } as unknown as PackageDefinition;
+  return new ReflectionService(definition, { services: [...serviceNames, 'grpc.health.v1.Health'] });
 }

@@ -10,11 +10,16 @@ import { metricsInterceptor } from '../interceptors/metrics.ts';
 import { requestIdInterceptor } from '../interceptors/request-id.ts';
 import { reflectionFor } from './reflection.ts';
 
-export interface GrpcServerOptions {
+export interface ServedService {
   /** Full service name, "ruqsat.trust.v1.TrustService". */
   serviceName: string;
   definition: grpc.ServiceDefinition;
   implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface GrpcServerOptions {
+  /** The service's own API first, then any shared one it also serves (e.g. ruqsat.cases.v1.CaseService). */
+  services: ServedService[];
   host: string;
   port: number;
   maxMessageBytes: number;
@@ -41,10 +46,11 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     'grpc.keepalive_timeout_ms': 20_000,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(o.definition, o.implementation);
-  const health = new HealthImplementation({ '': 'SERVING', [o.serviceName]: 'SERVING' });
+  for (const svc of o.services) server.addService(svc.definition, svc.implementation);
+  const names = o.services.map((svc) => svc.serviceName);
+  const health = new HealthImplementation(Object.fromEntries([['', 'SERVING'], ...names.map((n) => [n, 'SERVING'])]));
   health.addToServer(server);
-  reflectionFor(o.serviceName).addToServer(server);
+  reflectionFor(names).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
@@ -52,8 +58,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
 
   const setServing = (serving: boolean) => {
     const status = serving ? 'SERVING' : 'NOT_SERVING';
-    health.setStatus('', status);
-    health.setStatus(o.serviceName, status);
+    for (const name of ['', ...names]) health.setStatus(name, status);
   };
 
   const stop = async (drainMs: number, graceMs: number) => {
