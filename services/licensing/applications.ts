@@ -6,7 +6,7 @@ import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
 import type { Application, LicensingServiceServer } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { AuditLog } from '../kit/audit.ts';
 import { formatInstant } from '../kit/calendar/index.ts';
-import { invalidArgument, notFound, RuqsatError, unavailable, type FieldViolation } from '../kit/errors.ts';
+import { invalidArgument, notFound, RuqsatError, toRuqsatError, toServiceError, unavailable, type FieldViolation } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
@@ -15,6 +15,7 @@ import { binOf, iinOf, requireAct, requireEnvelope, verifyAct } from '../kit/sig
 import type { TrustFollower } from '../kit/trust-follower.ts';
 import { apply, applicantStatus, caseFromJson, caseToJson, DefinitionRegistry, NSC_LICENCES, start, type ApplicantStatus, type AuditEvent } from '../kit/workflow/index.ts';
 import type { Logger } from 'pino';
+import type { ApplicationChanges } from './changes.ts';
 import type { ApplicationRow, LicensingStore } from './store.ts';
 
 const APPLICATION = 'applications/{application}';
@@ -43,6 +44,7 @@ export interface ApplicationDeps {
   store: LicensingStore;
   audit: AuditLog;
   trust: TrustFollower;
+  changes: ApplicationChanges;
   logger: Logger;
 }
 
@@ -82,7 +84,7 @@ function auditInput(row: { id: string }, event: AuditEvent, actorId: string) {
   return { actor: actorId, action: event.action, resource: `applications/${row.id}`, payload: JSON.parse(JSON.stringify(event)) };
 }
 
-export function applicationHandlers({ store, audit, trust, logger }: ApplicationDeps): Pick<LicensingServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication'> {
+export function applicationHandlers({ store, audit, trust, changes, logger }: ApplicationDeps): Pick<LicensingServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication'> {
   const verify = <T>(envelope: Parameters<typeof verifyAct>[1], field: string) => {
     requireEnvelope(envelope, field);
     if (!trust.ready) throw unavailable('TRUST_NOT_READY', 'the trust anchors and CRLs are still loading; retry shortly');
@@ -152,6 +154,7 @@ export function applicationHandlers({ store, audit, trust, logger }: Application
         return inserted;
       });
       logger.info({ application: row.id, service: row.service }, 'application received');
+      await changes.changed(row.id);
       return toApplication(row);
     }),
 
@@ -185,7 +188,38 @@ export function applicationHandlers({ store, audit, trust, logger }: Application
         await audit.append(trx, auditInput(current, result.audit, `applicant ${signer.identifier}`));
         return store.updateCase(trx, current.id, applicantStatus(result.state), caseToJson(result.state));
       });
+      await changes.changed(row.id);
       return toApplication(row);
     }),
+
+    watchApplication: (call) => {
+      let id: string;
+      try {
+        id = parseName(call.request.name, APPLICATION, 'name').application!;
+      } catch (err) {
+        call.emit('error', toServiceError(toRuqsatError(err)));
+        return;
+      }
+      let last = '';
+      // Re-read on every notice; send only what the applicant would see change.
+      const send = async () => {
+        const row = await store.application(id);
+        if (!row) throw notFound(call.request.name);
+        const app = toApplication(row);
+        const seen = JSON.stringify([app.status, app.currentStep, app.registrationNumber, app.dueTime?.getTime()]);
+        if (seen !== last) {
+          last = seen;
+          call.write(app);
+        }
+      };
+      let queue = Promise.resolve();
+      const fail = (err: unknown): void => void call.emit('error', toServiceError(toRuqsatError(err)));
+      changes.subscribe((changed) => {
+        if (changed === id) queue = queue.then(send).catch(fail);
+      }).then((unsubscribe) => {
+        call.on('cancelled', () => void unsubscribe());
+        queue = queue.then(send).catch(fail);
+      }, fail);
+    },
   };
 }

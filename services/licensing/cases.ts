@@ -14,6 +14,7 @@ import type { TrustFollower } from '../kit/trust-follower.ts';
 import { apply, applicantStatus, caseFromJson, caseToJson, overdue, type Role, type WorkflowEvent } from '../kit/workflow/index.ts';
 import { profiles } from '../trust/domain/pki/profiles.ts';
 import { definitions } from './applications.ts';
+import type { ApplicationChanges } from './changes.ts';
 import type { ApplicationRow, LicensingStore } from './store.ts';
 
 const APPLICATION = 'applications/{application}';
@@ -41,6 +42,7 @@ const CERTIFICATE_ROLE: Record<string, string> = {
 type Act = Record<string, unknown> & { act?: unknown; role?: unknown };
 
 export interface CaseDeps {
+  changes: ApplicationChanges;
   store: LicensingStore;
   audit: AuditLog;
   trust: TrustFollower;
@@ -97,7 +99,7 @@ function eventOf(act: Act, role: Role, actorId: string): WorkflowEvent {
   }
 }
 
-export function caseHandlers({ store, audit, trust, logger, policyArc }: CaseDeps): CaseServiceServer {
+export function caseHandlers({ store, audit, trust, changes, logger, policyArc }: CaseDeps): CaseServiceServer {
   const rolePolicy = Object.fromEntries(Object.entries(profiles(policyArc)).map(([id, p]) => [id, p.policies[0]]));
   return {
     listCases: unary(logger, async (req) => {
@@ -136,6 +138,7 @@ export function caseHandlers({ store, audit, trust, logger, policyArc }: CaseDep
         return store.updateCase(trx, current.id, applicantStatus(result.state), caseToJson(result.state));
       });
       logger.info({ application: req.application, act: event.type, role: asked }, 'official act');
+      await changes.changed(row.id);
       return toCase(row);
     }),
   };

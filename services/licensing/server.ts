@@ -9,21 +9,23 @@ import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { trustConfig } from '../trust/config.ts';
 import { applicationHandlers } from './applications.ts';
 import { caseHandlers } from './cases.ts';
+import { ApplicationChanges } from './changes.ts';
 import { licenseHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { LicensingStore } from './store.ts';
 
-async function startLicensing({ db, logger, config }: ServiceDeps) {
+async function startLicensing({ db, shared, logger, config }: ServiceDeps) {
   const store = new LicensingStore(db);
   // Signatures are verified in-process, against the trust service's anchors, CRLs and revocation feed.
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
   const audit = new AuditLog(db);
+  const changes = new ApplicationChanges(shared.bus);
   const handlers: LicensingServiceServer = {
     ...licenseHandlers(store, logger),
-    ...applicationHandlers({ store, audit, trust, logger }),
+    ...applicationHandlers({ store, audit, trust, changes, logger }),
   };
-  const cases = caseHandlers({ store, audit, trust, logger, policyArc: trustConfig(config.env).policyArc });
+  const cases = caseHandlers({ store, audit, trust, changes, logger, policyArc: trustConfig(config.env).policyArc });
   return {
     handlers,
     also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: cases }],

@@ -75,6 +75,11 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
       application: signAct(applicant.key, { act: 'submit_application', service: 'license.crypto_dev', variant: '', sub_kinds: ['development'], payment_reference: 'PAY-1', attachments: [{ id: 'qualification_requirements_form', sha256: FORM }] }, [applicant.cert]),
     })).response;
     const name = submitted.name;
+    // The applicant's personal cabinet follows the case as the officials act.
+    const seen: ApplicationStatus[] = [];
+    const watch = licensing.watchApplication({ name });
+    watch.on('data', (a: { status: ApplicationStatus }) => seen.push(a.status));
+    watch.on('error', () => undefined);
 
     // Only the registrar registers; nothing is signed while the office registers.
     const wrong = await callFails(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'register', registration_no: 'X' }), grpc.status.PERMISSION_DENIED);
@@ -100,6 +105,11 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     expect(signed.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
     expect((await call(bind(licensing, 'getApplication'), { name })).response.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
 
+    for (let i = 0; i < 100 && !seen.includes(ApplicationStatus.APPLICATION_STATUS_ISSUED); i++) await new Promise((r) => setTimeout(r, 20));
+    watch.cancel();
+    // One message per visible change (a new step keeps "in progress" but moves its deadline).
+    const statuses = seen.filter((s, i) => s !== seen[i - 1]);
+    expect(statuses).to.deep.equal([ApplicationStatus.APPLICATION_STATUS_DELIVERED, ApplicationStatus.APPLICATION_STATUS_REGISTERED, ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS, ApplicationStatus.APPLICATION_STATUS_ISSUED]);
     const issued = (await call(bind(cases, 'listCases'), { pageSize: 10, pageToken: '', status: ApplicationStatus.APPLICATION_STATUS_ISSUED, overdueOnly: false })).response;
     expect(issued.cases.map((c) => c.application)).to.deep.equal([name]);
     const chain = await verifyChain(new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'licensing'));

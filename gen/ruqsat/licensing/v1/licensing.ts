@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -177,6 +179,11 @@ export interface ListLicensesRequest {
 export interface ListLicensesResponse {
   licenses: License[];
   nextPageToken: string;
+}
+
+export interface WatchApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
 }
 
 function createBaseApplication(): Application {
@@ -1427,6 +1434,73 @@ export const ListLicensesResponse: MessageFns<ListLicensesResponse> = {
   },
 };
 
+function createBaseWatchApplicationRequest(): WatchApplicationRequest {
+  return { name: "" };
+}
+
+export const WatchApplicationRequest: MessageFns<WatchApplicationRequest> = {
+  encode(message: WatchApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchApplicationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: WatchApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchApplicationRequest>, I>>(base?: I): WatchApplicationRequest {
+    return WatchApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchApplicationRequest>, I>>(object: I): WatchApplicationRequest {
+    const message = createBaseWatchApplicationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
 /** Licences of the National Security Committee (ҰҚК) and accreditation of certifying centres. */
 export type LicensingServiceService = typeof LicensingServiceService;
 export const LicensingServiceService = {
@@ -1496,6 +1570,17 @@ export const LicensingServiceService = {
     responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
     responseDeserialize: (value: Buffer): Application => Application.decode(value),
   },
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication: {
+    path: "/ruqsat.licensing.v1.LicensingService/WatchApplication" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchApplicationRequest): Buffer =>
+      Buffer.from(WatchApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchApplicationRequest => WatchApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
 } as const;
 
 export interface LicensingServiceServer extends UntypedServiceImplementation {
@@ -1511,6 +1596,8 @@ export interface LicensingServiceServer extends UntypedServiceImplementation {
   listApplications: handleUnaryCall<ListApplicationsRequest, ListApplicationsResponse>;
   /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
   withdrawApplication: handleUnaryCall<WithdrawApplicationRequest, Application>;
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication: handleServerStreamingCall<WatchApplicationRequest, Application>;
 }
 
 export interface LicensingServiceClient extends Client {
@@ -1610,6 +1697,13 @@ export interface LicensingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Application) => void,
   ): ClientUnaryCall;
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication(request: WatchApplicationRequest, options?: Partial<CallOptions>): ClientReadableStream<Application>;
+  watchApplication(
+    request: WatchApplicationRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<Application>;
 }
 
 export const LicensingServiceClient = makeGenericClientConstructor(
