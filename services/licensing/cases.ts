@@ -135,6 +135,24 @@ export function caseHandlers({ store, audit, trust, changes, logger, policyArc }
         const result = apply(definitions.get(current.service, current.definition_version), caseFromJson(current.state), event, new Date());
         if (!result.ok) throw result.error;
         await audit.append(trx, { actor: `${signed.signer.subject.text} (${asked})`, action: result.audit.action, resource: req.application, payload: JSON.parse(JSON.stringify(result.audit)) });
+        // A signed licence enters the licence register with the case, in the same transaction.
+        if (result.state.outcome === 'issued' && current.service.startsWith('license.')) {
+          await store.insertLicense(
+            {
+              id: current.id,
+              number: result.state.registrationNo ?? current.id,
+              kind: current.service,
+              sub_kinds: result.state.subKinds,
+              holder_type: current.applicant_type,
+              holder_identifier: current.applicant_identifier,
+              holder_name: current.applicant_name,
+              status: 'active',
+              issued_at: new Date(),
+              signatory: signed.signer.subject.text,
+            },
+            trx,
+          );
+        }
         return store.updateCase(trx, current.id, applicantStatus(result.state), caseToJson(result.state));
       });
       logger.info({ application: req.application, act: event.type, role: asked }, 'official act');

@@ -32,8 +32,8 @@ export class LicensingStore {
     return q;
   }
 
-  async insertLicense(row: Omit<LicenseRow, 'seq'>): Promise<void> {
-    await this.db.table('licenses').insert(row);
+  async insertLicense(row: Omit<LicenseRow, 'seq'>, trx?: Knex.Transaction): Promise<void> {
+    await this.db.table('licenses', trx).insert(row);
   }
 
   async application(id: string, trx?: Knex.Transaction): Promise<ApplicationRow | undefined> {

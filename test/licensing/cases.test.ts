@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
-import { LicensingServiceClient } from '../../gen/ruqsat/licensing/v1/licensing.ts';
+import { LicenseStatus, LicensingServiceClient } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { verifyChain } from '../../services/kit/audit.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
@@ -110,6 +110,12 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     // One message per visible change (a new step keeps "in progress" but moves its deadline).
     const statuses = seen.filter((s, i) => s !== seen[i - 1]);
     expect(statuses).to.deep.equal([ApplicationStatus.APPLICATION_STATUS_DELIVERED, ApplicationStatus.APPLICATION_STATUS_REGISTERED, ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS, ApplicationStatus.APPLICATION_STATUS_ISSUED]);
+    // The signed licence is in the licence register, active, with its number and signatory.
+    const licences = (await call(bind(licensing, 'listLicenses'), { pageSize: 10, pageToken: '', holderIdentifier: '870601300126' })).response.licenses;
+    expect(licences).to.have.length(1);
+    expect(licences[0]).to.include({ number: 'NSC-L-2026-0001', kind: 'license.crypto_dev', status: LicenseStatus.LICENSE_STATUS_ACTIVE });
+    expect(licences[0]!.subKinds).to.deep.equal(['development']);
+    expect(licences[0]!.signatory).to.include('IIN920702400470');
     const issued = (await call(bind(cases, 'listCases'), { pageSize: 10, pageToken: '', status: ApplicationStatus.APPLICATION_STATUS_ISSUED, overdueOnly: false })).response;
     expect(issued.cases.map((c) => c.application)).to.deep.equal([name]);
     const chain = await verifyChain(new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'licensing'));
