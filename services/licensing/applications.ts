@@ -13,7 +13,7 @@ import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import { binOf, iinOf, requireAct, requireEnvelope, verifyAct } from '../kit/signed.ts';
 import type { TrustFollower } from '../kit/trust-follower.ts';
-import { apply, applicantStatus, caseFromJson, caseToJson, DefinitionRegistry, NSC_LICENCES, start, type ApplicantStatus, type AuditEvent } from '../kit/workflow/index.ts';
+import { apply, applicantStatus, caseFromJson, caseToJson, DefinitionRegistry, NSC_LICENCES, start, type ApplicantStatus, type AuditEvent, type CaseState, type StepRecord } from '../kit/workflow/index.ts';
 import type { Logger } from 'pino';
 import type { ApplicationChanges } from './changes.ts';
 import type { ApplicationRow, LicensingStore } from './store.ts';
@@ -21,7 +21,8 @@ import type { ApplicationRow, LicensingStore } from './store.ts';
 const APPLICATION = 'applications/{application}';
 const SHA256 = /^[0-9a-f]{64}$/;
 
-const STATUSES: Record<ApplicantStatus, ApplicationStatus> = {
+/** The applicant-visible status as the API spells it; cases.ts reads it back for filters. */
+export const STATUSES: Record<ApplicantStatus, ApplicationStatus> = {
   delivered: ApplicationStatus.APPLICATION_STATUS_DELIVERED,
   registered: ApplicationStatus.APPLICATION_STATUS_REGISTERED,
   in_progress: ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS,
@@ -50,9 +51,14 @@ export interface ApplicationDeps {
 
 export const definitions = new DefinitionRegistry(NSC_LICENCES);
 
+/** The step the case is in now, with its clock; undefined once closed. */
+export function openStep(state: CaseState): StepRecord | undefined {
+  return state.steps.find((s) => s.step === state.step && !s.completedAt);
+}
+
 export function toApplication(row: ApplicationRow): Application {
   const state = caseFromJson(row.state);
-  const step = state.steps.find((s) => s.step === state.step && !s.completedAt);
+  const step = openStep(state);
   return {
     name: `applications/${row.id}`,
     service: row.service,

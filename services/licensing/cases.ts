@@ -13,21 +13,13 @@ import { iinOf, policiesOf, requireAct, requireEnvelope, verifyAct } from '../ki
 import type { TrustFollower } from '../kit/trust-follower.ts';
 import { apply, applicantStatus, caseFromJson, caseToJson, overdue, type Role, type WorkflowEvent } from '../kit/workflow/index.ts';
 import { profiles } from '../trust/domain/pki/profiles.ts';
-import { definitions } from './applications.ts';
+import { definitions, openStep, STATUSES } from './applications.ts';
 import type { ApplicationChanges } from './changes.ts';
 import type { ApplicationRow, LicensingStore } from './store.ts';
 
 const APPLICATION = 'applications/{application}';
-const STATUS_NAMES: Partial<Record<ApplicationStatus, string>> = {
-  [ApplicationStatus.APPLICATION_STATUS_DELIVERED]: 'delivered',
-  [ApplicationStatus.APPLICATION_STATUS_REGISTERED]: 'registered',
-  [ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS]: 'in_progress',
-  [ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT]: 'awaiting_applicant',
-  [ApplicationStatus.APPLICATION_STATUS_ISSUED]: 'issued',
-  [ApplicationStatus.APPLICATION_STATUS_REFUSED]: 'refused',
-  [ApplicationStatus.APPLICATION_STATUS_WITHDRAWN]: 'withdrawn',
-};
-const STATUS_OF = Object.fromEntries(Object.entries(STATUS_NAMES).map(([k, v]) => [v, Number(k)])) as Record<string, ApplicationStatus>;
+// API status → the engine's name, for the ListCases filter.
+const STATUS_NAMES = Object.fromEntries(Object.entries(STATUSES).map(([name, code]) => [code, name])) as Partial<Record<ApplicationStatus, string>>;
 
 // The certificate's role policy (trust's official_* profiles) each workflow role requires.
 const CERTIFICATE_ROLE: Record<string, string> = {
@@ -52,11 +44,11 @@ export interface CaseDeps {
 
 function toCase(row: ApplicationRow, now = new Date()): Case {
   const state = caseFromJson(row.state);
-  const step = state.steps.find((s) => s.step === state.step && !s.completedAt);
+  const step = openStep(state);
   return {
     application: `applications/${row.id}`,
     service: row.service,
-    status: STATUS_OF[applicantStatus(state)] ?? ApplicationStatus.APPLICATION_STATUS_UNSPECIFIED,
+    status: STATUSES[applicantStatus(state)],
     currentStep: state.step ?? '',
     stepDueTime: step?.dueAt,
     dueTime: state.dueAt,
