@@ -85,6 +85,8 @@ export interface MeshConfig {
   /** Time in-flight calls get to finish before they are cancelled. */
   shutdownGraceMs: number;
   healthProbeMs: number;
+  /** How often the SLA monitor looks for cases whose deadline has come; 0 turns it off. */
+  slaScanMs: number;
 }
 
 export function loadConfig(env: Env = process.env): MeshConfig {
@@ -116,5 +118,6 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     drainMs: readInt(env, 'SHUTDOWN_DRAIN_MS', 500, 0, 600_000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     healthProbeMs: readInt(env, 'HEALTH_PROBE_MS', 5_000, 100, 600_000),
+    slaScanMs: readInt(env, 'SLA_SCAN_MS', 60_000, 0, 86_400_000),
   };
 }

@@ -1,35 +1,48 @@
-// Wiring of the licensing service: its store, audit log, the trust follower that verifies EDS, its handlers.
+// Wiring of the licensing service: its store, audit log, the trust follower that verifies EDS, the shared case
+// flow with the licence as its result, and the SLA monitor.
+import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { LicensingServiceService, type LicensingServiceServer } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { AuditLog } from '../kit/audit.ts';
+import { ApplicationChanges } from '../kit/cases/changes.ts';
+import { SlaMonitor } from '../kit/cases/monitor.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
-import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
+import { DefinitionRegistry, NSC_LICENCES } from '../kit/workflow/index.ts';
+import { profiles } from '../trust/domain/pki/profiles.ts';
 import { trustConfig } from '../trust/config.ts';
 import { applicationHandlers } from './applications.ts';
 import { caseHandlers } from './cases.ts';
-import { ApplicationChanges } from './changes.ts';
 import { licenseHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { LicensingStore } from './store.ts';
 
-async function startLicensing({ db, shared, logger, config }: ServiceDeps) {
+export const definitions = new DefinitionRegistry(NSC_LICENCES);
+
+async function startLicensing({ db, shared, logger, config, registry }: ServiceDeps) {
   const store = new LicensingStore(db);
   // Signatures are verified in-process, against the trust service's anchors, CRLs and revocation feed.
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
   const audit = new AuditLog(db);
-  const changes = new ApplicationChanges(shared.bus);
+  const changes = new ApplicationChanges(shared.bus, 'licensing');
+  // trust's official_* profiles name the policy OID that carries each role.
+  const rolePolicy = Object.fromEntries(Object.entries(profiles(trustConfig(config.env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
+  const deps = { service: 'licensing', store, audit, trust, changes, definitions, logger };
   const handlers: LicensingServiceServer = {
-    ...licenseHandlers(store, logger),
-    ...applicationHandlers({ store, audit, trust, changes, logger }),
+    ...licenseHandlers({ store, audit, trust, logger, rolePolicy }),
+    ...applicationHandlers(deps),
   };
-  const cases = caseHandlers({ store, audit, trust, changes, logger, policyArc: trustConfig(config.env).policyArc });
+  const monitor = new SlaMonitor({ ...deps, registry });
+  if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
   return {
     handlers,
-    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: cases }],
-    stop: async () => trust.stop(),
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, rolePolicy) }],
+    stop: async () => {
+      await monitor.stop();
+      await trust.stop();
+    },
   };
 }
 

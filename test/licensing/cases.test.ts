@@ -15,7 +15,7 @@ import { clientFor } from '../../services/kit/grpc/client.ts';
 import { LicensingStore } from '../../services/licensing/store.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
-import { issueCertificate, makeKey, provisionOperator, signAct, type TestKey } from '../trust/helpers.ts';
+import { issueCertificate, makeKey, provisionOperator, signAct, signBytes, type TestKey } from '../trust/helpers.ts';
 
 const STATE_BODY = '050940002344'; // the provider, in the demo reference registry
 const FORM = createHash('sha256').update('qualification form').digest('hex');
@@ -97,11 +97,17 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     const outOfOrder = await callFails(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'draft_result', result: 'issue' }), grpc.status.FAILED_PRECONDITION);
     expect(outOfOrder.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER');
     await call(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'record_finding', complies: true }));
-    await call(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'draft_result', result: 'issue' }));
+    const drafted = (await call(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'draft_result', result: 'issue' }))).response;
+    const draft = JSON.parse(Buffer.from(drafted.draftDocument).toString('utf8'));
+    expect(draft).to.include({ document: 'ruqsat.licence', kind: 'license.crypto_dev', registration_number: 'NSC-L-2026-0001', reissue: false });
+    expect(draft.number).to.match(/^NSC-LIC-\d{4}-\d{6}$/);
     // At the signature step the executor still may not sign.
-    const executorSigns = await callFails(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'sign' }), grpc.status.PERMISSION_DENIED);
+    const executorSigns = await callFails(bind(cases, 'performAct'), act(officials.executor!, name, { act: 'sign', document_signature: signBytes(officials.executor!.key, drafted.draftDocument) }), grpc.status.PERMISSION_DENIED);
     expect(executorSigns.status.errorInfo?.reason).to.equal('WRONG_ROLE');
-    const signed = (await call(bind(cases, 'performAct'), act(officials.signatory!, name, { act: 'sign' }))).response;
+    // A signature over anything but the draft is refused, and the case stays where it was.
+    const forged = await callFails(bind(cases, 'performAct'), act(officials.signatory!, name, { act: 'sign', document_signature: signBytes(officials.signatory!.key, Buffer.from('{}')) }), grpc.status.UNAUTHENTICATED);
+    expect(forged.status.errorInfo?.reason).to.equal('BAD_DOCUMENT_SIGNATURE');
+    const signed = (await call(bind(cases, 'performAct'), act(officials.signatory!, name, { act: 'sign', document_signature: signBytes(officials.signatory!.key, drafted.draftDocument) }))).response;
     expect(signed.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
     expect((await call(bind(licensing, 'getApplication'), { name })).response.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
 
@@ -113,7 +119,8 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     // The signed licence is in the licence register, active, with its number and signatory.
     const licences = (await call(bind(licensing, 'listLicenses'), { pageSize: 10, pageToken: '', holderIdentifier: '870601300126' })).response.licenses;
     expect(licences).to.have.length(1);
-    expect(licences[0]).to.include({ number: 'NSC-L-2026-0001', kind: 'license.crypto_dev', status: LicenseStatus.LICENSE_STATUS_ACTIVE });
+    expect(licences[0]).to.include({ number: draft.number, kind: 'license.crypto_dev', status: LicenseStatus.LICENSE_STATUS_ACTIVE, application: name });
+    expect(Buffer.from(licences[0]!.document!.payload).equals(Buffer.from(drafted.draftDocument))).to.equal(true);
     expect(licences[0]!.subKinds).to.deep.equal(['development']);
     expect(licences[0]!.signatory).to.include('IIN920702400470');
     const issued = (await call(bind(cases, 'listCases'), { pageSize: 10, pageToken: '', status: ApplicationStatus.APPLICATION_STATUS_ISSUED, overdueOnly: false })).response;

@@ -39,6 +39,12 @@ export function signAct(key: TestKey, act: object, chain: Uint8Array[]): SignedE
   return { payload, signature: sign(hash, payload, privateKey), certificateChain: chain.map((c) => Buffer.from(c)) };
 }
 
+/** A detached signature (base64) over exact bytes, e.g. a draft result document the official signs. */
+export function signBytes(key: TestKey, bytes: Uint8Array): string {
+  const privateKey = createPrivateKey(key.privatePem);
+  return sign(privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256', bytes, privateKey).toString('base64');
+}
+
 export function pem(der: Uint8Array, label = 'CERTIFICATE'): string {
   const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
   return `-----BEGIN ${label}-----\n${b64.replace(/\n$/, '')}\n-----END ${label}-----\n`;

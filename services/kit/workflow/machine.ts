@@ -153,7 +153,7 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
       if (hearingOpen(s)) throw failed('HEARING_OPEN', 'a hearing is running; finish it before asking for more');
       const point = def.pausePoints.find((p) => p.step === step.id && p.action === e.type)!;
       const expiresAt = cal.deadline(at, point.max).dueAt;
-      return { ...acted, phase: 'paused', pause: { step: step.id, action: e.type, from: at, expiresAt, stopsClock: point.stopsClock } };
+      return { ...acted, phase: 'paused', pause: { step: step.id, action: e.type, what: e.what, from: at, expiresAt, stopsClock: point.stopsClock } };
     }
     case 'draft_result': {
       const result = e.result ?? (s.finding && !s.finding.complies ? 'refusal' : 'issue');

@@ -25,6 +25,8 @@ export interface StepRecord {
 export interface OpenPause {
   step: string;
   action: 'request_documents' | 'request_samples';
+  /** What the notice asks for, as the official wrote it. */
+  what?: string;
   from: Date;
   /** When the applicant's time (e.g. 5 CD) runs out and the definition's outcome applies. */
   expiresAt: Date;

@@ -20,6 +20,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import {
+  Appeal,
   ApplicationStatus,
   applicationStatusFromJSON,
   applicationStatusToJSON,
@@ -47,6 +48,13 @@ export interface Case {
   registrationNumber: string;
   /** IIN of the assigned executor. */
   executor: string;
+  /**
+   * The result document the draft formed (JSON): the signatory signs exactly these bytes and sends
+   * the signature with the sign (or refuse) act as "document_signature".
+   */
+  draftDocument: Buffer;
+  /** Appeals on this case that wait for an answer. */
+  pendingAppeals: Appeal[];
 }
 
 export interface ListCasesRequest {
@@ -70,7 +78,9 @@ export interface PerformActRequest {
    * The official's EDS over JSON {"act":TYPE,"application":NAME,"role":ROLE, ...the act's fields}:
    * register {registration_no, executor_id?}, assign_executor {executor_id}, record_finding {complies,
    * reasons?}, request_documents|request_samples {what?}, documents_received, draft_result {result?},
-   * sign, preliminary_refusal {reasons}, objection_received {text?}, refuse {reasons?}.
+   * sign {document_signature}, preliminary_refusal {reasons}, refuse {reasons?, document_signature},
+   * answer_appeal {appeal, decision: "upheld"|"dismissed", text}. document_signature is the
+   * official's signature (base64) over the case's draft_document.
    */
   act: SignedEnvelope | undefined;
 }
@@ -86,6 +96,8 @@ function createBaseCase(): Case {
     overdue: false,
     registrationNumber: "",
     executor: "",
+    draftDocument: Buffer.alloc(0),
+    pendingAppeals: [],
   };
 }
 
@@ -117,6 +129,12 @@ export const Case: MessageFns<Case> = {
     }
     if (message.executor !== "") {
       writer.uint32(74).string(message.executor);
+    }
+    if (message.draftDocument.length !== 0) {
+      writer.uint32(82).bytes(message.draftDocument);
+    }
+    for (const v of message.pendingAppeals) {
+      Appeal.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -206,6 +224,22 @@ export const Case: MessageFns<Case> = {
             message.executor = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.draftDocument = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pendingAppeals.push(Appeal.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -245,6 +279,16 @@ export const Case: MessageFns<Case> = {
         ? globalThis.String(object.registration_number)
         : "",
       executor: isSet(object.executor) ? globalThis.String(object.executor) : "",
+      draftDocument: isSet(object.draftDocument)
+        ? Buffer.from(bytesFromBase64(object.draftDocument))
+        : isSet(object.draft_document)
+        ? Buffer.from(bytesFromBase64(object.draft_document))
+        : Buffer.alloc(0),
+      pendingAppeals: globalThis.Array.isArray(object?.pendingAppeals)
+        ? object.pendingAppeals.map((e: any) => Appeal.fromJSON(e))
+        : globalThis.Array.isArray(object?.pending_appeals)
+        ? object.pending_appeals.map((e: any) => Appeal.fromJSON(e))
+        : [],
     };
   },
 
@@ -277,6 +321,12 @@ export const Case: MessageFns<Case> = {
     if (message.executor !== "") {
       obj.executor = message.executor;
     }
+    if (message.draftDocument.length !== 0) {
+      obj.draftDocument = base64FromBytes(message.draftDocument);
+    }
+    if (message.pendingAppeals?.length) {
+      obj.pendingAppeals = message.pendingAppeals.map((e) => Appeal.toJSON(e));
+    }
     return obj;
   },
 
@@ -294,6 +344,8 @@ export const Case: MessageFns<Case> = {
     message.overdue = object.overdue ?? false;
     message.registrationNumber = object.registrationNumber ?? "";
     message.executor = object.executor ?? "";
+    message.draftDocument = object.draftDocument ?? Buffer.alloc(0);
+    message.pendingAppeals = object.pendingAppeals?.map((e) => Appeal.fromPartial(e)) || [];
     return message;
   },
 };
@@ -687,6 +739,14 @@ export const CaseServiceClient = makeGenericClientConstructor(
   service: typeof CaseServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

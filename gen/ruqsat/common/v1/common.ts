@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export const protobufPackage = "ruqsat.common.v1";
 
@@ -124,6 +125,48 @@ export function applicationStatusToJSON(object: ApplicationStatus): string {
   }
 }
 
+/** Where an appeal (шағым) goes. */
+export enum AppealRecipient {
+  APPEAL_RECIPIENT_UNSPECIFIED = 0,
+  /** APPEAL_RECIPIENT_HEAD_OF_PROVIDER - The head of the service provider: answered within 5 working days. */
+  APPEAL_RECIPIENT_HEAD_OF_PROVIDER = 1,
+  /** APPEAL_RECIPIENT_QUALITY_BODY - The authorized body for the quality of state services: answered within 15 working days. */
+  APPEAL_RECIPIENT_QUALITY_BODY = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function appealRecipientFromJSON(object: any): AppealRecipient {
+  switch (object) {
+    case 0:
+    case "APPEAL_RECIPIENT_UNSPECIFIED":
+      return AppealRecipient.APPEAL_RECIPIENT_UNSPECIFIED;
+    case 1:
+    case "APPEAL_RECIPIENT_HEAD_OF_PROVIDER":
+      return AppealRecipient.APPEAL_RECIPIENT_HEAD_OF_PROVIDER;
+    case 2:
+    case "APPEAL_RECIPIENT_QUALITY_BODY":
+      return AppealRecipient.APPEAL_RECIPIENT_QUALITY_BODY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AppealRecipient.UNRECOGNIZED;
+  }
+}
+
+export function appealRecipientToJSON(object: AppealRecipient): string {
+  switch (object) {
+    case AppealRecipient.APPEAL_RECIPIENT_UNSPECIFIED:
+      return "APPEAL_RECIPIENT_UNSPECIFIED";
+    case AppealRecipient.APPEAL_RECIPIENT_HEAD_OF_PROVIDER:
+      return "APPEAL_RECIPIENT_HEAD_OF_PROVIDER";
+    case AppealRecipient.APPEAL_RECIPIENT_QUALITY_BODY:
+      return "APPEAL_RECIPIENT_QUALITY_BODY";
+    case AppealRecipient.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An applicant or a holder of a licence, permit, certificate or deposit. */
 export interface Party {
   type: PartyType;
@@ -156,6 +199,72 @@ export interface VerificationResult {
   revocationReason: number;
   /** Subjects of the validated chain, leaf first, anchor last. */
   chain: string[];
+}
+
+/** A document attached to an application, identified by the definition's attachment id and its hash. */
+export interface Attachment {
+  id: string;
+  /** SHA-256 of the attached file, 64 lowercase hex digits. */
+  sha256: string;
+}
+
+/** One step's clock (орындалу мерзімі): when it started, when it is due, when it was done. */
+export interface StepClock {
+  step: string;
+  startTime: Date | undefined;
+  dueTime:
+    | Date
+    | undefined;
+  /** Unset while the step is open. */
+  completeTime: Date | undefined;
+}
+
+/** An interval during which the service clock stood still (the applicant was asked for something). */
+export interface PausedInterval {
+  startTime: Date | undefined;
+  endTime: Date | undefined;
+}
+
+/** A notice (хабарлама) in the personal cabinet that waits for the applicant's answer. */
+export interface Notice {
+  /** "request_documents", "request_samples", or "preliminary_refusal" (the hearing before a refusal). */
+  kind: string;
+  /** What is asked for, or the grounds of the intended refusal. */
+  details: string[];
+  sendTime:
+    | Date
+    | undefined;
+  /** The applicant answers by then (SubmitDocuments); afterwards the definition's outcome applies. */
+  respondUntil: Date | undefined;
+}
+
+/** An applicant's appeal against an act or a result, and its answer. */
+export interface Appeal {
+  /** "applications/{application}/appeals/{appeal}". */
+  name: string;
+  recipient: AppealRecipient;
+  text: string;
+  fileTime: Date | undefined;
+  dueTime:
+    | Date
+    | undefined;
+  /** "upheld" or "dismissed" once answered; empty while pending. */
+  decision: string;
+  answer: string;
+  answerTime: Date | undefined;
+}
+
+/** One entry of an application's history, as the audit log recorded it. */
+export interface HistoryEntry {
+  time:
+    | Date
+    | undefined;
+  /** The act, e.g. "register", "record_finding", "sign", "pause_expired". */
+  action: string;
+  /** "applicant", "system", or the official's role. */
+  actorRole: string;
+  status: ApplicationStatus;
+  step: string;
 }
 
 function createBaseParty(): Party {
@@ -505,6 +614,777 @@ export const VerificationResult: MessageFns<VerificationResult> = {
   },
 };
 
+function createBaseAttachment(): Attachment {
+  return { id: "", sha256: "" };
+}
+
+export const Attachment: MessageFns<Attachment> = {
+  encode(message: Attachment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(18).string(message.sha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Attachment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttachment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Attachment {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+    };
+  },
+
+  toJSON(message: Attachment): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Attachment>, I>>(base?: I): Attachment {
+    return Attachment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Attachment>, I>>(object: I): Attachment {
+    const message = createBaseAttachment();
+    message.id = object.id ?? "";
+    message.sha256 = object.sha256 ?? "";
+    return message;
+  },
+};
+
+function createBaseStepClock(): StepClock {
+  return { step: "", startTime: undefined, dueTime: undefined, completeTime: undefined };
+}
+
+export const StepClock: MessageFns<StepClock> = {
+  encode(message: StepClock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.step !== "") {
+      writer.uint32(10).string(message.step);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(26).fork()).join();
+    }
+    if (message.completeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.completeTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepClock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepClock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.completeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepClock {
+    return {
+      step: isSet(object.step) ? globalThis.String(object.step) : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      completeTime: isSet(object.completeTime)
+        ? fromJsonTimestamp(object.completeTime)
+        : isSet(object.complete_time)
+        ? fromJsonTimestamp(object.complete_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StepClock): unknown {
+    const obj: any = {};
+    if (message.step !== "") {
+      obj.step = message.step;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.completeTime !== undefined) {
+      obj.completeTime = message.completeTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StepClock>, I>>(base?: I): StepClock {
+    return StepClock.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StepClock>, I>>(object: I): StepClock {
+    const message = createBaseStepClock();
+    message.step = object.step ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.dueTime = object.dueTime ?? undefined;
+    message.completeTime = object.completeTime ?? undefined;
+    return message;
+  },
+};
+
+function createBasePausedInterval(): PausedInterval {
+  return { startTime: undefined, endTime: undefined };
+}
+
+export const PausedInterval: MessageFns<PausedInterval> = {
+  encode(message: PausedInterval, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(10).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PausedInterval {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePausedInterval();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PausedInterval {
+    return {
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PausedInterval): unknown {
+    const obj: any = {};
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PausedInterval>, I>>(base?: I): PausedInterval {
+    return PausedInterval.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PausedInterval>, I>>(object: I): PausedInterval {
+    const message = createBasePausedInterval();
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseNotice(): Notice {
+  return { kind: "", details: [], sendTime: undefined, respondUntil: undefined };
+}
+
+export const Notice: MessageFns<Notice> = {
+  encode(message: Notice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    for (const v of message.details) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.sendTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sendTime), writer.uint32(26).fork()).join();
+    }
+    if (message.respondUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.respondUntil), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Notice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.details.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sendTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.respondUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Notice {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      details: globalThis.Array.isArray(object?.details) ? object.details.map((e: any) => globalThis.String(e)) : [],
+      sendTime: isSet(object.sendTime)
+        ? fromJsonTimestamp(object.sendTime)
+        : isSet(object.send_time)
+        ? fromJsonTimestamp(object.send_time)
+        : undefined,
+      respondUntil: isSet(object.respondUntil)
+        ? fromJsonTimestamp(object.respondUntil)
+        : isSet(object.respond_until)
+        ? fromJsonTimestamp(object.respond_until)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Notice): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.details?.length) {
+      obj.details = message.details;
+    }
+    if (message.sendTime !== undefined) {
+      obj.sendTime = message.sendTime.toISOString();
+    }
+    if (message.respondUntil !== undefined) {
+      obj.respondUntil = message.respondUntil.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Notice>, I>>(base?: I): Notice {
+    return Notice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Notice>, I>>(object: I): Notice {
+    const message = createBaseNotice();
+    message.kind = object.kind ?? "";
+    message.details = object.details?.map((e) => e) || [];
+    message.sendTime = object.sendTime ?? undefined;
+    message.respondUntil = object.respondUntil ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAppeal(): Appeal {
+  return {
+    name: "",
+    recipient: 0,
+    text: "",
+    fileTime: undefined,
+    dueTime: undefined,
+    decision: "",
+    answer: "",
+    answerTime: undefined,
+  };
+}
+
+export const Appeal: MessageFns<Appeal> = {
+  encode(message: Appeal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.recipient !== 0) {
+      writer.uint32(16).int32(message.recipient);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    if (message.fileTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.fileTime), writer.uint32(34).fork()).join();
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(42).fork()).join();
+    }
+    if (message.decision !== "") {
+      writer.uint32(50).string(message.decision);
+    }
+    if (message.answer !== "") {
+      writer.uint32(58).string(message.answer);
+    }
+    if (message.answerTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.answerTime), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Appeal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppeal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.recipient = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fileTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.decision = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.answer = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.answerTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Appeal {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      recipient: isSet(object.recipient) ? appealRecipientFromJSON(object.recipient) : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      fileTime: isSet(object.fileTime)
+        ? fromJsonTimestamp(object.fileTime)
+        : isSet(object.file_time)
+        ? fromJsonTimestamp(object.file_time)
+        : undefined,
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      decision: isSet(object.decision) ? globalThis.String(object.decision) : "",
+      answer: isSet(object.answer) ? globalThis.String(object.answer) : "",
+      answerTime: isSet(object.answerTime)
+        ? fromJsonTimestamp(object.answerTime)
+        : isSet(object.answer_time)
+        ? fromJsonTimestamp(object.answer_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Appeal): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.recipient !== 0) {
+      obj.recipient = appealRecipientToJSON(message.recipient);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.fileTime !== undefined) {
+      obj.fileTime = message.fileTime.toISOString();
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.decision !== "") {
+      obj.decision = message.decision;
+    }
+    if (message.answer !== "") {
+      obj.answer = message.answer;
+    }
+    if (message.answerTime !== undefined) {
+      obj.answerTime = message.answerTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Appeal>, I>>(base?: I): Appeal {
+    return Appeal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Appeal>, I>>(object: I): Appeal {
+    const message = createBaseAppeal();
+    message.name = object.name ?? "";
+    message.recipient = object.recipient ?? 0;
+    message.text = object.text ?? "";
+    message.fileTime = object.fileTime ?? undefined;
+    message.dueTime = object.dueTime ?? undefined;
+    message.decision = object.decision ?? "";
+    message.answer = object.answer ?? "";
+    message.answerTime = object.answerTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseHistoryEntry(): HistoryEntry {
+  return { time: undefined, action: "", actorRole: "", status: 0, step: "" };
+}
+
+export const HistoryEntry: MessageFns<HistoryEntry> = {
+  encode(message: HistoryEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(10).fork()).join();
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(26).string(message.actorRole);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.step !== "") {
+      writer.uint32(42).string(message.step);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryEntry {
+    return {
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      status: isSet(object.status) ? applicationStatusFromJSON(object.status) : 0,
+      step: isSet(object.step) ? globalThis.String(object.step) : "",
+    };
+  },
+
+  toJSON(message: HistoryEntry): unknown {
+    const obj: any = {};
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.status !== 0) {
+      obj.status = applicationStatusToJSON(message.status);
+    }
+    if (message.step !== "") {
+      obj.step = message.step;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistoryEntry>, I>>(base?: I): HistoryEntry {
+    return HistoryEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistoryEntry>, I>>(object: I): HistoryEntry {
+    const message = createBaseHistoryEntry();
+    message.time = object.time ?? undefined;
+    message.action = object.action ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.status = object.status ?? 0;
+    message.step = object.step ?? "";
+    return message;
+  },
+};
+
 function bytesFromBase64(b64: string): Uint8Array {
   return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
 }
@@ -524,6 +1404,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -22,11 +22,17 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import {
+  Appeal,
   ApplicationStatus,
   applicationStatusFromJSON,
   applicationStatusToJSON,
+  Attachment,
+  HistoryEntry,
+  Notice,
   Party,
+  PausedInterval,
   SignedEnvelope,
+  StepClock,
 } from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.licensing.v1";
@@ -107,6 +113,31 @@ export interface Application {
   dueDisplay: string;
   createTime: Date | undefined;
   updateTime: Date | undefined;
+  registrationTime:
+    | Date
+    | undefined;
+  /** The licence fee's payment reference (ЭҮТШ), as the applicant gave it. */
+  paymentReference: string;
+  attachments: Attachment[];
+  /** Every step's clock so far, the open one last. */
+  steps: StepClock[];
+  /** Intervals the clock stood still while the applicant was asked for something. */
+  pausedIntervals: PausedInterval[];
+  /** The notice that waits for the applicant now, if any. */
+  notice:
+    | Notice
+    | undefined;
+  /** Every transition, oldest first. */
+  history: HistoryEntry[];
+  /** The result: the licence, or the reasoned refusal, as the authorized official signed it. */
+  resultDocument:
+    | SignedEnvelope
+    | undefined;
+  /** Grounds of a refusal. */
+  refusalReasons: string[];
+  appeals: Appeal[];
+  /** For a re-issue: the licence it re-issues; once issued: the licence, "licenses/{license}". */
+  license: string;
 }
 
 export interface SubmitApplicationRequest {
@@ -114,7 +145,8 @@ export interface SubmitApplicationRequest {
   requestId: string;
   /**
    * The applicant's EDS over JSON {"act":"submit_application","service":ID,"variant":V,
-   * "sub_kinds":[...],"payment_reference":REF,"attachments":[{"id":ID,"sha256":HEX}]}.
+   * "sub_kinds":[...],"payment_reference":REF,"attachments":[{"id":ID,"sha256":HEX}]}; a re-issue
+   * ("variant":"reissue") also names the licence: "license":"licenses/{license}".
    */
   application: SignedEnvelope | undefined;
 }
@@ -161,6 +193,20 @@ export interface License {
     | undefined;
   /** The authorized official who signed the licence. */
   signatory: string;
+  /**
+   * The licence document (JSON, "document":"ruqsat.licence") as the authorized person signed it;
+   * `npx ruqsat verify-document` checks it offline.
+   */
+  document:
+    | SignedEnvelope
+    | undefined;
+  /** The application that issued or last re-issued it. */
+  application: string;
+  updateTime:
+    | Date
+    | undefined;
+  /** Why it was suspended or terminated. */
+  statusReason: string;
 }
 
 export interface GetLicenseRequest {
@@ -186,6 +232,48 @@ export interface WatchApplicationRequest {
   name: string;
 }
 
+export interface SubmitDocumentsRequest {
+  /** "applications/{application}". */
+  name: string;
+  /**
+   * The applicant's EDS over JSON {"act":"submit_documents","application":NAME,
+   * "attachments":[{"id":ID,"sha256":HEX}],"text":OBJECTION}: attachments answer a request for
+   * documents or samples, text is the objection to a preliminary refusal.
+   */
+  answer: SignedEnvelope | undefined;
+}
+
+export interface FileAppealRequest {
+  /** "applications/{application}". */
+  name: string;
+  /**
+   * The applicant's EDS over JSON {"act":"file_appeal","application":NAME,
+   * "to":"head_of_provider"|"quality_body","text":TEXT}.
+   */
+  appeal: SignedEnvelope | undefined;
+}
+
+export interface SuspendLicenseRequest {
+  /** "licenses/{license}". */
+  name: string;
+  /** The official's EDS over JSON {"act":"suspend_license","license":NAME,"reason":TEXT}. */
+  act: SignedEnvelope | undefined;
+}
+
+export interface ResumeLicenseRequest {
+  /** "licenses/{license}". */
+  name: string;
+  /** The official's EDS over JSON {"act":"resume_license","license":NAME,"reason":TEXT}. */
+  act: SignedEnvelope | undefined;
+}
+
+export interface TerminateLicenseRequest {
+  /** "licenses/{license}". */
+  name: string;
+  /** The official's EDS over JSON {"act":"terminate_license","license":NAME,"reason":TEXT}. */
+  act: SignedEnvelope | undefined;
+}
+
 function createBaseApplication(): Application {
   return {
     name: "",
@@ -202,6 +290,17 @@ function createBaseApplication(): Application {
     dueDisplay: "",
     createTime: undefined,
     updateTime: undefined,
+    registrationTime: undefined,
+    paymentReference: "",
+    attachments: [],
+    steps: [],
+    pausedIntervals: [],
+    notice: undefined,
+    history: [],
+    resultDocument: undefined,
+    refusalReasons: [],
+    appeals: [],
+    license: "",
   };
 }
 
@@ -248,6 +347,39 @@ export const Application: MessageFns<Application> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    if (message.registrationTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.registrationTime), writer.uint32(122).fork()).join();
+    }
+    if (message.paymentReference !== "") {
+      writer.uint32(130).string(message.paymentReference);
+    }
+    for (const v of message.attachments) {
+      Attachment.encode(v!, writer.uint32(138).fork()).join();
+    }
+    for (const v of message.steps) {
+      StepClock.encode(v!, writer.uint32(146).fork()).join();
+    }
+    for (const v of message.pausedIntervals) {
+      PausedInterval.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.notice !== undefined) {
+      Notice.encode(message.notice, writer.uint32(162).fork()).join();
+    }
+    for (const v of message.history) {
+      HistoryEntry.encode(v!, writer.uint32(170).fork()).join();
+    }
+    if (message.resultDocument !== undefined) {
+      SignedEnvelope.encode(message.resultDocument, writer.uint32(178).fork()).join();
+    }
+    for (const v of message.refusalReasons) {
+      writer.uint32(186).string(v!);
+    }
+    for (const v of message.appeals) {
+      Appeal.encode(v!, writer.uint32(194).fork()).join();
+    }
+    if (message.license !== "") {
+      writer.uint32(202).string(message.license);
     }
     return writer;
   },
@@ -377,6 +509,94 @@ export const Application: MessageFns<Application> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.registrationTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.paymentReference = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.attachments.push(Attachment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.steps.push(StepClock.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.pausedIntervals.push(PausedInterval.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.notice = Notice.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.history.push(HistoryEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.resultDocument = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.refusalReasons.push(reader.string());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.appeals.push(Appeal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.license = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -441,6 +661,43 @@ export const Application: MessageFns<Application> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      registrationTime: isSet(object.registrationTime)
+        ? fromJsonTimestamp(object.registrationTime)
+        : isSet(object.registration_time)
+        ? fromJsonTimestamp(object.registration_time)
+        : undefined,
+      paymentReference: isSet(object.paymentReference)
+        ? globalThis.String(object.paymentReference)
+        : isSet(object.payment_reference)
+        ? globalThis.String(object.payment_reference)
+        : "",
+      attachments: globalThis.Array.isArray(object?.attachments)
+        ? object.attachments.map((e: any) => Attachment.fromJSON(e))
+        : [],
+      steps: globalThis.Array.isArray(object?.steps)
+        ? object.steps.map((e: any) => StepClock.fromJSON(e))
+        : [],
+      pausedIntervals: globalThis.Array.isArray(object?.pausedIntervals)
+        ? object.pausedIntervals.map((e: any) => PausedInterval.fromJSON(e))
+        : globalThis.Array.isArray(object?.paused_intervals)
+        ? object.paused_intervals.map((e: any) => PausedInterval.fromJSON(e))
+        : [],
+      notice: isSet(object.notice) ? Notice.fromJSON(object.notice) : undefined,
+      history: globalThis.Array.isArray(object?.history)
+        ? object.history.map((e: any) => HistoryEntry.fromJSON(e))
+        : [],
+      resultDocument: isSet(object.resultDocument)
+        ? SignedEnvelope.fromJSON(object.resultDocument)
+        : isSet(object.result_document)
+        ? SignedEnvelope.fromJSON(object.result_document)
+        : undefined,
+      refusalReasons: globalThis.Array.isArray(object?.refusalReasons)
+        ? object.refusalReasons.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.refusal_reasons)
+        ? object.refusal_reasons.map((e: any) => globalThis.String(e))
+        : [],
+      appeals: globalThis.Array.isArray(object?.appeals) ? object.appeals.map((e: any) => Appeal.fromJSON(e)) : [],
+      license: isSet(object.license) ? globalThis.String(object.license) : "",
     };
   },
 
@@ -488,6 +745,39 @@ export const Application: MessageFns<Application> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.registrationTime !== undefined) {
+      obj.registrationTime = message.registrationTime.toISOString();
+    }
+    if (message.paymentReference !== "") {
+      obj.paymentReference = message.paymentReference;
+    }
+    if (message.attachments?.length) {
+      obj.attachments = message.attachments.map((e) => Attachment.toJSON(e));
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => StepClock.toJSON(e));
+    }
+    if (message.pausedIntervals?.length) {
+      obj.pausedIntervals = message.pausedIntervals.map((e) => PausedInterval.toJSON(e));
+    }
+    if (message.notice !== undefined) {
+      obj.notice = Notice.toJSON(message.notice);
+    }
+    if (message.history?.length) {
+      obj.history = message.history.map((e) => HistoryEntry.toJSON(e));
+    }
+    if (message.resultDocument !== undefined) {
+      obj.resultDocument = SignedEnvelope.toJSON(message.resultDocument);
+    }
+    if (message.refusalReasons?.length) {
+      obj.refusalReasons = message.refusalReasons;
+    }
+    if (message.appeals?.length) {
+      obj.appeals = message.appeals.map((e) => Appeal.toJSON(e));
+    }
+    if (message.license !== "") {
+      obj.license = message.license;
+    }
     return obj;
   },
 
@@ -512,6 +802,21 @@ export const Application: MessageFns<Application> = {
     message.dueDisplay = object.dueDisplay ?? "";
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.registrationTime = object.registrationTime ?? undefined;
+    message.paymentReference = object.paymentReference ?? "";
+    message.attachments = object.attachments?.map((e) => Attachment.fromPartial(e)) || [];
+    message.steps = object.steps?.map((e) => StepClock.fromPartial(e)) || [];
+    message.pausedIntervals = object.pausedIntervals?.map((e) => PausedInterval.fromPartial(e)) || [];
+    message.notice = (object.notice !== undefined && object.notice !== null)
+      ? Notice.fromPartial(object.notice)
+      : undefined;
+    message.history = object.history?.map((e) => HistoryEntry.fromPartial(e)) || [];
+    message.resultDocument = (object.resultDocument !== undefined && object.resultDocument !== null)
+      ? SignedEnvelope.fromPartial(object.resultDocument)
+      : undefined;
+    message.refusalReasons = object.refusalReasons?.map((e) => e) || [];
+    message.appeals = object.appeals?.map((e) => Appeal.fromPartial(e)) || [];
+    message.license = object.license ?? "";
     return message;
   },
 };
@@ -975,6 +1280,10 @@ function createBaseLicense(): License {
     status: 0,
     issueTime: undefined,
     signatory: "",
+    document: undefined,
+    application: "",
+    updateTime: undefined,
+    statusReason: "",
   };
 }
 
@@ -1003,6 +1312,18 @@ export const License: MessageFns<License> = {
     }
     if (message.signatory !== "") {
       writer.uint32(66).string(message.signatory);
+    }
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(74).fork()).join();
+    }
+    if (message.application !== "") {
+      writer.uint32(82).string(message.application);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(90).fork()).join();
+    }
+    if (message.statusReason !== "") {
+      writer.uint32(98).string(message.statusReason);
     }
     return writer;
   },
@@ -1084,6 +1405,38 @@ export const License: MessageFns<License> = {
             message.signatory = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.statusReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1114,6 +1467,18 @@ export const License: MessageFns<License> = {
         ? fromJsonTimestamp(object.issue_time)
         : undefined,
       signatory: isSet(object.signatory) ? globalThis.String(object.signatory) : "",
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      statusReason: isSet(object.statusReason)
+        ? globalThis.String(object.statusReason)
+        : isSet(object.status_reason)
+        ? globalThis.String(object.status_reason)
+        : "",
     };
   },
 
@@ -1143,6 +1508,18 @@ export const License: MessageFns<License> = {
     if (message.signatory !== "") {
       obj.signatory = message.signatory;
     }
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.statusReason !== "") {
+      obj.statusReason = message.statusReason;
+    }
     return obj;
   },
 
@@ -1161,6 +1538,12 @@ export const License: MessageFns<License> = {
     message.status = object.status ?? 0;
     message.issueTime = object.issueTime ?? undefined;
     message.signatory = object.signatory ?? "";
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.application = object.application ?? "";
+    message.updateTime = object.updateTime ?? undefined;
+    message.statusReason = object.statusReason ?? "";
     return message;
   },
 };
@@ -1501,6 +1884,441 @@ export const WatchApplicationRequest: MessageFns<WatchApplicationRequest> = {
   },
 };
 
+function createBaseSubmitDocumentsRequest(): SubmitDocumentsRequest {
+  return { name: "", answer: undefined };
+}
+
+export const SubmitDocumentsRequest: MessageFns<SubmitDocumentsRequest> = {
+  encode(message: SubmitDocumentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.answer !== undefined) {
+      SignedEnvelope.encode(message.answer, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitDocumentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitDocumentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.answer = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitDocumentsRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      answer: isSet(object.answer) ? SignedEnvelope.fromJSON(object.answer) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitDocumentsRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.answer !== undefined) {
+      obj.answer = SignedEnvelope.toJSON(message.answer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitDocumentsRequest>, I>>(base?: I): SubmitDocumentsRequest {
+    return SubmitDocumentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitDocumentsRequest>, I>>(object: I): SubmitDocumentsRequest {
+    const message = createBaseSubmitDocumentsRequest();
+    message.name = object.name ?? "";
+    message.answer = (object.answer !== undefined && object.answer !== null)
+      ? SignedEnvelope.fromPartial(object.answer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFileAppealRequest(): FileAppealRequest {
+  return { name: "", appeal: undefined };
+}
+
+export const FileAppealRequest: MessageFns<FileAppealRequest> = {
+  encode(message: FileAppealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.appeal !== undefined) {
+      SignedEnvelope.encode(message.appeal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileAppealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileAppealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appeal = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileAppealRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      appeal: isSet(object.appeal) ? SignedEnvelope.fromJSON(object.appeal) : undefined,
+    };
+  },
+
+  toJSON(message: FileAppealRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.appeal !== undefined) {
+      obj.appeal = SignedEnvelope.toJSON(message.appeal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileAppealRequest>, I>>(base?: I): FileAppealRequest {
+    return FileAppealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileAppealRequest>, I>>(object: I): FileAppealRequest {
+    const message = createBaseFileAppealRequest();
+    message.name = object.name ?? "";
+    message.appeal = (object.appeal !== undefined && object.appeal !== null)
+      ? SignedEnvelope.fromPartial(object.appeal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSuspendLicenseRequest(): SuspendLicenseRequest {
+  return { name: "", act: undefined };
+}
+
+export const SuspendLicenseRequest: MessageFns<SuspendLicenseRequest> = {
+  encode(message: SuspendLicenseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendLicenseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendLicenseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendLicenseRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: SuspendLicenseRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuspendLicenseRequest>, I>>(base?: I): SuspendLicenseRequest {
+    return SuspendLicenseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuspendLicenseRequest>, I>>(object: I): SuspendLicenseRequest {
+    const message = createBaseSuspendLicenseRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResumeLicenseRequest(): ResumeLicenseRequest {
+  return { name: "", act: undefined };
+}
+
+export const ResumeLicenseRequest: MessageFns<ResumeLicenseRequest> = {
+  encode(message: ResumeLicenseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeLicenseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeLicenseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeLicenseRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: ResumeLicenseRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumeLicenseRequest>, I>>(base?: I): ResumeLicenseRequest {
+    return ResumeLicenseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumeLicenseRequest>, I>>(object: I): ResumeLicenseRequest {
+    const message = createBaseResumeLicenseRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTerminateLicenseRequest(): TerminateLicenseRequest {
+  return { name: "", act: undefined };
+}
+
+export const TerminateLicenseRequest: MessageFns<TerminateLicenseRequest> = {
+  encode(message: TerminateLicenseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TerminateLicenseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTerminateLicenseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TerminateLicenseRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: TerminateLicenseRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TerminateLicenseRequest>, I>>(base?: I): TerminateLicenseRequest {
+    return TerminateLicenseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TerminateLicenseRequest>, I>>(object: I): TerminateLicenseRequest {
+    const message = createBaseTerminateLicenseRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
 /** Licences of the National Security Committee (ҰҚК) and accreditation of certifying centres. */
 export type LicensingServiceService = typeof LicensingServiceService;
 export const LicensingServiceService = {
@@ -1581,6 +2399,62 @@ export const LicensingServiceService = {
     responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
     responseDeserialize: (value: Buffer): Application => Application.decode(value),
   },
+  /**
+   * The applicant answers a notice: the documents or samples asked for, or an objection to a
+   * preliminary refusal. Restarts the stopped clock.
+   */
+  submitDocuments: {
+    path: "/ruqsat.licensing.v1.LicensingService/SubmitDocuments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitDocumentsRequest): Buffer =>
+      Buffer.from(SubmitDocumentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitDocumentsRequest => SubmitDocumentsRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal: {
+    path: "/ruqsat.licensing.v1.LicensingService/FileAppeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FileAppealRequest): Buffer => Buffer.from(FileAppealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FileAppealRequest => FileAppealRequest.decode(value),
+    responseSerialize: (value: Appeal): Buffer => Buffer.from(Appeal.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Appeal => Appeal.decode(value),
+  },
+  /** Suspends a licence (an EDS-signed act of the head of the Licensing Department). */
+  suspendLicense: {
+    path: "/ruqsat.licensing.v1.LicensingService/SuspendLicense" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendLicenseRequest): Buffer =>
+      Buffer.from(SuspendLicenseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendLicenseRequest => SuspendLicenseRequest.decode(value),
+    responseSerialize: (value: License): Buffer => Buffer.from(License.encode(value).finish()),
+    responseDeserialize: (value: Buffer): License => License.decode(value),
+  },
+  /** Lifts a suspension. */
+  resumeLicense: {
+    path: "/ruqsat.licensing.v1.LicensingService/ResumeLicense" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeLicenseRequest): Buffer => Buffer.from(ResumeLicenseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeLicenseRequest => ResumeLicenseRequest.decode(value),
+    responseSerialize: (value: License): Buffer => Buffer.from(License.encode(value).finish()),
+    responseDeserialize: (value: Buffer): License => License.decode(value),
+  },
+  /** Terminates a licence for good. */
+  terminateLicense: {
+    path: "/ruqsat.licensing.v1.LicensingService/TerminateLicense" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TerminateLicenseRequest): Buffer =>
+      Buffer.from(TerminateLicenseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TerminateLicenseRequest => TerminateLicenseRequest.decode(value),
+    responseSerialize: (value: License): Buffer => Buffer.from(License.encode(value).finish()),
+    responseDeserialize: (value: Buffer): License => License.decode(value),
+  },
 } as const;
 
 export interface LicensingServiceServer extends UntypedServiceImplementation {
@@ -1598,6 +2472,19 @@ export interface LicensingServiceServer extends UntypedServiceImplementation {
   withdrawApplication: handleUnaryCall<WithdrawApplicationRequest, Application>;
   /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
   watchApplication: handleServerStreamingCall<WatchApplicationRequest, Application>;
+  /**
+   * The applicant answers a notice: the documents or samples asked for, or an objection to a
+   * preliminary refusal. Restarts the stopped clock.
+   */
+  submitDocuments: handleUnaryCall<SubmitDocumentsRequest, Application>;
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal: handleUnaryCall<FileAppealRequest, Appeal>;
+  /** Suspends a licence (an EDS-signed act of the head of the Licensing Department). */
+  suspendLicense: handleUnaryCall<SuspendLicenseRequest, License>;
+  /** Lifts a suspension. */
+  resumeLicense: handleUnaryCall<ResumeLicenseRequest, License>;
+  /** Terminates a licence for good. */
+  terminateLicense: handleUnaryCall<TerminateLicenseRequest, License>;
 }
 
 export interface LicensingServiceClient extends Client {
@@ -1704,6 +2591,89 @@ export interface LicensingServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<Application>;
+  /**
+   * The applicant answers a notice: the documents or samples asked for, or an objection to a
+   * preliminary refusal. Restarts the stopped clock.
+   */
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal(
+    request: FileAppealRequest,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
+  fileAppeal(
+    request: FileAppealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
+  fileAppeal(
+    request: FileAppealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
+  /** Suspends a licence (an EDS-signed act of the head of the Licensing Department). */
+  suspendLicense(
+    request: SuspendLicenseRequest,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  suspendLicense(
+    request: SuspendLicenseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  suspendLicense(
+    request: SuspendLicenseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  /** Lifts a suspension. */
+  resumeLicense(
+    request: ResumeLicenseRequest,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  resumeLicense(
+    request: ResumeLicenseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  resumeLicense(
+    request: ResumeLicenseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  /** Terminates a licence for good. */
+  terminateLicense(
+    request: TerminateLicenseRequest,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  terminateLicense(
+    request: TerminateLicenseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
+  terminateLicense(
+    request: TerminateLicenseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: License) => void,
+  ): ClientUnaryCall;
 }
 
 export const LicensingServiceClient = makeGenericClientConstructor(
