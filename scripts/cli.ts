@@ -22,6 +22,7 @@ const commands: Record<string, Loader> = {
   ca: async () => (await import('./cli/ca.ts')).command,
   verify: async () => (await import('./cli/verify.ts')).command,
   audit: async () => (await import('./cli/audit.ts')).command,
+  staff: async () => (await import('./cli/staff.ts')).command,
 };
 
 async function help(): Promise<string> {

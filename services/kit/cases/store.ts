@@ -122,14 +122,16 @@ export class CaseStore {
     return rows.map((r) => r.role);
   }
 
-  async addStaff(iin: string, role: string, fullName = ''): Promise<void> {
-    await this.db.table('staff').insert({ iin, role, full_name: fullName }).onConflict(['iin', 'role']).merge(['full_name']);
+  async addStaff(iin: string, role: string, fullName = '', trx?: Knex.Transaction): Promise<void> {
+    await this.db.table('staff', trx).insert({ iin, role, full_name: fullName }).onConflict(['iin', 'role']).merge(['full_name']);
   }
 
-  async removeStaff(iin: string, role?: string): Promise<number> {
-    const q = this.db.table('staff').where({ iin });
+  async removeStaff(iin: string, role?: string, trx?: Knex.Transaction): Promise<number> {
+    const q = this.db.table('staff', trx).where({ iin });
     if (role !== undefined) q.where({ role });
-    return q.delete();
+    // knex-pglite answers a bare delete with a result object, not a count: count the returned rows.
+    const removed: { iin: string }[] = await q.delete().returning('iin');
+    return removed.length;
   }
 
   async staff(): Promise<{ iin: string; role: string; full_name: string }[]> {
