@@ -56,7 +56,7 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     applicant = { key, cert: (await issueCertificate(trust, operator, key, 'req-applicant', '870601300126')).der };
     // Licensing loads trust's anchors and CRLs in the background: wait until it can verify.
     for (let i = 0; i < 100; i++) {
-      const r = await call(bind(cases, 'listCases'), { pageSize: 1, pageToken: '', status: 0, overdueOnly: false }).catch((e: grpc.ServiceError) => e);
+      const r = await call(bind(cases, 'listCases'), { pageSize: 1, pageToken: '', status: 0, overdueOnly: false, executor: '' }).catch((e: grpc.ServiceError) => e);
       const probe = await call(bind(cases, 'performAct'), { application: 'applications/probe', act: signAct(officials.registrar!.key, { act: 'register', application: 'applications/probe' }, [officials.registrar!.cert]) }).catch((e: grpc.ServiceError) => e);
       if (!(r instanceof Error) && (probe as grpc.ServiceError).code !== grpc.status.UNAVAILABLE) break;
       await new Promise((res) => setTimeout(res, 50));
@@ -123,7 +123,7 @@ describe('licensing: the officials\u2019 CaseService on a licence', function () 
     expect(Buffer.from(licences[0]!.document!.payload).equals(Buffer.from(drafted.draftDocument))).to.equal(true);
     expect(licences[0]!.subKinds).to.deep.equal(['development']);
     expect(licences[0]!.signatory).to.include('IIN920702400470');
-    const issued = (await call(bind(cases, 'listCases'), { pageSize: 10, pageToken: '', status: ApplicationStatus.APPLICATION_STATUS_ISSUED, overdueOnly: false })).response;
+    const issued = (await call(bind(cases, 'listCases'), { pageSize: 10, pageToken: '', status: ApplicationStatus.APPLICATION_STATUS_ISSUED, overdueOnly: false, executor: '' })).response;
     expect(issued.cases.map((c) => c.application)).to.deep.equal([name]);
     const chain = await verifyChain(new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'licensing'));
     expect(chain).to.deep.include({ ok: true, entries: 5 });

@@ -145,6 +145,13 @@ describe('licensing: refusal with a hearing, re-issue, appeals, licence status',
     expect(withdrawn.status).to.equal(ApplicationStatus.APPLICATION_STATUS_WITHDRAWN);
     const late = await callFails(bind(b.cases, 'performAct'), b.actRequest(b.officials.executor, app.name, { act: 'record_finding', complies: true }), grpc.status.FAILED_PRECONDITION);
     expect(late.status.errorInfo?.reason).to.equal('CASE_CLOSED');
+    // The executor's worklist: cases assigned to him, not closed ones filtered by status.
+    const mine = (await call(bind(b.cases, 'listCases'), { pageSize: 100, pageToken: '', status: 0, overdueOnly: false, executor: '851120300359' })).response.cases;
+    expect(mine.length).to.be.greaterThan(0);
+    expect(mine.every((c) => c.executor === '851120300359')).to.equal(true);
+    const nobody = (await call(bind(b.cases, 'listCases'), { pageSize: 100, pageToken: '', status: 0, overdueOnly: false, executor: '870601300126' })).response.cases;
+    expect(nobody).to.deep.equal([]);
+    await callFails(bind(b.cases, 'listCases'), { pageSize: 10, pageToken: '', status: 0, overdueOnly: false, executor: '123' }, grpc.status.INVALID_ARGUMENT);
     const list = (await call(bind(b.licensing, 'listApplications'), { pageSize: 50, pageToken: '', applicantIdentifier: APPLICANT_IIN })).response;
     expect(list.applications.find((a) => a.name === app.name)?.status).to.equal(ApplicationStatus.APPLICATION_STATUS_WITHDRAWN);
   });

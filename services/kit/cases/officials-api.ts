@@ -9,6 +9,7 @@ import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../
 import { unary } from '../grpc/handler.ts';
 import { parseName } from '../names.ts';
 import { listPage } from '../paging.ts';
+import { identifierFilter } from '../party.ts';
 import { requireAct, signatureMatches } from '../signed.ts';
 import { apply, caseFromJson, type CaseState, type Role, type WorkflowEvent } from '../workflow/index.ts';
 import { APPLICATION, auditOf, caseColumns, type CaseDeps } from './applicant-api.ts';
@@ -131,8 +132,9 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
     listCases: unary(logger, async (req) => {
       const status = req.status ? STATUS_NAMES[req.status] : undefined;
       const now = new Date();
-      const query = { rpc: 'ListCases', status, overdueOnly: req.overdueOnly };
-      const page = await listPage(req, query, (limit, before) => store.applications({ status, maybeOverdue: req.overdueOnly ? now : undefined }, limit, before), (row) => toCase(row, now));
+      const executor = identifierFilter(req.executor, 'executor');
+      const query = { rpc: 'ListCases', status, executor, overdueOnly: req.overdueOnly };
+      const page = await listPage(req, query, (limit, before) => store.applications({ status, executor, maybeOverdue: req.overdueOnly ? now : undefined }, limit, before), (row) => toCase(row, now));
       // The SQL picks rows marked or due for a look; the case's own clock decides.
       return { cases: req.overdueOnly ? page.items.filter((c) => c.overdue) : page.items, nextPageToken: page.nextPageToken };
     }),

@@ -64,6 +64,8 @@ export interface CaseUpdate {
 export interface ApplicationFilter {
   applicant?: string;
   status?: string;
+  /** The assigned executor's IIN. */
+  executor?: string;
   /** Rows the monitor marked overdue, or whose next check is already past (not scanned yet). */
   maybeOverdue?: Date;
 }
@@ -86,6 +88,7 @@ export class CaseStore {
     const q = this.db.table<ApplicationRow>('applications').orderBy('seq', 'desc').limit(limit);
     if (filter.applicant !== undefined) q.where('applicant_identifier', filter.applicant);
     if (filter.status !== undefined) q.where('status', filter.status);
+    if (filter.executor !== undefined) q.whereRaw("state->>'executorId' = ?", [filter.executor]);
     if (filter.maybeOverdue) {
       const now = filter.maybeOverdue;
       q.where((w) => w.where('overdue', true).orWhere('next_check_at', '<=', now));

@@ -64,6 +64,8 @@ export interface ListCasesRequest {
   /** Only cases in this status, when set. */
   status: ApplicationStatus;
   overdueOnly: boolean;
+  /** Only cases assigned to this executor (IIN), when set. */
+  executor: string;
 }
 
 export interface ListCasesResponse {
@@ -351,7 +353,7 @@ export const Case: MessageFns<Case> = {
 };
 
 function createBaseListCasesRequest(): ListCasesRequest {
-  return { pageSize: 0, pageToken: "", status: 0, overdueOnly: false };
+  return { pageSize: 0, pageToken: "", status: 0, overdueOnly: false, executor: "" };
 }
 
 export const ListCasesRequest: MessageFns<ListCasesRequest> = {
@@ -367,6 +369,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     }
     if (message.overdueOnly !== false) {
       writer.uint32(32).bool(message.overdueOnly);
+    }
+    if (message.executor !== "") {
+      writer.uint32(42).string(message.executor);
     }
     return writer;
   },
@@ -416,6 +421,14 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
             message.overdueOnly = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.executor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -446,6 +459,7 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
         : isSet(object.overdue_only)
         ? globalThis.Boolean(object.overdue_only)
         : false,
+      executor: isSet(object.executor) ? globalThis.String(object.executor) : "",
     };
   },
 
@@ -463,6 +477,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     if (message.overdueOnly !== false) {
       obj.overdueOnly = message.overdueOnly;
     }
+    if (message.executor !== "") {
+      obj.executor = message.executor;
+    }
     return obj;
   },
 
@@ -475,6 +492,7 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     message.pageToken = object.pageToken ?? "";
     message.status = object.status ?? 0;
     message.overdueOnly = object.overdueOnly ?? false;
+    message.executor = object.executor ?? "";
     return message;
   },
 };
@@ -658,7 +676,7 @@ export const PerformActRequest: MessageFns<PerformActRequest> = {
 /** The officials' case handling that every domain service serves for its own applications. */
 export type CaseServiceService = typeof CaseServiceService;
 export const CaseServiceService = {
-  /** This service's cases, newest first: by applicant-visible status, or only the overdue ones. */
+  /** This service's cases, newest first: by applicant-visible status, by executor, or only the overdue ones. */
   listCases: {
     path: "/ruqsat.cases.v1.CaseService/ListCases" as const,
     requestStream: false as const,
@@ -684,7 +702,7 @@ export const CaseServiceService = {
 } as const;
 
 export interface CaseServiceServer extends UntypedServiceImplementation {
-  /** This service's cases, newest first: by applicant-visible status, or only the overdue ones. */
+  /** This service's cases, newest first: by applicant-visible status, by executor, or only the overdue ones. */
   listCases: handleUnaryCall<ListCasesRequest, ListCasesResponse>;
   /**
    * An official's EDS-signed act on a case. The role comes from the official's certificate and
@@ -694,7 +712,7 @@ export interface CaseServiceServer extends UntypedServiceImplementation {
 }
 
 export interface CaseServiceClient extends Client {
-  /** This service's cases, newest first: by applicant-visible status, or only the overdue ones. */
+  /** This service's cases, newest first: by applicant-visible status, by executor, or only the overdue ones. */
   listCases(
     request: ListCasesRequest,
     callback: (error: ServiceError | null, response: ListCasesResponse) => void,
