@@ -56,6 +56,27 @@ export function collect<T>(stream: grpc.ClientReadableStream<T>, count: number, 
   });
 }
 
+/** Reads a server stream until `done` holds for what came, or fails after `ms`. */
+export function collectUntil<T>(stream: grpc.ClientReadableStream<T>, done: (got: T[]) => boolean, ms = 10_000): Promise<T[]> {
+  const got: T[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`condition not met after ${got.length} messages in ${ms} ms`)), ms);
+    stream.on('data', (m: T) => {
+      got.push(m);
+      if (done(got)) {
+        clearTimeout(timer);
+        stream.cancel();
+        resolve(got);
+      }
+    });
+    stream.on('error', (err: grpc.ServiceError) => {
+      if (err.code === grpc.status.CANCELLED) return;
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function eventually<T>(what: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
