@@ -118,7 +118,7 @@ function condition(field: Token, op: Op, value: Token): Condition {
   if ((TIME_FIELDS as readonly string[]).includes(name)) {
     if (!RFC3339.test(value.text)) throw new FilterError(value.at, `${name} needs an RFC 3339 time such as "2026-01-01T00:00:00Z"`);
     const date = new Date(value.text);
-    if (Number.isNaN(date.getTime())) throw new FilterError(value.at, `${JSON.stringify(value.text)} is not a valid time`);
+    if (Number.isNaN(date.getTime()) || !calendarValid(value.text)) throw new FilterError(value.at, `${JSON.stringify(value.text)} is not a valid time`);
     return { kind: 'time', field: name as TimeField, op, value: date };
   }
   const equality = (): '=' | '!=' => {
@@ -132,4 +132,11 @@ function condition(field: Token, op: Op, value: Token): Condition {
   }
   if ((TEXT_FIELDS as readonly string[]).includes(name)) return { kind: 'text', field: name as TextField, op: equality(), value: value.text };
   throw new FilterError(field.at, `unknown field ${JSON.stringify(name)}; known: ${[...TEXT_FIELDS, ...TIME_FIELDS, 'attributes.KEY'].join(', ')}`);
+}
+
+// Date would roll 2026-02-30 over to March 2; a filter with it is a mistake to report.
+function calendarValid(text: string): boolean {
+  const [y, m, d, h, mi, s] = text.match(/\d+/g)!.slice(0, 6).map(Number) as [number, number, number, number, number, number];
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 59;
 }
