@@ -159,3 +159,31 @@ describe('registry: search, change feed and public HTTP', () => {
 function emptySearch(): SearchEntriesRequest {
   return { parent: '', query: '', holder: '', number: '', kind: '', status: 0, filter: '', pageSize: 0, pageToken: '' };
 }
+
+describe('registry: WatchRegister across instances', function () {
+  const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
+  let a: TestMesh | undefined;
+  let b: TestMesh | undefined;
+  after(async () => {
+    // The second instance shares the first one's schema: only the first drops it.
+    await b?.stop({ keepData: true });
+    await a?.stop();
+  });
+
+  (shared ? it : it.skip)('a watcher on one instance hears a publish on another at once (over the Redis bus)', async () => {
+    a = await startTestMesh(['registry']);
+    b = await startTestMesh(['registry'], { DB_SCHEMA_PREFIX: a.config.schemaPrefix });
+    const onA = clientFor(RegistryServiceClient, a.address('registry'));
+    const onB = clientFor(RegistryServiceClient, b.address('registry'));
+    const stream = onB.watchRegister({ parent: 'registers/-', afterSequence: 0 });
+    const got = collectUntil<EntryChange>(stream, (g) => g.length === 2, 3_000);
+    await call(bind(onA, 'publishEntry'), licence('x1', 1));
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    await call(bind(onA, 'publishEntry'), licence('x2', 1));
+    const changes = await got;
+    // Well under the 5 s safety poll: the bus woke the watcher.
+    expect(Date.now() - started).to.be.below(1_500);
+    expect(changes.map((c) => c.entry?.sourceResource)).to.deep.equal(['licenses/x1', 'licenses/x2']);
+  });
+});
