@@ -73,3 +73,8 @@ export async function listPage<Row extends { seq: string }, T>(
   const rows = await fetch(pageSize + 1, cursor?.[0] as string | undefined);
   return pageOf(rows, pageSize, query, (row) => [row.seq], toItem);
 }
+
+/** AIP-158 for searches: a page size over the maximum is lowered to it rather than refused. */
+export function clampedPageSize(requested: number): number {
+  return pageSizeOf(Math.min(requested, MAX_PAGE_SIZE));
+}

@@ -12,8 +12,8 @@ export interface ServiceDeps {
   shared: Shared;
   logger: Logger;
   config: MeshConfig;
-  /** The process's metrics registry, for a service's own gauges. */
-  registry: Registry;
+  /** The process's Prometheus registry, for a service's own metrics (e.g. its outbox's lag). */
+  metrics: Registry;
 }
 
 export interface ServiceModule {
@@ -54,7 +54,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
   const logger = rt.logger.child({ service: module.name });
   const db = new ServiceDb(rt.database.knex, config.schemaPrefix + module.name);
   await db.migrate(module.migrations);
-  const implementation = await module.implement({ db, shared: rt.shared, logger, config, registry: rt.registry });
+  const implementation = await module.implement({ db, shared: rt.shared, logger, config, metrics: rt.registry });
   const server = await startGrpcServer({
     services: [{ serviceName: module.serviceName, definition: module.definition, implementation: implementation.handlers }, ...(implementation.also ?? [])],
     host: config.host,

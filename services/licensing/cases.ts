@@ -10,7 +10,7 @@ import { encodeLicence, licenceNumber } from './domain/document.ts';
 import type { LicensingStore } from './store.ts';
 
 /** Forms the licence document at the draft, and writes the licence register's row at the signature. */
-export function licenceHooks(store: LicensingStore, deps: CaseDeps): OfficialHooks {
+export function licenceHooks(store: LicensingStore, deps: CaseDeps, publish: Publish): OfficialHooks {
   const reissued = (row: ApplicationRow) => (typeof row.details.license === 'string' ? row.details.license : undefined);
   return {
     async draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState) {
@@ -38,6 +38,7 @@ export function licenceHooks(store: LicensingStore, deps: CaseDeps): OfficialHoo
       if (previous) {
         // Re-issue (қайта ресімдеу): the same licence, its new document and sub-kinds.
         await store.updateLicense(trx, previous, { ...signed, sub_kinds: doc.sub_kinds, holder_name: row.applicant_name });
+        await publish(trx, previous);
         return;
       }
       await store.insertLicense(
@@ -57,10 +58,14 @@ export function licenceHooks(store: LicensingStore, deps: CaseDeps): OfficialHoo
         },
         trx,
       );
+      await publish(trx, row.id);
     },
   };
 }
 
-export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>): CaseServiceServer {
-  return officialsApi(deps, licenceHooks(deps.store, deps), rolePolicy);
+/** Puts the licence, as it now stands, in the outbox to registry (same transaction). */
+export type Publish = (trx: Knex.Transaction, licenseId: string) => Promise<void>;
+
+export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>, publish: Publish): CaseServiceServer {
+  return officialsApi(deps, licenceHooks(deps.store, deps, publish), rolePolicy);
 }

@@ -13,6 +13,7 @@ import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import { requireAct } from '../kit/signed.ts';
 import type { TrustFollower } from '../kit/trust-follower.ts';
+import type { Publish } from './cases.ts';
 import { LICENSE, licenseName } from './domain/names.ts';
 import type { LicenseRow, LicenseStatusName, LicensingStore } from './store.ts';
 
@@ -51,13 +52,13 @@ export interface LicenseDeps {
   trust: TrustFollower;
   logger: Logger;
   rolePolicy: Record<string, string | undefined>;
-  /** Called in the transaction that changed a licence, e.g. to publish it to the registry. */
-  changed?: (trx: Parameters<Parameters<LicensingStore['db']['transaction']>[0]>[0], row: LicenseRow) => Promise<void>;
+  /** Called in the transaction that changed a licence: it publishes the licence to the registry. */
+  publish: Publish;
 }
 
 type LicenseHandlers = Pick<LicensingServiceServer, 'getLicense' | 'listLicenses' | 'suspendLicense' | 'resumeLicense' | 'terminateLicense'>;
 
-export function licenseHandlers({ store, audit, trust, logger, rolePolicy, changed }: LicenseDeps): LicenseHandlers {
+export function licenseHandlers({ store, audit, trust, logger, rolePolicy, publish }: LicenseDeps): LicenseHandlers {
   const changeStatus = (action: keyof typeof STATUS_ACTS) => async (req: { name: string; act?: SignedEnvelope }) => {
     const { license } = parseName(req.name, LICENSE, 'name');
     const signed = verifySigned<Record<string, unknown>>(trust, req.act, 'act');
@@ -75,7 +76,7 @@ export function licenseHandlers({ store, audit, trust, logger, rolePolicy, chang
       }
       const updated = await store.updateLicense(trx, current.id, { status: rule.to, status_reason: reason });
       await audit.append(trx, { actor: official.label, action, resource: req.name, payload: { from: current.status, to: rule.to, reason } });
-      await changed?.(trx, updated);
+      await publish(trx, updated.id);
       return updated;
     });
     logger.info({ license: req.name, action }, 'licence status changed');

@@ -1,20 +1,18 @@
-// RegistryService RPCs: decode, validate, read the store, encode. No SQL here.
-import { EntryStatus, type Entry, type Register, type RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
-import { notFound } from '../kit/errors.ts';
+// RegistryService RPCs: decode, validate, call the store, encode. No SQL here.
+import { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
+import type { Register, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
+import { invalidArgument, notFound } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
-import { toParty } from '../kit/party.ts';
-import type { ServiceDeps } from '../kit/service.ts';
-import { ENTRY, entryName, REGISTER, registerName } from './domain/names.ts';
-import { RegistryStore, type EntryRow, type RegisterRow } from './store.ts';
-
-const STATUSES: Record<EntryRow['status'], EntryStatus> = {
-  active: EntryStatus.ENTRY_STATUS_ACTIVE,
-  suspended: EntryStatus.ENTRY_STATUS_SUSPENDED,
-  revoked: EntryStatus.ENTRY_STATUS_REVOKED,
-  expired: EntryStatus.ENTRY_STATUS_EXPIRED,
-};
+import type { Logger } from 'pino';
+import type { EntryChanges } from './changes.ts';
+import { ENTRY, REGISTER, registerName } from './domain/names.ts';
+import { validatePublish } from './domain/publish.ts';
+import { encodeEntry, toEntry } from './entries.ts';
+import { searchEntries } from './search.ts';
+import type { RegisterRow, RegistryStore } from './store.ts';
+import { watchRegister } from './watch.ts';
 
 const toRegister = (row: RegisterRow): Register => ({
   name: registerName(row.id),
@@ -24,19 +22,13 @@ const toRegister = (row: RegisterRow): Register => ({
   legalBasis: row.legal_basis,
 });
 
-const toEntry = (row: EntryRow): Entry => ({
-  name: entryName(row.register_id, row.id),
-  number: row.number,
-  title: row.title,
-  holder: toParty({ type: row.holder_type, identifier: row.holder_identifier, name: row.holder_name }),
-  status: STATUSES[row.status],
-  sourceResource: row.source_resource,
-  createTime: row.created_at,
-  updateTime: row.updated_at,
-});
+export interface RegistryDeps {
+  store: RegistryStore;
+  changes: EntryChanges;
+  logger: Logger;
+}
 
-export function registryHandlers({ db, logger }: ServiceDeps): RegistryServiceServer {
-  const store = new RegistryStore(db);
+export function registryHandlers({ store, changes, logger }: RegistryDeps): RegistryServiceServer {
   return {
     getRegister: unary(logger, async (req) => {
       const { register } = parseName(req.name, REGISTER, 'name');
@@ -66,5 +58,27 @@ export function registryHandlers({ db, logger }: ServiceDeps): RegistryServiceSe
       const page = await listPage(req, query, (limit, before) => store.entries(registerId, limit, before), toEntry);
       return { entries: page.items, nextPageToken: page.nextPageToken };
     }),
+
+    publishEntry: unary(logger, async (req) => {
+      const { register } = parseName(req.register, REGISTER, 'register');
+      const { input, violations } = validatePublish(req, register!);
+      if (!input) throw invalidArgument(violations);
+      const target = await store.register(register!);
+      if (!target) throw notFound(req.register);
+      if (target.source_service !== input.sourceService) {
+        throw invalidArgument([{ field: 'source_service', description: `${req.register} is fed by "${target.source_service}", not "${input.sourceService}"` }]);
+      }
+      const document = input.document ? Buffer.from(SignedEnvelope.encode(input.document).finish()) : null;
+      const outcome = await store.publish(input, document, encodeEntry);
+      if (outcome.change) await changes.committed(outcome.change.seq);
+      return toEntry(outcome.row);
+    }),
+
+    searchEntries: unary(logger, async (req) => {
+      const page = await searchEntries(store, req);
+      return { entries: page.items, nextPageToken: page.nextPageToken };
+    }),
+
+    watchRegister: watchRegister(store, changes, logger),
   };
 }

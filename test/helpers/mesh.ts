@@ -25,6 +25,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     SHUTDOWN_GRACE_MS: '2000',
     RUQSAT_CA_PASSPHRASE: 'test-only-passphrase-0123456789',
     TRUST_HTTP_PORT: '0',
+    REGISTRY_HTTP_PORT: '0',
   };
   for (const name of SERVICE_NAMES) env[`${name.toUpperCase()}_PORT`] = '0';
   return { ...env, ...overrides };

@@ -28,7 +28,8 @@ describe('kit: client factory', () => {
     const config = JSON.parse(serviceConfigFor(RegistryServiceClient.service));
     expect(config.loadBalancingConfig).to.deep.equal([{ round_robin: {} }]);
     const names = config.methodConfig[0].name.map((n: { method: string }) => n.method);
-    expect(names).to.have.members(['GetRegister', 'ListRegisters', 'GetEntry', 'ListEntries']);
+    expect(names).to.have.members(['GetRegister', 'ListRegisters', 'GetEntry', 'ListEntries', 'SearchEntries', 'WatchRegister']);
+    expect(names).to.not.include('PublishEntry');
     expect(config.methodConfig[0].retryPolicy.retryableStatusCodes).to.deep.equal(['UNAVAILABLE']);
   });
 

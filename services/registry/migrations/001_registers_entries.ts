@@ -34,5 +34,3 @@ export const registersEntries: Migration = {
     );
   },
 };
-
-export const migrations = [registersEntries];

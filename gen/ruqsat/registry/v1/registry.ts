@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -19,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { Party } from "../../common/v1/common";
+import { Party, SignedEnvelope } from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.registry.v1";
 
@@ -102,7 +104,110 @@ export interface Entry {
   /** Resource name of the source record in the publishing service. */
   sourceResource: string;
   createTime: Date | undefined;
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /** The publishing service ("licensing", "permit", ...), or "registry" for its own registers. */
+  sourceService: string;
+  /** The source record's version this entry shows (PublishEntryRequest.sequence). */
+  sourceSequence: number;
+  /** When the record took effect: date of issue or registration. */
+  effectiveTime:
+    | Date
+    | undefined;
+  /** When it stops being in force; unset when it does not expire. */
+  expireTime:
+    | Date
+    | undefined;
+  /** The signed source document as published, so an answer can be verified without the publisher. */
+  document:
+    | SignedEnvelope
+    | undefined;
+  /** Register-specific facts: "kind", "sub_kinds", "hs_codes", "model", ... */
+  attributes: { [key: string]: string };
+}
+
+export interface Entry_AttributesEntry {
+  key: string;
+  value: string;
+}
+
+export interface PublishEntryRequest {
+  /** "registers/{register}". */
+  register: string;
+  /** The publishing service; must be the register's source service. */
+  sourceService: string;
+  /** The entry's identity: the source record's resource name, e.g. "licenses/{license}". */
+  sourceResource: string;
+  /** Version of the source record, increasing per source_resource; an equal or lower one is a no-op. */
+  sequence: number;
+  number: string;
+  title: string;
+  holder: Party | undefined;
+  status: EntryStatus;
+  effectiveTime: Date | undefined;
+  expireTime:
+    | Date
+    | undefined;
+  /** The signed source document; when set, payload, signature and chain are all required. */
+  document:
+    | SignedEnvelope
+    | undefined;
+  /** Keys are snake_case; "kind" is searchable by SearchEntriesRequest.kind. */
+  attributes: { [key: string]: string };
+}
+
+export interface PublishEntryRequest_AttributesEntry {
+  key: string;
+  value: string;
+}
+
+export interface SearchEntriesRequest {
+  /** "registers/{register}" or "registers/-" (the default when empty) for every register. */
+  parent: string;
+  /** Full text over number, title and holder name, any language; each word matches as a prefix. */
+  query: string;
+  /** The holder's 12-digit IIN or BIN. */
+  holder: string;
+  number: string;
+  /** attributes["kind"]. */
+  kind: string;
+  status: EntryStatus;
+  /**
+   * AIP-160 subset: `field op value` joined by AND. Fields: holder, number, kind, status, register,
+   * source_service, source_resource, attributes.KEY (=, !=); create_time, update_time,
+   * effective_time, expire_time (=, !=, <, <=, >, >= with an RFC 3339 string).
+   */
+  filter: string;
+  /** At most 1000 (a larger one is clamped); 0 means 50. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface SearchEntriesResponse {
+  /** Newest first. */
+  entries: Entry[];
+  nextPageToken: string;
+}
+
+export interface WatchRegisterRequest {
+  /** "registers/{register}", or "registers/-" for every register. */
+  parent: string;
+  /** Resume after this change sequence (EntryChange.sequence); 0 replays every change from the start. */
+  afterSequence: number;
+}
+
+/** One change to an entry, in the order the register committed them. */
+export interface EntryChange {
+  /** Increasing across all registers with no gaps in commit order: the cursor to resume after. */
+  sequence: number;
+  /** The entry as this change left it. */
+  entry: Entry | undefined;
+  changeTime:
+    | Date
+    | undefined;
+  /** True when the change created the entry. */
+  created: boolean;
 }
 
 export interface GetRegisterRequest {
@@ -294,6 +399,12 @@ function createBaseEntry(): Entry {
     sourceResource: "",
     createTime: undefined,
     updateTime: undefined,
+    sourceService: "",
+    sourceSequence: 0,
+    effectiveTime: undefined,
+    expireTime: undefined,
+    document: undefined,
+    attributes: {},
   };
 }
 
@@ -323,6 +434,24 @@ export const Entry: MessageFns<Entry> = {
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(66).fork()).join();
     }
+    if (message.sourceService !== "") {
+      writer.uint32(74).string(message.sourceService);
+    }
+    if (message.sourceSequence !== 0) {
+      writer.uint32(80).int64(message.sourceSequence);
+    }
+    if (message.effectiveTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveTime), writer.uint32(90).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(98).fork()).join();
+    }
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(106).fork()).join();
+    }
+    globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
+      Entry_AttributesEntry.encode({ key: key as any, value }, writer.uint32(114).fork()).join();
+    });
     return writer;
   },
 
@@ -403,6 +532,57 @@ export const Entry: MessageFns<Entry> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.sourceService = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.sourceSequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.effectiveTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            const entry14 = Entry_AttributesEntry.decode(reader, reader.uint32());
+            if (entry14.value !== undefined) {
+              message.attributes[entry14.key] = entry14.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -437,6 +617,41 @@ export const Entry: MessageFns<Entry> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      sourceService: isSet(object.sourceService)
+        ? globalThis.String(object.sourceService)
+        : isSet(object.source_service)
+        ? globalThis.String(object.source_service)
+        : "",
+      sourceSequence: isSet(object.sourceSequence)
+        ? globalThis.Number(object.sourceSequence)
+        : isSet(object.source_sequence)
+        ? globalThis.Number(object.source_sequence)
+        : 0,
+      effectiveTime: isSet(object.effectiveTime)
+        ? fromJsonTimestamp(object.effectiveTime)
+        : isSet(object.effective_time)
+        ? fromJsonTimestamp(object.effective_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -466,6 +681,30 @@ export const Entry: MessageFns<Entry> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.sourceService !== "") {
+      obj.sourceService = message.sourceService;
+    }
+    if (message.sourceSequence !== 0) {
+      obj.sourceSequence = Math.round(message.sourceSequence);
+    }
+    if (message.effectiveTime !== undefined) {
+      obj.effectiveTime = message.effectiveTime.toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -484,6 +723,1008 @@ export const Entry: MessageFns<Entry> = {
     message.sourceResource = object.sourceResource ?? "";
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.sourceService = object.sourceService ?? "";
+    message.sourceSequence = object.sourceSequence ?? 0;
+    message.effectiveTime = object.effectiveTime ?? undefined;
+    message.expireTime = object.expireTime ?? undefined;
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.attributes = (globalThis.Object.entries(object.attributes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseEntry_AttributesEntry(): Entry_AttributesEntry {
+  return { key: "", value: "" };
+}
+
+export const Entry_AttributesEntry: MessageFns<Entry_AttributesEntry> = {
+  encode(message: Entry_AttributesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Entry_AttributesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntry_AttributesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Entry_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Entry_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Entry_AttributesEntry>, I>>(base?: I): Entry_AttributesEntry {
+    return Entry_AttributesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Entry_AttributesEntry>, I>>(object: I): Entry_AttributesEntry {
+    const message = createBaseEntry_AttributesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBasePublishEntryRequest(): PublishEntryRequest {
+  return {
+    register: "",
+    sourceService: "",
+    sourceResource: "",
+    sequence: 0,
+    number: "",
+    title: "",
+    holder: undefined,
+    status: 0,
+    effectiveTime: undefined,
+    expireTime: undefined,
+    document: undefined,
+    attributes: {},
+  };
+}
+
+export const PublishEntryRequest: MessageFns<PublishEntryRequest> = {
+  encode(message: PublishEntryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.register !== "") {
+      writer.uint32(10).string(message.register);
+    }
+    if (message.sourceService !== "") {
+      writer.uint32(18).string(message.sourceService);
+    }
+    if (message.sourceResource !== "") {
+      writer.uint32(26).string(message.sourceResource);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(32).int64(message.sequence);
+    }
+    if (message.number !== "") {
+      writer.uint32(42).string(message.number);
+    }
+    if (message.title !== "") {
+      writer.uint32(50).string(message.title);
+    }
+    if (message.holder !== undefined) {
+      Party.encode(message.holder, writer.uint32(58).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(64).int32(message.status);
+    }
+    if (message.effectiveTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveTime), writer.uint32(74).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(82).fork()).join();
+    }
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(90).fork()).join();
+    }
+    globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
+      PublishEntryRequest_AttributesEntry.encode({ key: key as any, value }, writer.uint32(98).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishEntryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishEntryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.register = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sourceService = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceResource = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.holder = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.effectiveTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            const entry12 = PublishEntryRequest_AttributesEntry.decode(reader, reader.uint32());
+            if (entry12.value !== undefined) {
+              message.attributes[entry12.key] = entry12.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishEntryRequest {
+    return {
+      register: isSet(object.register) ? globalThis.String(object.register) : "",
+      sourceService: isSet(object.sourceService)
+        ? globalThis.String(object.sourceService)
+        : isSet(object.source_service)
+        ? globalThis.String(object.source_service)
+        : "",
+      sourceResource: isSet(object.sourceResource)
+        ? globalThis.String(object.sourceResource)
+        : isSet(object.source_resource)
+        ? globalThis.String(object.source_resource)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      holder: isSet(object.holder) ? Party.fromJSON(object.holder) : undefined,
+      status: isSet(object.status) ? entryStatusFromJSON(object.status) : 0,
+      effectiveTime: isSet(object.effectiveTime)
+        ? fromJsonTimestamp(object.effectiveTime)
+        : isSet(object.effective_time)
+        ? fromJsonTimestamp(object.effective_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: PublishEntryRequest): unknown {
+    const obj: any = {};
+    if (message.register !== "") {
+      obj.register = message.register;
+    }
+    if (message.sourceService !== "") {
+      obj.sourceService = message.sourceService;
+    }
+    if (message.sourceResource !== "") {
+      obj.sourceResource = message.sourceResource;
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.holder !== undefined) {
+      obj.holder = Party.toJSON(message.holder);
+    }
+    if (message.status !== 0) {
+      obj.status = entryStatusToJSON(message.status);
+    }
+    if (message.effectiveTime !== undefined) {
+      obj.effectiveTime = message.effectiveTime.toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishEntryRequest>, I>>(base?: I): PublishEntryRequest {
+    return PublishEntryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishEntryRequest>, I>>(object: I): PublishEntryRequest {
+    const message = createBasePublishEntryRequest();
+    message.register = object.register ?? "";
+    message.sourceService = object.sourceService ?? "";
+    message.sourceResource = object.sourceResource ?? "";
+    message.sequence = object.sequence ?? 0;
+    message.number = object.number ?? "";
+    message.title = object.title ?? "";
+    message.holder = (object.holder !== undefined && object.holder !== null)
+      ? Party.fromPartial(object.holder)
+      : undefined;
+    message.status = object.status ?? 0;
+    message.effectiveTime = object.effectiveTime ?? undefined;
+    message.expireTime = object.expireTime ?? undefined;
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.attributes = (globalThis.Object.entries(object.attributes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBasePublishEntryRequest_AttributesEntry(): PublishEntryRequest_AttributesEntry {
+  return { key: "", value: "" };
+}
+
+export const PublishEntryRequest_AttributesEntry: MessageFns<PublishEntryRequest_AttributesEntry> = {
+  encode(message: PublishEntryRequest_AttributesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishEntryRequest_AttributesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishEntryRequest_AttributesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishEntryRequest_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: PublishEntryRequest_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishEntryRequest_AttributesEntry>, I>>(
+    base?: I,
+  ): PublishEntryRequest_AttributesEntry {
+    return PublishEntryRequest_AttributesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishEntryRequest_AttributesEntry>, I>>(
+    object: I,
+  ): PublishEntryRequest_AttributesEntry {
+    const message = createBasePublishEntryRequest_AttributesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchEntriesRequest(): SearchEntriesRequest {
+  return { parent: "", query: "", holder: "", number: "", kind: "", status: 0, filter: "", pageSize: 0, pageToken: "" };
+}
+
+export const SearchEntriesRequest: MessageFns<SearchEntriesRequest> = {
+  encode(message: SearchEntriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.parent !== "") {
+      writer.uint32(10).string(message.parent);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.holder !== "") {
+      writer.uint32(26).string(message.holder);
+    }
+    if (message.number !== "") {
+      writer.uint32(34).string(message.number);
+    }
+    if (message.kind !== "") {
+      writer.uint32(42).string(message.kind);
+    }
+    if (message.status !== 0) {
+      writer.uint32(48).int32(message.status);
+    }
+    if (message.filter !== "") {
+      writer.uint32(58).string(message.filter);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(64).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(74).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchEntriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchEntriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.parent = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.holder = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.filter = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchEntriesRequest {
+    return {
+      parent: isSet(object.parent) ? globalThis.String(object.parent) : "",
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      holder: isSet(object.holder) ? globalThis.String(object.holder) : "",
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      status: isSet(object.status) ? entryStatusFromJSON(object.status) : 0,
+      filter: isSet(object.filter) ? globalThis.String(object.filter) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchEntriesRequest): unknown {
+    const obj: any = {};
+    if (message.parent !== "") {
+      obj.parent = message.parent;
+    }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.holder !== "") {
+      obj.holder = message.holder;
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.status !== 0) {
+      obj.status = entryStatusToJSON(message.status);
+    }
+    if (message.filter !== "") {
+      obj.filter = message.filter;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchEntriesRequest>, I>>(base?: I): SearchEntriesRequest {
+    return SearchEntriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchEntriesRequest>, I>>(object: I): SearchEntriesRequest {
+    const message = createBaseSearchEntriesRequest();
+    message.parent = object.parent ?? "";
+    message.query = object.query ?? "";
+    message.holder = object.holder ?? "";
+    message.number = object.number ?? "";
+    message.kind = object.kind ?? "";
+    message.status = object.status ?? 0;
+    message.filter = object.filter ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchEntriesResponse(): SearchEntriesResponse {
+  return { entries: [], nextPageToken: "" };
+}
+
+export const SearchEntriesResponse: MessageFns<SearchEntriesResponse> = {
+  encode(message: SearchEntriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      Entry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchEntriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchEntriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(Entry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchEntriesResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => Entry.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchEntriesResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => Entry.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchEntriesResponse>, I>>(base?: I): SearchEntriesResponse {
+    return SearchEntriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchEntriesResponse>, I>>(object: I): SearchEntriesResponse {
+    const message = createBaseSearchEntriesResponse();
+    message.entries = object.entries?.map((e) => Entry.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchRegisterRequest(): WatchRegisterRequest {
+  return { parent: "", afterSequence: 0 };
+}
+
+export const WatchRegisterRequest: MessageFns<WatchRegisterRequest> = {
+  encode(message: WatchRegisterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.parent !== "") {
+      writer.uint32(10).string(message.parent);
+    }
+    if (message.afterSequence !== 0) {
+      writer.uint32(16).int64(message.afterSequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchRegisterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchRegisterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.parent = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.afterSequence = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchRegisterRequest {
+    return {
+      parent: isSet(object.parent) ? globalThis.String(object.parent) : "",
+      afterSequence: isSet(object.afterSequence)
+        ? globalThis.Number(object.afterSequence)
+        : isSet(object.after_sequence)
+        ? globalThis.Number(object.after_sequence)
+        : 0,
+    };
+  },
+
+  toJSON(message: WatchRegisterRequest): unknown {
+    const obj: any = {};
+    if (message.parent !== "") {
+      obj.parent = message.parent;
+    }
+    if (message.afterSequence !== 0) {
+      obj.afterSequence = Math.round(message.afterSequence);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchRegisterRequest>, I>>(base?: I): WatchRegisterRequest {
+    return WatchRegisterRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchRegisterRequest>, I>>(object: I): WatchRegisterRequest {
+    const message = createBaseWatchRegisterRequest();
+    message.parent = object.parent ?? "";
+    message.afterSequence = object.afterSequence ?? 0;
+    return message;
+  },
+};
+
+function createBaseEntryChange(): EntryChange {
+  return { sequence: 0, entry: undefined, changeTime: undefined, created: false };
+}
+
+export const EntryChange: MessageFns<EntryChange> = {
+  encode(message: EntryChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0) {
+      writer.uint32(8).int64(message.sequence);
+    }
+    if (message.entry !== undefined) {
+      Entry.encode(message.entry, writer.uint32(18).fork()).join();
+    }
+    if (message.changeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.changeTime), writer.uint32(26).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(32).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EntryChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntryChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entry = Entry.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EntryChange {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      entry: isSet(object.entry) ? Entry.fromJSON(object.entry) : undefined,
+      changeTime: isSet(object.changeTime)
+        ? fromJsonTimestamp(object.changeTime)
+        : isSet(object.change_time)
+        ? fromJsonTimestamp(object.change_time)
+        : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: EntryChange): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.entry !== undefined) {
+      obj.entry = Entry.toJSON(message.entry);
+    }
+    if (message.changeTime !== undefined) {
+      obj.changeTime = message.changeTime.toISOString();
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EntryChange>, I>>(base?: I): EntryChange {
+    return EntryChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EntryChange>, I>>(object: I): EntryChange {
+    const message = createBaseEntryChange();
+    message.sequence = object.sequence ?? 0;
+    message.entry = (object.entry !== undefined && object.entry !== null) ? Entry.fromPartial(object.entry) : undefined;
+    message.changeTime = object.changeTime ?? undefined;
+    message.created = object.created ?? false;
     return message;
   },
 };
@@ -1048,6 +2289,40 @@ export const RegistryServiceService = {
     responseSerialize: (value: ListEntriesResponse): Buffer => Buffer.from(ListEntriesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListEntriesResponse => ListEntriesResponse.decode(value),
   },
+  /**
+   * Publishes the current state of a source record into a register (the services' outboxes call
+   * it). Idempotent and ordered: a sequence not above the entry's changes nothing and returns it.
+   */
+  publishEntry: {
+    path: "/ruqsat.registry.v1.RegistryService/PublishEntry" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PublishEntryRequest): Buffer => Buffer.from(PublishEntryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PublishEntryRequest => PublishEntryRequest.decode(value),
+    responseSerialize: (value: Entry): Buffer => Buffer.from(Entry.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Entry => Entry.decode(value),
+  },
+  /** Searches entries across registers: holder, number, kind, status, full text, an AIP-160 filter. */
+  searchEntries: {
+    path: "/ruqsat.registry.v1.RegistryService/SearchEntries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchEntriesRequest): Buffer => Buffer.from(SearchEntriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchEntriesRequest => SearchEntriesRequest.decode(value),
+    responseSerialize: (value: SearchEntriesResponse): Buffer =>
+      Buffer.from(SearchEntriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchEntriesResponse => SearchEntriesResponse.decode(value),
+  },
+  /** Streams every change to the entries of one register (or all), replayed after a cursor, then live. */
+  watchRegister: {
+    path: "/ruqsat.registry.v1.RegistryService/WatchRegister" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchRegisterRequest): Buffer => Buffer.from(WatchRegisterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchRegisterRequest => WatchRegisterRequest.decode(value),
+    responseSerialize: (value: EntryChange): Buffer => Buffer.from(EntryChange.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EntryChange => EntryChange.decode(value),
+  },
 } as const;
 
 export interface RegistryServiceServer extends UntypedServiceImplementation {
@@ -1059,6 +2334,15 @@ export interface RegistryServiceServer extends UntypedServiceImplementation {
   getEntry: handleUnaryCall<GetEntryRequest, Entry>;
   /** Lists the entries of one register, or of all with parent "registers/-", newest first. */
   listEntries: handleUnaryCall<ListEntriesRequest, ListEntriesResponse>;
+  /**
+   * Publishes the current state of a source record into a register (the services' outboxes call
+   * it). Idempotent and ordered: a sequence not above the entry's changes nothing and returns it.
+   */
+  publishEntry: handleUnaryCall<PublishEntryRequest, Entry>;
+  /** Searches entries across registers: holder, number, kind, status, full text, an AIP-160 filter. */
+  searchEntries: handleUnaryCall<SearchEntriesRequest, SearchEntriesResponse>;
+  /** Streams every change to the entries of one register (or all), replayed after a cursor, then live. */
+  watchRegister: handleServerStreamingCall<WatchRegisterRequest, EntryChange>;
 }
 
 export interface RegistryServiceClient extends Client {
@@ -1123,6 +2407,48 @@ export interface RegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListEntriesResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Publishes the current state of a source record into a register (the services' outboxes call
+   * it). Idempotent and ordered: a sequence not above the entry's changes nothing and returns it.
+   */
+  publishEntry(
+    request: PublishEntryRequest,
+    callback: (error: ServiceError | null, response: Entry) => void,
+  ): ClientUnaryCall;
+  publishEntry(
+    request: PublishEntryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Entry) => void,
+  ): ClientUnaryCall;
+  publishEntry(
+    request: PublishEntryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Entry) => void,
+  ): ClientUnaryCall;
+  /** Searches entries across registers: holder, number, kind, status, full text, an AIP-160 filter. */
+  searchEntries(
+    request: SearchEntriesRequest,
+    callback: (error: ServiceError | null, response: SearchEntriesResponse) => void,
+  ): ClientUnaryCall;
+  searchEntries(
+    request: SearchEntriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchEntriesResponse) => void,
+  ): ClientUnaryCall;
+  searchEntries(
+    request: SearchEntriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchEntriesResponse) => void,
+  ): ClientUnaryCall;
+  /** Streams every change to the entries of one register (or all), replayed after a cursor, then live. */
+  watchRegister(request: WatchRegisterRequest, options?: Partial<CallOptions>): ClientReadableStream<EntryChange>;
+  watchRegister(
+    request: WatchRegisterRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<EntryChange>;
 }
 
 export const RegistryServiceClient = makeGenericClientConstructor(
@@ -1166,6 +2492,21 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
