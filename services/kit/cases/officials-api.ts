@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { Case, CaseServiceServer } from '../../../gen/ruqsat/cases/v1/cases.ts';
 import type { SignedEnvelope } from '../../../gen/ruqsat/common/v1/common.ts';
+import { canonicalJson } from '../audit.ts';
 import { wallClock } from '../calendar/zone.ts';
 import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../errors.ts';
 import { unary } from '../grpc/handler.ts';
@@ -35,7 +36,7 @@ export const almatyDate = (at: Date) => wallClock(at).date;
 /** The reasoned refusal (дәлелді бас тарту) as a document the refusing official signs. */
 export function refusalDocument(row: ApplicationRow, state: CaseState, at: Date): Buffer {
   return Buffer.from(
-    JSON.stringify({
+    canonicalJson({
       document: 'ruqsat.refusal',
       application: applicationName(row.id),
       service: row.service,
@@ -44,6 +45,7 @@ export function refusalDocument(row: ApplicationRow, state: CaseState, at: Date)
       reasons: state.finding?.reasons.length ? state.finding.reasons : (state.hearing?.reasons ?? []),
       date: almatyDate(at),
     }),
+    'utf8',
   );
 }
 

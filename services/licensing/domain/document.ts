@@ -1,4 +1,5 @@
 // The licence (лицензия) as a signed document: canonical JSON the authorized person signs, anyone verifies.
+import { canonicalJson, type JsonValue } from '../../kit/audit.ts';
 import type { PartyKind } from '../../kit/party.ts';
 
 export const LICENCE_DOCUMENT = 'ruqsat.licence';
@@ -26,7 +27,7 @@ export function licenceNumber(year: number, serial: number): string {
   return `NSC-LIC-${year}-${String(serial).padStart(6, '0')}`;
 }
 
-/** The exact bytes that are signed: fields in a fixed order, no whitespace. */
+/** The exact bytes that are signed: canonical JSON (keys sorted, no whitespace), as every Ruqsat document. */
 export function encodeLicence(doc: Omit<LicenceDocument, 'document' | 'issuer'>): Buffer {
   const full: LicenceDocument = {
     document: LICENCE_DOCUMENT,
@@ -41,5 +42,5 @@ export function encodeLicence(doc: Omit<LicenceDocument, 'document' | 'issuer'>)
     date: doc.date,
     reissue: doc.reissue,
   };
-  return Buffer.from(JSON.stringify(full));
+  return Buffer.from(canonicalJson(full as unknown as JsonValue), 'utf8');
 }
