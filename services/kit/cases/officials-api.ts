@@ -24,8 +24,8 @@ const APPEAL = 'applications/{application}/appeals/{appeal}';
 type Act = Record<string, unknown> & { act?: unknown; role?: unknown };
 
 export interface OfficialHooks {
-  /** The result document of a draft that issues (JSON bytes): exactly what the signatory will sign. */
-  draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState): Promise<Buffer>;
+  /** The result document of a draft that issues (JSON bytes): exactly what the signatory will sign. `act` is the draft act. */
+  draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState, act: Record<string, unknown>): Promise<Buffer>;
   /** Records the service's result (a licence, a permit) in the transaction that closes the case. */
   issued?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; document: SignedEnvelope; official: Official }): Promise<void>;
 }
@@ -156,7 +156,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
         if (!result.ok) throw result.error;
         const extra: { draft_document?: Buffer; result_document?: ReturnType<typeof fromEnvelope> } = {};
         if (event.type === 'draft_result') {
-          extra.draft_document = result.state.draft === 'issue' ? await hooks.draftIssue(trx, current, result.state) : refusalDocument(current, result.state, now);
+          extra.draft_document = result.state.draft === 'issue' ? await hooks.draftIssue(trx, current, result.state, signed.act) : refusalDocument(current, result.state, now);
         }
         if (event.type === 'sign' || event.type === 'refuse') {
           const document = resultDocument(current, signed.act, req.act!, signed.signer.spki);
