@@ -1,13 +1,51 @@
-// Wiring of the permit service: its proto, its migrations, its handlers.
-import { PermitServiceService } from '../../gen/ruqsat/permit/v1/permit.ts';
-import type { ServiceModule } from '../kit/service.ts';
+// Wiring of the permit service: store, audit log, the trust follower that verifies signed permits in-process,
+// the document verdicts, consumptions, and the bus that tells every instance a permit changed.
+import { PermitServiceService, type PermitServiceServer } from '../../gen/ruqsat/permit/v1/permit.ts';
+import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { AuditLog } from '../kit/audit.ts';
+import { clientFor } from '../kit/grpc/client.ts';
+import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
+import { TrustFollower } from '../kit/trust-follower.ts';
+import { profiles } from '../trust/domain/pki/profiles.ts';
+import { trustConfig } from '../trust/config.ts';
+import { PermitChanges } from './changes.ts';
+import { Consumptions } from './consumptions.ts';
+import { customsHandlers } from './customs.ts';
+import { PermitDocuments } from './documents.ts';
 import { permitHandlers } from './handlers.ts';
-import { migrations } from './migrations/001_permits.ts';
+import { migrations } from './migrations/index.ts';
+import { PermitStore } from './store.ts';
+
+/** The certificate policy an authorized signatory's certificate carries (trust's official_signatory profile). */
+export function signatoryPolicy(env: Record<string, string | undefined>): string {
+  return profiles(trustConfig(env).policyArc).official_signatory!.policies[0]!;
+}
+
+async function startPermit({ db, shared, logger, config }: ServiceDeps) {
+  const store = new PermitStore(db);
+  const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
+  trust.startInBackground();
+  const changes = new PermitChanges(shared.bus);
+  const documents = new PermitDocuments(store, shared.cache, trust, signatoryPolicy(config.env));
+  const unsubscribe = await changes.subscribe((number) => documents.forget(number));
+  const consumptions = new Consumptions(store, new AuditLog(db), changes);
+  const handlers: PermitServiceServer = {
+    ...permitHandlers(store, logger),
+    ...customsHandlers({ store, documents, consumptions, trust, logger }),
+  };
+  return {
+    handlers,
+    stop: async () => {
+      trust.stop();
+      await unsubscribe();
+    },
+  };
+}
 
 export const permit: ServiceModule = {
   name: 'permit',
   serviceName: 'ruqsat.permit.v1.PermitService',
   definition: PermitServiceService,
   migrations,
-  implement: async (deps) => ({ handlers: permitHandlers(deps) }),
+  implement: startPermit,
 };
