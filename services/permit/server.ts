@@ -6,20 +6,14 @@ import { AuditLog } from '../kit/audit.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
-import { profiles } from '../trust/domain/pki/profiles.ts';
-import { trustConfig } from '../trust/config.ts';
 import { PermitChanges } from './changes.ts';
+import { signatoryPolicy } from './domain/signatory.ts';
 import { Consumptions } from './consumptions.ts';
 import { customsHandlers } from './customs.ts';
 import { PermitDocuments } from './documents.ts';
 import { permitHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { PermitStore } from './store.ts';
-
-/** The certificate policy an authorized signatory's certificate carries (trust's official_signatory profile). */
-export function signatoryPolicy(env: Record<string, string | undefined>): string {
-  return profiles(trustConfig(env).policyArc).official_signatory!.policies[0]!;
-}
 
 async function startPermit({ db, shared, logger, config }: ServiceDeps) {
   const store = new PermitStore(db);
