@@ -42,7 +42,7 @@ const VERIFIERS: Record<string, DocumentVerifier> = {
     const summary = d
       ? `permit ${d.number} (${d.kind}${d.movement_type ? `, ${d.movement_type}` : ''}) for ${d.holder.name} (${d.holder.identifier}), valid ${d.valid_from} to ${d.valid_until}, ${d.goods.length} goods line(s), signed by ${d.signatory.name}`
       : 'permit (document unreadable)';
-    return { ok: v.ok, code: v.code === v.detail ? v.code : `${v.code}:${v.detail}`, message: v.message, summary, document: d, chain: v.chain.map((c) => c.subject.text) };
+    return { ok: v.ok, code: v.code, message: v.detail === v.code ? v.message : `${v.detail}: ${v.message}`, summary, document: d, chain: v.chain.map((c) => c.subject.text) };
   },
 };
 

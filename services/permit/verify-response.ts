@@ -30,7 +30,7 @@ export function permitOfDocument(doc: PermitDocument): Permit {
 export function documentResponse(v: DocumentVerification): VerifyPermitDocumentResponse {
   return {
     ok: v.ok,
-    verification: { ok: v.ok, code: v.code === 'OK' || v.detail === v.code ? v.code : `${v.code}:${v.detail}`, message: v.message, revocationReason: v.revocation?.reasonCode ?? 0, chain: v.chain.map((c) => c.subject.text) },
+    verification: { ok: v.ok, code: v.code, message: v.detail === v.code ? v.message : `${v.detail}: ${v.message}`, revocationReason: v.revocation?.reasonCode ?? 0, chain: v.chain.map((c) => c.subject.text) },
     documentJson: v.json,
     permit: v.document ? permitOfDocument(v.document) : undefined,
   };
