@@ -90,9 +90,9 @@ export function customsHandlers({ store, documents, consumptions, trust, logger 
   const check = async (req: CheckPermitRequest, prefix = ''): Promise<CheckPermitResponse> => {
     const declared = declaredOf(req, prefix);
     requireTrust();
-    // Status and remainders are read at call time (one indexed query); only the immutable signed document and
-    // this instance's verdict on it are cached, so no cache can say "valid" for a revoked or used-up permit.
-    const state = await store.liveState(declared.number);
+    // Status and remainders come from states.ts (cached only where every writer fences it, else read live);
+    // the immutable signed document and this instance's verdict on it are cached apart.
+    const state = await store.states.get(declared.number);
     if (!state) return { valid: false, reasons: [CheckReason.CHECK_REASON_UNKNOWN], remainingQuantity: 0, permit: '', line: 0, verificationCode: '' };
     const verdict = await documents.verdict(declared.number, state.id);
     const outcome = checkDeclared(state, declared, verdict.code);
@@ -149,7 +149,7 @@ export function customsHandlers({ store, documents, consumptions, trust, logger 
       requireTrust();
       const input = { number: req.number, declarationId: req.declarationId, declarant: req.declarantIdentifier, movement, lines };
       const signature = async () => {
-        const state = await store.liveState(req.number);
+        const state = await store.states.get(req.number);
         return state ? (await documents.verdict(req.number, state.id)).code : 'OK';
       };
       return toConsumption(await consumptions.consume(input, signature, ctx.caller));

@@ -16,12 +16,15 @@ import { migrations } from './migrations/index.ts';
 import { PermitStore } from './store.ts';
 
 async function startPermit({ db, shared, logger, config }: ServiceDeps) {
-  const store = new PermitStore(db);
+  const store = new PermitStore(db, shared.kind === 'memory');
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
   const changes = new PermitChanges(shared.bus);
   const documents = new PermitDocuments(store, shared.cache, trust, signatoryPolicy(config.env));
-  const unsubscribe = await changes.subscribe((number) => documents.forget(number));
+  const unsubscribe = await changes.subscribe((number) => {
+    documents.forget(number);
+    store.states.forget(number);
+  });
   const consumptions = new Consumptions(store, new AuditLog(db), changes);
   const handlers: PermitServiceServer = {
     ...permitHandlers(store, logger),

@@ -7,6 +7,7 @@ import type { PartyKind } from '../kit/party.ts';
 import type { LiveState, PermitStatus } from './domain/check.ts';
 import { validityOf, type Movement, type PermitDocument } from './domain/document.ts';
 import { toMicros } from './domain/quantity.ts';
+import { PermitStates, statesFor } from './states.ts';
 
 export type MovementType = Movement;
 
@@ -63,7 +64,13 @@ const chainText = (chain: Uint8Array[]) => chain.map((c) => Buffer.from(c).toStr
 const chainOf = (text: string | null) => (text ? text.split(',').map((c) => Buffer.from(c, 'base64')) : []);
 
 export class PermitStore {
-  constructor(readonly db: ServiceDb) {}
+  /** The live state CheckPermit reads, cached where that is exact (see states.ts). */
+  readonly states: PermitStates;
+
+  /** `singleProcess`: every writer of this schema runs in this process (no REDIS_URL), so states may be cached. */
+  constructor(readonly db: ServiceDb, singleProcess = false) {
+    this.states = statesFor(db.knex, db.schema, () => new PermitStates((number) => this.liveState(number), singleProcess));
+  }
 
   async permit(id: string): Promise<PermitWithGoods | undefined> {
     const row = await this.db.table<PermitRow>('permits').where({ id }).first(REGISTER_COLUMNS);
@@ -161,6 +168,7 @@ export class PermitStore {
 
   /** Locks the permit row until `trx` ends: every change of a permit's quantities or status queues here. */
   async lockPermit(trx: Knex.Transaction, number: string): Promise<{ id: string; status: PermitStatus; version: string } | undefined> {
+    this.states.fence(trx, number);
     return this.db.table('permits', trx).where('number', number).first('id', 'status', 'version').forUpdate() as Promise<{ id: string; status: PermitStatus; version: string } | undefined>;
   }
 
