@@ -117,12 +117,17 @@ export class Consumptions {
     return result.view;
   }
 
-  /** Suspends, revokes or reinstates a permit (NSC's act; its signed-act RPC is not built yet). */
-  async setStatus(number: string, status: PermitStatus, actor: string, reason: string, now = new Date()): Promise<void> {
+  /** Suspends, revokes or reinstates a permit; `act` is the signed act's fingerprint, accepted once. */
+  async setStatus(number: string, status: PermitStatus, actor: string, reason: string, act?: string, now = new Date()): Promise<void> {
     await this.store.db.transaction(async (trx) => {
       const permit = await this.store.lockPermit(trx, number);
       if (!permit) throw notFound(`permit ${number}`);
-      if (permit.status === 'revoked' && status !== 'revoked') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'PERMIT_REVOKED', 'a revoked permit stays revoked');
+      if (permit.status === 'revoked') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'PERMIT_REVOKED', 'a revoked permit stays revoked');
+      if (status === 'active' && permit.status !== 'suspended') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'NOT_SUSPENDED', 'only a suspended permit is reinstated');
+      if (status === 'suspended' && permit.status !== 'active') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_SUSPENDED', 'the permit is already suspended');
+      if (act && !(await this.store.recordAct(trx, act, permit.id, status, now))) {
+        throw new RuqsatError(grpc.status.ALREADY_EXISTS, 'ACT_ALREADY_USED', 'this signed act was already accepted; sign a new one');
+      }
       await this.store.bumpVersion(trx, permit.id, status);
       await this.audit.append(trx, { actor, action: `permit_${status}`, resource: permitName(permit.id), at: now, payload: { number, status, reason } });
     });

@@ -24,7 +24,7 @@ function statusOf(row: PermitWithGoods, now: Date): PermitStatus {
   return PermitStatus.PERMIT_STATUS_VALID;
 }
 
-const toPermit = (row: PermitWithGoods, now = new Date()): Permit => ({
+export const toPermit = (row: PermitWithGoods, now = new Date()): Permit => ({
   name: permitName(row.id),
   number: row.number,
   kind: row.kind,

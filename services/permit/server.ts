@@ -13,7 +13,9 @@ import { customsHandlers } from './customs.ts';
 import { PermitDocuments } from './documents.ts';
 import { permitHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
+import { statusActHandlers } from './status-acts.ts';
 import { PermitStore } from './store.ts';
+import { trustConfig } from '../trust/config.ts';
 
 async function startPermit({ db, shared, logger, config }: ServiceDeps) {
   const store = new PermitStore(db, shared.kind === 'memory');
@@ -29,6 +31,7 @@ async function startPermit({ db, shared, logger, config }: ServiceDeps) {
   const handlers: PermitServiceServer = {
     ...permitHandlers(store, logger),
     ...customsHandlers({ store, documents, consumptions, trust, logger }),
+    ...statusActHandlers({ store, consumptions, trust, logger, policyArc: trustConfig(config.env).policyArc }),
   };
   return {
     handlers,

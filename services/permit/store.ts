@@ -198,6 +198,21 @@ export class PermitStore {
     await this.db.table('permit_consumptions', trx).where({ permit_id: permitId, declaration_id: declarationId }).update({ released: true, released_at: at });
   }
 
+  async staffRoles(iin: string): Promise<string[]> {
+    const rows: { role: string }[] = await this.db.table('staff').where({ iin }).select('role');
+    return rows.map((r) => r.role);
+  }
+
+  async addStaff(iin: string, role: string, fullName = ''): Promise<void> {
+    await this.db.table('staff').insert({ iin, role, full_name: fullName }).onConflict(['iin', 'role']).ignore();
+  }
+
+  /** Records a signed act once; false when its fingerprint was already accepted. */
+  async recordAct(trx: Knex.Transaction, fingerprint: string, permitId: string, act: string, at: Date): Promise<boolean> {
+    const rows = await this.db.table('permit_acts', trx).insert({ fingerprint, permit_id: permitId, act, at }).onConflict('fingerprint').ignore().returning('fingerprint');
+    return rows.length === 1;
+  }
+
   async bumpVersion(trx: Knex.Transaction, permitId: string, status?: PermitStatus): Promise<void> {
     await this.db.table('permits', trx).where({ id: permitId }).update({ version: this.db.knex.raw('version + 1'), ...(status ? { status } : {}) });
   }

@@ -408,6 +408,36 @@ export interface GetPermitDocumentRequest {
   name: string;
 }
 
+export interface SuspendPermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"suspend_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
+}
+
+export interface ReinstatePermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"reinstate_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
+}
+
+export interface RevokePermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"revoke_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
+}
+
 function createBaseGoods(): Goods {
   return {
     description: "",
@@ -2535,6 +2565,267 @@ export const GetPermitDocumentRequest: MessageFns<GetPermitDocumentRequest> = {
   },
 };
 
+function createBaseSuspendPermitRequest(): SuspendPermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const SuspendPermitRequest: MessageFns<SuspendPermitRequest> = {
+  encode(message: SuspendPermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendPermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendPermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendPermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: SuspendPermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuspendPermitRequest>, I>>(base?: I): SuspendPermitRequest {
+    return SuspendPermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuspendPermitRequest>, I>>(object: I): SuspendPermitRequest {
+    const message = createBaseSuspendPermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReinstatePermitRequest(): ReinstatePermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const ReinstatePermitRequest: MessageFns<ReinstatePermitRequest> = {
+  encode(message: ReinstatePermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReinstatePermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReinstatePermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReinstatePermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: ReinstatePermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReinstatePermitRequest>, I>>(base?: I): ReinstatePermitRequest {
+    return ReinstatePermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReinstatePermitRequest>, I>>(object: I): ReinstatePermitRequest {
+    const message = createBaseReinstatePermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokePermitRequest(): RevokePermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const RevokePermitRequest: MessageFns<RevokePermitRequest> = {
+  encode(message: RevokePermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokePermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokePermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokePermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: RevokePermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokePermitRequest>, I>>(base?: I): RevokePermitRequest {
+    return RevokePermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokePermitRequest>, I>>(object: I): RevokePermitRequest {
+    const message = createBaseRevokePermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
 /** Customs conclusions, sale permits and technical-research conclusions of the NSC. */
 export type PermitServiceService = typeof PermitServiceService;
 export const PermitServiceService = {
@@ -2629,6 +2920,37 @@ export const PermitServiceService = {
     responseSerialize: (value: SignedEnvelope): Buffer => Buffer.from(SignedEnvelope.encode(value).finish()),
     responseDeserialize: (value: Buffer): SignedEnvelope => SignedEnvelope.decode(value),
   },
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit: {
+    path: "/ruqsat.permit.v1.PermitService/SuspendPermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendPermitRequest): Buffer => Buffer.from(SuspendPermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendPermitRequest => SuspendPermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit: {
+    path: "/ruqsat.permit.v1.PermitService/ReinstatePermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReinstatePermitRequest): Buffer =>
+      Buffer.from(ReinstatePermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReinstatePermitRequest => ReinstatePermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit: {
+    path: "/ruqsat.permit.v1.PermitService/RevokePermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokePermitRequest): Buffer => Buffer.from(RevokePermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokePermitRequest => RevokePermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
 } as const;
 
 export interface PermitServiceServer extends UntypedServiceImplementation {
@@ -2654,6 +2976,12 @@ export interface PermitServiceServer extends UntypedServiceImplementation {
   verifyPermitDocument: handleUnaryCall<VerifyPermitDocumentRequest, VerifyPermitDocumentResponse>;
   /** The signed permit document, as issued, for export to a customs post. */
   getPermitDocument: handleUnaryCall<GetPermitDocumentRequest, SignedEnvelope>;
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit: handleUnaryCall<SuspendPermitRequest, Permit>;
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit: handleUnaryCall<ReinstatePermitRequest, Permit>;
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit: handleUnaryCall<RevokePermitRequest, Permit>;
 }
 
 export interface PermitServiceClient extends Client {
@@ -2781,6 +3109,54 @@ export interface PermitServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SignedEnvelope) => void,
+  ): ClientUnaryCall;
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit(
+    request: SuspendPermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  suspendPermit(
+    request: SuspendPermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  suspendPermit(
+    request: SuspendPermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit(
+    request: RevokePermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  revokePermit(
+    request: RevokePermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  revokePermit(
+    request: RevokePermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
   ): ClientUnaryCall;
 }
 
