@@ -7,7 +7,7 @@ import {
   CheckReason, MovementType, type CheckPermitRequest, type CheckPermitResponse, type CheckPermitsRequest, type CheckPermitsResponse,
   type Consumption, type PermitServiceServer,
 } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { encodeStatusDetails, invalidArgument, toRuqsatError, unavailable, type FieldViolation } from '../kit/errors.ts';
+import { encodeStatusDetails, invalidArgument, toRuqsatError, toServiceError, unavailable, type FieldViolation } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { isValidIinBin } from '../kit/party.ts';
 import type { TrustFollower } from '../kit/trust-follower.ts';
@@ -128,7 +128,7 @@ export function customsHandlers({ store, documents, consumptions, trust, logger 
       call.on('end', () => {
         queue.then(
           () => call.end(),
-          (err) => call.emit('error', { code: toRuqsatError(err).code, details: toRuqsatError(err).message, metadata: new grpc.Metadata() }),
+          (err) => call.emit('error', toServiceError(toRuqsatError(err))),
         );
       });
     },

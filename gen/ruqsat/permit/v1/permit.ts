@@ -2873,7 +2873,12 @@ export const PermitServiceService = {
       Buffer.from(CheckPermitsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckPermitsResponse => CheckPermitsResponse.decode(value),
   },
-  /** Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id. */
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
   consumePermit: {
     path: "/ruqsat.permit.v1.PermitService/ConsumePermit" as const,
     requestStream: false as const,
@@ -2965,7 +2970,12 @@ export interface PermitServiceServer extends UntypedServiceImplementation {
   checkPermit: handleUnaryCall<CheckPermitRequest, CheckPermitResponse>;
   /** Batch declarations: one response per request, in order, on the same stream. */
   checkPermits: handleBidiStreamingCall<CheckPermitsRequest, CheckPermitsResponse>;
-  /** Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id. */
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
   consumePermit: handleUnaryCall<ConsumePermitRequest, Consumption>;
   /** Gives a cancelled declaration's quantities back; idempotent. */
   releaseConsumption: handleUnaryCall<ReleaseConsumptionRequest, Consumption>;
@@ -3043,7 +3053,12 @@ export interface PermitServiceClient extends Client {
     metadata: Metadata,
     options?: Partial<CallOptions>,
   ): ClientDuplexStream<CheckPermitsRequest, CheckPermitsResponse>;
-  /** Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id. */
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
   consumePermit(
     request: ConsumePermitRequest,
     callback: (error: ServiceError | null, response: Consumption) => void,
