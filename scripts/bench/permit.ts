@@ -42,6 +42,8 @@ async function serve(): Promise<void> {
   const echo = new grpc.Server();
   echo.addService(ECHO, { echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, call.request) });
   const echoPort = await new Promise<number>((resolve, reject) => echo.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  // A normal exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
   process.send!({ permit: t.address('permit'), echo: `127.0.0.1:${echoPort}` } satisfies Ready);
 }
 
