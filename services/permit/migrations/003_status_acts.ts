@@ -5,12 +5,15 @@ import type { Migration } from '../../kit/db.ts';
 export const statusActs: Migration = {
   name: '003_status_acts',
   async up(knex, schema) {
-    await knex.schema.withSchema(schema).createTable('staff', (t) => {
-      t.text('iin').notNullable();
-      t.text('role').notNullable();
-      t.text('full_name').notNullable().defaultTo('');
-      t.primary(['iin', 'role']);
-    });
+    // The same shape as every provider's staff table; left alone when the case-handling layer made it first.
+    if (!(await knex.schema.withSchema(schema).hasTable('staff'))) {
+      await knex.schema.withSchema(schema).createTable('staff', (t) => {
+        t.text('iin').notNullable();
+        t.text('role').notNullable();
+        t.text('full_name').notNullable().defaultTo('');
+        t.primary(['iin', 'role']);
+      });
+    }
     await knex.schema.withSchema(schema).createTable('permit_acts', (t) => {
       t.text('fingerprint').primary();
       t.text('permit_id').notNullable();
