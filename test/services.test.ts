@@ -166,7 +166,7 @@ describe('services: Get/List over their own tables', () => {
           holder_identifier: COMPANY,
           holder_name: 'Qorgau LLP',
           movement_type: 'import',
-          status: 'valid',
+          status: 'active',
           valid_from: new Date('2026-04-01T00:00:00Z'),
           valid_until: new Date('2027-04-01T00:00:00Z'),
         },
@@ -191,7 +191,7 @@ describe('services: Get/List over their own tables', () => {
 
     it('refuses a remaining quantity above the permitted one at the database', async () => {
       const store = new PermitStore(db('permit'));
-      const row = { id: 'p-bad', number: 'KZ-C-BAD', kind: 'permit.customs_crypto', holder_type: 'legal_entity' as const, holder_identifier: COMPANY, holder_name: 'X', movement_type: null, status: 'valid' as const, valid_from: new Date(), valid_until: new Date() };
+      const row = { id: 'p-bad', number: 'KZ-C-BAD', kind: 'permit.customs_crypto', holder_type: 'legal_entity' as const, holder_identifier: COMPANY, holder_name: 'X', movement_type: null, status: 'active' as const, valid_from: new Date(), valid_until: new Date() };
       let failed = false;
       await store.insertPermit(row, [{ description: 'x', hs_code: '8543709000', quantity: '1', remaining_quantity: '2', unit: 'pcs', manufacturer: '', origin_country: '', destination_country: '' }]).catch(() => (failed = true));
       expect(failed).to.equal(true);

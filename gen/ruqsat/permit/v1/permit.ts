@@ -10,8 +10,10 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -19,7 +21,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { Party } from "../../common/v1/common";
+import { Status } from "../../../google/rpc/status";
+import { Party, SignedEnvelope, VerificationResult } from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.permit.v1";
 
@@ -78,6 +81,8 @@ export enum PermitStatus {
   PERMIT_STATUS_SUSPENDED = 2,
   PERMIT_STATUS_REVOKED = 3,
   PERMIT_STATUS_EXHAUSTED = 4,
+  /** PERMIT_STATUS_EXPIRED - Past its validity period. */
+  PERMIT_STATUS_EXPIRED = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -98,6 +103,9 @@ export function permitStatusFromJSON(object: any): PermitStatus {
     case 4:
     case "PERMIT_STATUS_EXHAUSTED":
       return PermitStatus.PERMIT_STATUS_EXHAUSTED;
+    case 5:
+    case "PERMIT_STATUS_EXPIRED":
+      return PermitStatus.PERMIT_STATUS_EXPIRED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -117,7 +125,114 @@ export function permitStatusToJSON(object: PermitStatus): string {
       return "PERMIT_STATUS_REVOKED";
     case PermitStatus.PERMIT_STATUS_EXHAUSTED:
       return "PERMIT_STATUS_EXHAUSTED";
+    case PermitStatus.PERMIT_STATUS_EXPIRED:
+      return "PERMIT_STATUS_EXPIRED";
     case PermitStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Why a permit does not cover a declaration line. A check may return several. */
+export enum CheckReason {
+  CHECK_REASON_UNSPECIFIED = 0,
+  /** CHECK_REASON_UNKNOWN - No permit has this number. */
+  CHECK_REASON_UNKNOWN = 1,
+  CHECK_REASON_NOT_THIS_DECLARANT = 2,
+  /** CHECK_REASON_GOODS_NOT_COVERED - No goods line of the permit has this HS code. */
+  CHECK_REASON_GOODS_NOT_COVERED = 3,
+  CHECK_REASON_QUANTITY_EXCEEDS_REMAINDER = 4,
+  CHECK_REASON_EXPIRED = 5,
+  CHECK_REASON_NOT_YET_VALID = 6,
+  CHECK_REASON_REVOKED = 7,
+  CHECK_REASON_SUSPENDED = 8,
+  CHECK_REASON_WRONG_MOVEMENT = 9,
+  /** CHECK_REASON_SIGNATURE_INVALID - The document's signature does not match its bytes and the signatory's key. */
+  CHECK_REASON_SIGNATURE_INVALID = 10,
+  /** CHECK_REASON_CHAIN_INVALID - The signatory's certificate does not chain to the Root CA, or is not an authorized signatory's. */
+  CHECK_REASON_CHAIN_INVALID = 11,
+  /** CHECK_REASON_SIGNATORY_REVOKED - The signatory's certificate has been revoked. */
+  CHECK_REASON_SIGNATORY_REVOKED = 12,
+  UNRECOGNIZED = -1,
+}
+
+export function checkReasonFromJSON(object: any): CheckReason {
+  switch (object) {
+    case 0:
+    case "CHECK_REASON_UNSPECIFIED":
+      return CheckReason.CHECK_REASON_UNSPECIFIED;
+    case 1:
+    case "CHECK_REASON_UNKNOWN":
+      return CheckReason.CHECK_REASON_UNKNOWN;
+    case 2:
+    case "CHECK_REASON_NOT_THIS_DECLARANT":
+      return CheckReason.CHECK_REASON_NOT_THIS_DECLARANT;
+    case 3:
+    case "CHECK_REASON_GOODS_NOT_COVERED":
+      return CheckReason.CHECK_REASON_GOODS_NOT_COVERED;
+    case 4:
+    case "CHECK_REASON_QUANTITY_EXCEEDS_REMAINDER":
+      return CheckReason.CHECK_REASON_QUANTITY_EXCEEDS_REMAINDER;
+    case 5:
+    case "CHECK_REASON_EXPIRED":
+      return CheckReason.CHECK_REASON_EXPIRED;
+    case 6:
+    case "CHECK_REASON_NOT_YET_VALID":
+      return CheckReason.CHECK_REASON_NOT_YET_VALID;
+    case 7:
+    case "CHECK_REASON_REVOKED":
+      return CheckReason.CHECK_REASON_REVOKED;
+    case 8:
+    case "CHECK_REASON_SUSPENDED":
+      return CheckReason.CHECK_REASON_SUSPENDED;
+    case 9:
+    case "CHECK_REASON_WRONG_MOVEMENT":
+      return CheckReason.CHECK_REASON_WRONG_MOVEMENT;
+    case 10:
+    case "CHECK_REASON_SIGNATURE_INVALID":
+      return CheckReason.CHECK_REASON_SIGNATURE_INVALID;
+    case 11:
+    case "CHECK_REASON_CHAIN_INVALID":
+      return CheckReason.CHECK_REASON_CHAIN_INVALID;
+    case 12:
+    case "CHECK_REASON_SIGNATORY_REVOKED":
+      return CheckReason.CHECK_REASON_SIGNATORY_REVOKED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CheckReason.UNRECOGNIZED;
+  }
+}
+
+export function checkReasonToJSON(object: CheckReason): string {
+  switch (object) {
+    case CheckReason.CHECK_REASON_UNSPECIFIED:
+      return "CHECK_REASON_UNSPECIFIED";
+    case CheckReason.CHECK_REASON_UNKNOWN:
+      return "CHECK_REASON_UNKNOWN";
+    case CheckReason.CHECK_REASON_NOT_THIS_DECLARANT:
+      return "CHECK_REASON_NOT_THIS_DECLARANT";
+    case CheckReason.CHECK_REASON_GOODS_NOT_COVERED:
+      return "CHECK_REASON_GOODS_NOT_COVERED";
+    case CheckReason.CHECK_REASON_QUANTITY_EXCEEDS_REMAINDER:
+      return "CHECK_REASON_QUANTITY_EXCEEDS_REMAINDER";
+    case CheckReason.CHECK_REASON_EXPIRED:
+      return "CHECK_REASON_EXPIRED";
+    case CheckReason.CHECK_REASON_NOT_YET_VALID:
+      return "CHECK_REASON_NOT_YET_VALID";
+    case CheckReason.CHECK_REASON_REVOKED:
+      return "CHECK_REASON_REVOKED";
+    case CheckReason.CHECK_REASON_SUSPENDED:
+      return "CHECK_REASON_SUSPENDED";
+    case CheckReason.CHECK_REASON_WRONG_MOVEMENT:
+      return "CHECK_REASON_WRONG_MOVEMENT";
+    case CheckReason.CHECK_REASON_SIGNATURE_INVALID:
+      return "CHECK_REASON_SIGNATURE_INVALID";
+    case CheckReason.CHECK_REASON_CHAIN_INVALID:
+      return "CHECK_REASON_CHAIN_INVALID";
+    case CheckReason.CHECK_REASON_SIGNATORY_REVOKED:
+      return "CHECK_REASON_SIGNATORY_REVOKED";
+    case CheckReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -153,6 +268,13 @@ export interface Permit {
   validFrom: Date | undefined;
   validUntil: Date | undefined;
   goods: Goods[];
+  /** Foreign-trade contract (or document of intent) reference. */
+  contractReference: string;
+  issueTime:
+    | Date
+    | undefined;
+  /** The authorized signatory's certificate subject. */
+  signatory: string;
 }
 
 export interface GetPermitRequest {
@@ -171,6 +293,149 @@ export interface ListPermitsRequest {
 export interface ListPermitsResponse {
   permits: Permit[];
   nextPageToken: string;
+}
+
+export interface CheckPermitRequest {
+  /** The permit's number as printed on the document. */
+  number: string;
+  /** The declarant's 12-digit IIN or BIN. */
+  declarantIdentifier: string;
+  /** 10-digit HS code (ТН ВЭД ЕАЭС) of the declared goods. */
+  hsCode: string;
+  /** Declared quantity, in the permit line's unit; positive, at most 6 decimal places. */
+  quantity: number;
+  movementType: MovementType;
+  /** The date the goods cross; unset means now. */
+  date: Date | undefined;
+}
+
+/**
+ * The answer to a customs check. An unknown number is an answer, not NOT_FOUND: valid = false with
+ * reason UNKNOWN, because a customs post needs a yes or no for every declaration, batches included.
+ */
+export interface CheckPermitResponse {
+  valid: boolean;
+  /** Empty when valid. */
+  reasons: CheckReason[];
+  /** What remains on the best-matching goods line (0 when none matches). */
+  remainingQuantity: number;
+  /** "permits/{permit}", empty for an unknown number. */
+  permit: string;
+  /** The goods line (1-based) the answer is about; 0 when none matches. */
+  line: number;
+  /** The trust core's code when the signature or chain failed. */
+  verificationCode: string;
+}
+
+/** One goods line of a declaration that uses a permit. */
+export interface ConsumptionLine {
+  /** 10-digit HS code; it must be on the permit. */
+  hsCode: string;
+  quantity: number;
+  /** The permit's goods line (1-based) when several lines share the HS code; 0 = the only one. */
+  line: number;
+}
+
+export interface ConsumePermitRequest {
+  number: string;
+  /** The customs declaration's id: the idempotency key; the same id with the same body consumes once. */
+  declarationId: string;
+  lines: ConsumptionLine[];
+  declarantIdentifier: string;
+  movementType: MovementType;
+}
+
+/** A declaration's use of a permit. */
+export interface Consumption {
+  permit: string;
+  number: string;
+  declarationId: string;
+  lines: ConsumptionLine[];
+  released: boolean;
+  consumeTime: Date | undefined;
+  releaseTime:
+    | Date
+    | undefined;
+  /** What remains on each consumed line after this consumption (or release), in `lines` order. */
+  remainingQuantities: number[];
+}
+
+export interface ReleaseConsumptionRequest {
+  number: string;
+  declarationId: string;
+}
+
+export interface VerifyPermitDocumentRequest {
+  /** The signed permit, as GetPermitDocument returns it. */
+  document:
+    | SignedEnvelope
+    | undefined;
+  /** Verify as of this time; unset means now. */
+  time: Date | undefined;
+}
+
+export interface VerifyPermitDocumentResponse {
+  /** Signature, chain, revocation and the signatory's role all hold. */
+  ok: boolean;
+  verification:
+    | VerificationResult
+    | undefined;
+  /** The document's canonical JSON, as signed. */
+  documentJson: string;
+  /** The document decoded, when it is a well-formed permit. */
+  permit: Permit | undefined;
+}
+
+/** One declaration line in a batch. */
+export interface CheckPermitsRequest {
+  /** The caller's id for this line, echoed back (e.g. declaration id and line). */
+  correlationId: string;
+  check: CheckPermitRequest | undefined;
+}
+
+/** The answer to one CheckPermitsRequest, in request order. Bad input fails this line, not the stream. */
+export interface CheckPermitsResponse {
+  correlationId: string;
+  result:
+    | CheckPermitResponse
+    | undefined;
+  /** Set instead of `result` when the line's input is invalid (code INVALID_ARGUMENT, with BadRequest details). */
+  error: Status | undefined;
+}
+
+export interface GetPermitDocumentRequest {
+  /** "permits/{permit}". */
+  name: string;
+}
+
+export interface SuspendPermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"suspend_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
+}
+
+export interface ReinstatePermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"reinstate_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
+}
+
+export interface RevokePermitRequest {
+  /** "permits/{permit}". */
+  name: string;
+  /**
+   * Signed by an authorized signatory or the head (role in the certificate and the staff table):
+   * {"act":"revoke_permit","permit":"permits/…","reason":"…"}. Each signed act is accepted once.
+   */
+  act: SignedEnvelope | undefined;
 }
 
 function createBaseGoods(): Goods {
@@ -390,6 +655,9 @@ function createBasePermit(): Permit {
     validFrom: undefined,
     validUntil: undefined,
     goods: [],
+    contractReference: "",
+    issueTime: undefined,
+    signatory: "",
   };
 }
 
@@ -421,6 +689,15 @@ export const Permit: MessageFns<Permit> = {
     }
     for (const v of message.goods) {
       Goods.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.contractReference !== "") {
+      writer.uint32(82).string(message.contractReference);
+    }
+    if (message.issueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.issueTime), writer.uint32(90).fork()).join();
+    }
+    if (message.signatory !== "") {
+      writer.uint32(98).string(message.signatory);
     }
     return writer;
   },
@@ -510,6 +787,30 @@ export const Permit: MessageFns<Permit> = {
             message.goods.push(Goods.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.contractReference = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.issueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.signatory = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -547,6 +848,17 @@ export const Permit: MessageFns<Permit> = {
       goods: globalThis.Array.isArray(object?.goods)
         ? object.goods.map((e: any) => Goods.fromJSON(e))
         : [],
+      contractReference: isSet(object.contractReference)
+        ? globalThis.String(object.contractReference)
+        : isSet(object.contract_reference)
+        ? globalThis.String(object.contract_reference)
+        : "",
+      issueTime: isSet(object.issueTime)
+        ? fromJsonTimestamp(object.issueTime)
+        : isSet(object.issue_time)
+        ? fromJsonTimestamp(object.issue_time)
+        : undefined,
+      signatory: isSet(object.signatory) ? globalThis.String(object.signatory) : "",
     };
   },
 
@@ -579,6 +891,15 @@ export const Permit: MessageFns<Permit> = {
     if (message.goods?.length) {
       obj.goods = message.goods.map((e) => Goods.toJSON(e));
     }
+    if (message.contractReference !== "") {
+      obj.contractReference = message.contractReference;
+    }
+    if (message.issueTime !== undefined) {
+      obj.issueTime = message.issueTime.toISOString();
+    }
+    if (message.signatory !== "") {
+      obj.signatory = message.signatory;
+    }
     return obj;
   },
 
@@ -598,6 +919,9 @@ export const Permit: MessageFns<Permit> = {
     message.validFrom = object.validFrom ?? undefined;
     message.validUntil = object.validUntil ?? undefined;
     message.goods = object.goods?.map((e) => Goods.fromPartial(e)) || [];
+    message.contractReference = object.contractReference ?? "";
+    message.issueTime = object.issueTime ?? undefined;
+    message.signatory = object.signatory ?? "";
     return message;
   },
 };
@@ -871,6 +1195,1637 @@ export const ListPermitsResponse: MessageFns<ListPermitsResponse> = {
   },
 };
 
+function createBaseCheckPermitRequest(): CheckPermitRequest {
+  return { number: "", declarantIdentifier: "", hsCode: "", quantity: 0, movementType: 0, date: undefined };
+}
+
+export const CheckPermitRequest: MessageFns<CheckPermitRequest> = {
+  encode(message: CheckPermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.declarantIdentifier !== "") {
+      writer.uint32(18).string(message.declarantIdentifier);
+    }
+    if (message.hsCode !== "") {
+      writer.uint32(26).string(message.hsCode);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(33).double(message.quantity);
+    }
+    if (message.movementType !== 0) {
+      writer.uint32(40).int32(message.movementType);
+    }
+    if (message.date !== undefined) {
+      Timestamp.encode(toTimestamp(message.date), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckPermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckPermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.declarantIdentifier = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hsCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.quantity = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.movementType = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.date = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckPermitRequest {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      declarantIdentifier: isSet(object.declarantIdentifier)
+        ? globalThis.String(object.declarantIdentifier)
+        : isSet(object.declarant_identifier)
+        ? globalThis.String(object.declarant_identifier)
+        : "",
+      hsCode: isSet(object.hsCode)
+        ? globalThis.String(object.hsCode)
+        : isSet(object.hs_code)
+        ? globalThis.String(object.hs_code)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      movementType: isSet(object.movementType)
+        ? movementTypeFromJSON(object.movementType)
+        : isSet(object.movement_type)
+        ? movementTypeFromJSON(object.movement_type)
+        : 0,
+      date: isSet(object.date) ? fromJsonTimestamp(object.date) : undefined,
+    };
+  },
+
+  toJSON(message: CheckPermitRequest): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.declarantIdentifier !== "") {
+      obj.declarantIdentifier = message.declarantIdentifier;
+    }
+    if (message.hsCode !== "") {
+      obj.hsCode = message.hsCode;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = floatToJson(message.quantity);
+    }
+    if (message.movementType !== 0) {
+      obj.movementType = movementTypeToJSON(message.movementType);
+    }
+    if (message.date !== undefined) {
+      obj.date = message.date.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckPermitRequest>, I>>(base?: I): CheckPermitRequest {
+    return CheckPermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckPermitRequest>, I>>(object: I): CheckPermitRequest {
+    const message = createBaseCheckPermitRequest();
+    message.number = object.number ?? "";
+    message.declarantIdentifier = object.declarantIdentifier ?? "";
+    message.hsCode = object.hsCode ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.movementType = object.movementType ?? 0;
+    message.date = object.date ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCheckPermitResponse(): CheckPermitResponse {
+  return { valid: false, reasons: [], remainingQuantity: 0, permit: "", line: 0, verificationCode: "" };
+}
+
+export const CheckPermitResponse: MessageFns<CheckPermitResponse> = {
+  encode(message: CheckPermitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.valid !== false) {
+      writer.uint32(8).bool(message.valid);
+    }
+    if (message.reasons.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.reasons) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.remainingQuantity !== 0) {
+      writer.uint32(25).double(message.remainingQuantity);
+    }
+    if (message.permit !== "") {
+      writer.uint32(34).string(message.permit);
+    }
+    if (message.line !== 0) {
+      writer.uint32(40).int32(message.line);
+    }
+    if (message.verificationCode !== "") {
+      writer.uint32(50).string(message.verificationCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckPermitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckPermitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.valid = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.reasons.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.reasons.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.remainingQuantity = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.permit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.line = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.verificationCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckPermitResponse {
+    return {
+      valid: isSet(object.valid) ? globalThis.Boolean(object.valid) : false,
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => checkReasonFromJSON(e)) : [],
+      remainingQuantity: isSet(object.remainingQuantity)
+        ? globalThis.Number(object.remainingQuantity)
+        : isSet(object.remaining_quantity)
+        ? globalThis.Number(object.remaining_quantity)
+        : 0,
+      permit: isSet(object.permit) ? globalThis.String(object.permit) : "",
+      line: isSet(object.line) ? globalThis.Number(object.line) : 0,
+      verificationCode: isSet(object.verificationCode)
+        ? globalThis.String(object.verificationCode)
+        : isSet(object.verification_code)
+        ? globalThis.String(object.verification_code)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckPermitResponse): unknown {
+    const obj: any = {};
+    if (message.valid !== false) {
+      obj.valid = message.valid;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => checkReasonToJSON(e));
+    }
+    if (message.remainingQuantity !== 0) {
+      obj.remainingQuantity = floatToJson(message.remainingQuantity);
+    }
+    if (message.permit !== "") {
+      obj.permit = message.permit;
+    }
+    if (message.line !== 0) {
+      obj.line = Math.round(message.line);
+    }
+    if (message.verificationCode !== "") {
+      obj.verificationCode = message.verificationCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckPermitResponse>, I>>(base?: I): CheckPermitResponse {
+    return CheckPermitResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckPermitResponse>, I>>(object: I): CheckPermitResponse {
+    const message = createBaseCheckPermitResponse();
+    message.valid = object.valid ?? false;
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.remainingQuantity = object.remainingQuantity ?? 0;
+    message.permit = object.permit ?? "";
+    message.line = object.line ?? 0;
+    message.verificationCode = object.verificationCode ?? "";
+    return message;
+  },
+};
+
+function createBaseConsumptionLine(): ConsumptionLine {
+  return { hsCode: "", quantity: 0, line: 0 };
+}
+
+export const ConsumptionLine: MessageFns<ConsumptionLine> = {
+  encode(message: ConsumptionLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hsCode !== "") {
+      writer.uint32(10).string(message.hsCode);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(17).double(message.quantity);
+    }
+    if (message.line !== 0) {
+      writer.uint32(24).int32(message.line);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsumptionLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsumptionLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hsCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.quantity = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.line = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsumptionLine {
+    return {
+      hsCode: isSet(object.hsCode)
+        ? globalThis.String(object.hsCode)
+        : isSet(object.hs_code)
+        ? globalThis.String(object.hs_code)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      line: isSet(object.line) ? globalThis.Number(object.line) : 0,
+    };
+  },
+
+  toJSON(message: ConsumptionLine): unknown {
+    const obj: any = {};
+    if (message.hsCode !== "") {
+      obj.hsCode = message.hsCode;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = floatToJson(message.quantity);
+    }
+    if (message.line !== 0) {
+      obj.line = Math.round(message.line);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConsumptionLine>, I>>(base?: I): ConsumptionLine {
+    return ConsumptionLine.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsumptionLine>, I>>(object: I): ConsumptionLine {
+    const message = createBaseConsumptionLine();
+    message.hsCode = object.hsCode ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.line = object.line ?? 0;
+    return message;
+  },
+};
+
+function createBaseConsumePermitRequest(): ConsumePermitRequest {
+  return { number: "", declarationId: "", lines: [], declarantIdentifier: "", movementType: 0 };
+}
+
+export const ConsumePermitRequest: MessageFns<ConsumePermitRequest> = {
+  encode(message: ConsumePermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.declarationId !== "") {
+      writer.uint32(18).string(message.declarationId);
+    }
+    for (const v of message.lines) {
+      ConsumptionLine.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.declarantIdentifier !== "") {
+      writer.uint32(34).string(message.declarantIdentifier);
+    }
+    if (message.movementType !== 0) {
+      writer.uint32(40).int32(message.movementType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsumePermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsumePermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.declarationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lines.push(ConsumptionLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.declarantIdentifier = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.movementType = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsumePermitRequest {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      declarationId: isSet(object.declarationId)
+        ? globalThis.String(object.declarationId)
+        : isSet(object.declaration_id)
+        ? globalThis.String(object.declaration_id)
+        : "",
+      lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => ConsumptionLine.fromJSON(e)) : [],
+      declarantIdentifier: isSet(object.declarantIdentifier)
+        ? globalThis.String(object.declarantIdentifier)
+        : isSet(object.declarant_identifier)
+        ? globalThis.String(object.declarant_identifier)
+        : "",
+      movementType: isSet(object.movementType)
+        ? movementTypeFromJSON(object.movementType)
+        : isSet(object.movement_type)
+        ? movementTypeFromJSON(object.movement_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: ConsumePermitRequest): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.declarationId !== "") {
+      obj.declarationId = message.declarationId;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines.map((e) => ConsumptionLine.toJSON(e));
+    }
+    if (message.declarantIdentifier !== "") {
+      obj.declarantIdentifier = message.declarantIdentifier;
+    }
+    if (message.movementType !== 0) {
+      obj.movementType = movementTypeToJSON(message.movementType);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConsumePermitRequest>, I>>(base?: I): ConsumePermitRequest {
+    return ConsumePermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsumePermitRequest>, I>>(object: I): ConsumePermitRequest {
+    const message = createBaseConsumePermitRequest();
+    message.number = object.number ?? "";
+    message.declarationId = object.declarationId ?? "";
+    message.lines = object.lines?.map((e) => ConsumptionLine.fromPartial(e)) || [];
+    message.declarantIdentifier = object.declarantIdentifier ?? "";
+    message.movementType = object.movementType ?? 0;
+    return message;
+  },
+};
+
+function createBaseConsumption(): Consumption {
+  return {
+    permit: "",
+    number: "",
+    declarationId: "",
+    lines: [],
+    released: false,
+    consumeTime: undefined,
+    releaseTime: undefined,
+    remainingQuantities: [],
+  };
+}
+
+export const Consumption: MessageFns<Consumption> = {
+  encode(message: Consumption, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.permit !== "") {
+      writer.uint32(10).string(message.permit);
+    }
+    if (message.number !== "") {
+      writer.uint32(18).string(message.number);
+    }
+    if (message.declarationId !== "") {
+      writer.uint32(26).string(message.declarationId);
+    }
+    for (const v of message.lines) {
+      ConsumptionLine.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.released !== false) {
+      writer.uint32(40).bool(message.released);
+    }
+    if (message.consumeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.consumeTime), writer.uint32(50).fork()).join();
+    }
+    if (message.releaseTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.releaseTime), writer.uint32(58).fork()).join();
+    }
+    if (message.remainingQuantities.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.remainingQuantities) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Consumption {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsumption();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.permit = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.declarationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lines.push(ConsumptionLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.released = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.consumeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.releaseTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag === 65) {
+              message.remainingQuantities.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.remainingQuantities.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Consumption {
+    return {
+      permit: isSet(object.permit) ? globalThis.String(object.permit) : "",
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      declarationId: isSet(object.declarationId)
+        ? globalThis.String(object.declarationId)
+        : isSet(object.declaration_id)
+        ? globalThis.String(object.declaration_id)
+        : "",
+      lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => ConsumptionLine.fromJSON(e)) : [],
+      released: isSet(object.released) ? globalThis.Boolean(object.released) : false,
+      consumeTime: isSet(object.consumeTime)
+        ? fromJsonTimestamp(object.consumeTime)
+        : isSet(object.consume_time)
+        ? fromJsonTimestamp(object.consume_time)
+        : undefined,
+      releaseTime: isSet(object.releaseTime)
+        ? fromJsonTimestamp(object.releaseTime)
+        : isSet(object.release_time)
+        ? fromJsonTimestamp(object.release_time)
+        : undefined,
+      remainingQuantities: globalThis.Array.isArray(object?.remainingQuantities)
+        ? object.remainingQuantities.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.remaining_quantities)
+        ? object.remaining_quantities.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Consumption): unknown {
+    const obj: any = {};
+    if (message.permit !== "") {
+      obj.permit = message.permit;
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.declarationId !== "") {
+      obj.declarationId = message.declarationId;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines.map((e) => ConsumptionLine.toJSON(e));
+    }
+    if (message.released !== false) {
+      obj.released = message.released;
+    }
+    if (message.consumeTime !== undefined) {
+      obj.consumeTime = message.consumeTime.toISOString();
+    }
+    if (message.releaseTime !== undefined) {
+      obj.releaseTime = message.releaseTime.toISOString();
+    }
+    if (message.remainingQuantities?.length) {
+      obj.remainingQuantities = message.remainingQuantities.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Consumption>, I>>(base?: I): Consumption {
+    return Consumption.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Consumption>, I>>(object: I): Consumption {
+    const message = createBaseConsumption();
+    message.permit = object.permit ?? "";
+    message.number = object.number ?? "";
+    message.declarationId = object.declarationId ?? "";
+    message.lines = object.lines?.map((e) => ConsumptionLine.fromPartial(e)) || [];
+    message.released = object.released ?? false;
+    message.consumeTime = object.consumeTime ?? undefined;
+    message.releaseTime = object.releaseTime ?? undefined;
+    message.remainingQuantities = object.remainingQuantities?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseReleaseConsumptionRequest(): ReleaseConsumptionRequest {
+  return { number: "", declarationId: "" };
+}
+
+export const ReleaseConsumptionRequest: MessageFns<ReleaseConsumptionRequest> = {
+  encode(message: ReleaseConsumptionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.declarationId !== "") {
+      writer.uint32(18).string(message.declarationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseConsumptionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseConsumptionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.declarationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleaseConsumptionRequest {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      declarationId: isSet(object.declarationId)
+        ? globalThis.String(object.declarationId)
+        : isSet(object.declaration_id)
+        ? globalThis.String(object.declaration_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ReleaseConsumptionRequest): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.declarationId !== "") {
+      obj.declarationId = message.declarationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReleaseConsumptionRequest>, I>>(base?: I): ReleaseConsumptionRequest {
+    return ReleaseConsumptionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleaseConsumptionRequest>, I>>(object: I): ReleaseConsumptionRequest {
+    const message = createBaseReleaseConsumptionRequest();
+    message.number = object.number ?? "";
+    message.declarationId = object.declarationId ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyPermitDocumentRequest(): VerifyPermitDocumentRequest {
+  return { document: undefined, time: undefined };
+}
+
+export const VerifyPermitDocumentRequest: MessageFns<VerifyPermitDocumentRequest> = {
+  encode(message: VerifyPermitDocumentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(10).fork()).join();
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyPermitDocumentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyPermitDocumentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyPermitDocumentRequest {
+    return {
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: VerifyPermitDocumentRequest): unknown {
+    const obj: any = {};
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyPermitDocumentRequest>, I>>(base?: I): VerifyPermitDocumentRequest {
+    return VerifyPermitDocumentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyPermitDocumentRequest>, I>>(object: I): VerifyPermitDocumentRequest {
+    const message = createBaseVerifyPermitDocumentRequest();
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBaseVerifyPermitDocumentResponse(): VerifyPermitDocumentResponse {
+  return { ok: false, verification: undefined, documentJson: "", permit: undefined };
+}
+
+export const VerifyPermitDocumentResponse: MessageFns<VerifyPermitDocumentResponse> = {
+  encode(message: VerifyPermitDocumentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    if (message.verification !== undefined) {
+      VerificationResult.encode(message.verification, writer.uint32(18).fork()).join();
+    }
+    if (message.documentJson !== "") {
+      writer.uint32(26).string(message.documentJson);
+    }
+    if (message.permit !== undefined) {
+      Permit.encode(message.permit, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyPermitDocumentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyPermitDocumentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.verification = VerificationResult.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.documentJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.permit = Permit.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyPermitDocumentResponse {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      verification: isSet(object.verification) ? VerificationResult.fromJSON(object.verification) : undefined,
+      documentJson: isSet(object.documentJson)
+        ? globalThis.String(object.documentJson)
+        : isSet(object.document_json)
+        ? globalThis.String(object.document_json)
+        : "",
+      permit: isSet(object.permit) ? Permit.fromJSON(object.permit) : undefined,
+    };
+  },
+
+  toJSON(message: VerifyPermitDocumentResponse): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.verification !== undefined) {
+      obj.verification = VerificationResult.toJSON(message.verification);
+    }
+    if (message.documentJson !== "") {
+      obj.documentJson = message.documentJson;
+    }
+    if (message.permit !== undefined) {
+      obj.permit = Permit.toJSON(message.permit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyPermitDocumentResponse>, I>>(base?: I): VerifyPermitDocumentResponse {
+    return VerifyPermitDocumentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyPermitDocumentResponse>, I>>(object: I): VerifyPermitDocumentResponse {
+    const message = createBaseVerifyPermitDocumentResponse();
+    message.ok = object.ok ?? false;
+    message.verification = (object.verification !== undefined && object.verification !== null)
+      ? VerificationResult.fromPartial(object.verification)
+      : undefined;
+    message.documentJson = object.documentJson ?? "";
+    message.permit = (object.permit !== undefined && object.permit !== null)
+      ? Permit.fromPartial(object.permit)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckPermitsRequest(): CheckPermitsRequest {
+  return { correlationId: "", check: undefined };
+}
+
+export const CheckPermitsRequest: MessageFns<CheckPermitsRequest> = {
+  encode(message: CheckPermitsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlationId !== "") {
+      writer.uint32(10).string(message.correlationId);
+    }
+    if (message.check !== undefined) {
+      CheckPermitRequest.encode(message.check, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckPermitsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckPermitsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.check = CheckPermitRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckPermitsRequest {
+    return {
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      check: isSet(object.check) ? CheckPermitRequest.fromJSON(object.check) : undefined,
+    };
+  },
+
+  toJSON(message: CheckPermitsRequest): unknown {
+    const obj: any = {};
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.check !== undefined) {
+      obj.check = CheckPermitRequest.toJSON(message.check);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckPermitsRequest>, I>>(base?: I): CheckPermitsRequest {
+    return CheckPermitsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckPermitsRequest>, I>>(object: I): CheckPermitsRequest {
+    const message = createBaseCheckPermitsRequest();
+    message.correlationId = object.correlationId ?? "";
+    message.check = (object.check !== undefined && object.check !== null)
+      ? CheckPermitRequest.fromPartial(object.check)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckPermitsResponse(): CheckPermitsResponse {
+  return { correlationId: "", result: undefined, error: undefined };
+}
+
+export const CheckPermitsResponse: MessageFns<CheckPermitsResponse> = {
+  encode(message: CheckPermitsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlationId !== "") {
+      writer.uint32(10).string(message.correlationId);
+    }
+    if (message.result !== undefined) {
+      CheckPermitResponse.encode(message.result, writer.uint32(18).fork()).join();
+    }
+    if (message.error !== undefined) {
+      Status.encode(message.error, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckPermitsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckPermitsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.result = CheckPermitResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = Status.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckPermitsResponse {
+    return {
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      result: isSet(object.result) ? CheckPermitResponse.fromJSON(object.result) : undefined,
+      error: isSet(object.error) ? Status.fromJSON(object.error) : undefined,
+    };
+  },
+
+  toJSON(message: CheckPermitsResponse): unknown {
+    const obj: any = {};
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.result !== undefined) {
+      obj.result = CheckPermitResponse.toJSON(message.result);
+    }
+    if (message.error !== undefined) {
+      obj.error = Status.toJSON(message.error);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckPermitsResponse>, I>>(base?: I): CheckPermitsResponse {
+    return CheckPermitsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckPermitsResponse>, I>>(object: I): CheckPermitsResponse {
+    const message = createBaseCheckPermitsResponse();
+    message.correlationId = object.correlationId ?? "";
+    message.result = (object.result !== undefined && object.result !== null)
+      ? CheckPermitResponse.fromPartial(object.result)
+      : undefined;
+    message.error = (object.error !== undefined && object.error !== null)
+      ? Status.fromPartial(object.error)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPermitDocumentRequest(): GetPermitDocumentRequest {
+  return { name: "" };
+}
+
+export const GetPermitDocumentRequest: MessageFns<GetPermitDocumentRequest> = {
+  encode(message: GetPermitDocumentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPermitDocumentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPermitDocumentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPermitDocumentRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetPermitDocumentRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPermitDocumentRequest>, I>>(base?: I): GetPermitDocumentRequest {
+    return GetPermitDocumentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPermitDocumentRequest>, I>>(object: I): GetPermitDocumentRequest {
+    const message = createBaseGetPermitDocumentRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseSuspendPermitRequest(): SuspendPermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const SuspendPermitRequest: MessageFns<SuspendPermitRequest> = {
+  encode(message: SuspendPermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuspendPermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuspendPermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuspendPermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: SuspendPermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuspendPermitRequest>, I>>(base?: I): SuspendPermitRequest {
+    return SuspendPermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuspendPermitRequest>, I>>(object: I): SuspendPermitRequest {
+    const message = createBaseSuspendPermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReinstatePermitRequest(): ReinstatePermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const ReinstatePermitRequest: MessageFns<ReinstatePermitRequest> = {
+  encode(message: ReinstatePermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReinstatePermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReinstatePermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReinstatePermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: ReinstatePermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReinstatePermitRequest>, I>>(base?: I): ReinstatePermitRequest {
+    return ReinstatePermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReinstatePermitRequest>, I>>(object: I): ReinstatePermitRequest {
+    const message = createBaseReinstatePermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokePermitRequest(): RevokePermitRequest {
+  return { name: "", act: undefined };
+}
+
+export const RevokePermitRequest: MessageFns<RevokePermitRequest> = {
+  encode(message: RevokePermitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokePermitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokePermitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokePermitRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: RevokePermitRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokePermitRequest>, I>>(base?: I): RevokePermitRequest {
+    return RevokePermitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokePermitRequest>, I>>(object: I): RevokePermitRequest {
+    const message = createBaseRevokePermitRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
 /** Customs conclusions, sale permits and technical-research conclusions of the NSC. */
 export type PermitServiceService = typeof PermitServiceService;
 export const PermitServiceService = {
@@ -894,6 +2849,113 @@ export const PermitServiceService = {
     responseSerialize: (value: ListPermitsResponse): Buffer => Buffer.from(ListPermitsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListPermitsResponse => ListPermitsResponse.decode(value),
   },
+  /**
+   * The customs check at the border: may this declarant move this quantity of these goods under this
+   * permit on this date? Never a wrong "valid": status and remaining quantity are read at call time.
+   */
+  checkPermit: {
+    path: "/ruqsat.permit.v1.PermitService/CheckPermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckPermitRequest): Buffer => Buffer.from(CheckPermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckPermitRequest => CheckPermitRequest.decode(value),
+    responseSerialize: (value: CheckPermitResponse): Buffer => Buffer.from(CheckPermitResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckPermitResponse => CheckPermitResponse.decode(value),
+  },
+  /** Batch declarations: one response per request, in order, on the same stream. */
+  checkPermits: {
+    path: "/ruqsat.permit.v1.PermitService/CheckPermits" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: CheckPermitsRequest): Buffer => Buffer.from(CheckPermitsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckPermitsRequest => CheckPermitsRequest.decode(value),
+    responseSerialize: (value: CheckPermitsResponse): Buffer =>
+      Buffer.from(CheckPermitsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckPermitsResponse => CheckPermitsResponse.decode(value),
+  },
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
+  consumePermit: {
+    path: "/ruqsat.permit.v1.PermitService/ConsumePermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConsumePermitRequest): Buffer => Buffer.from(ConsumePermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConsumePermitRequest => ConsumePermitRequest.decode(value),
+    responseSerialize: (value: Consumption): Buffer => Buffer.from(Consumption.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Consumption => Consumption.decode(value),
+  },
+  /** Gives a cancelled declaration's quantities back; idempotent. */
+  releaseConsumption: {
+    path: "/ruqsat.permit.v1.PermitService/ReleaseConsumption" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseConsumptionRequest): Buffer =>
+      Buffer.from(ReleaseConsumptionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseConsumptionRequest => ReleaseConsumptionRequest.decode(value),
+    responseSerialize: (value: Consumption): Buffer => Buffer.from(Consumption.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Consumption => Consumption.decode(value),
+  },
+  /**
+   * Verifies a signed permit document offline (signature, the signatory's chain to the Root CA, CRLs)
+   * with the in-process trust core; reads no database.
+   */
+  verifyPermitDocument: {
+    path: "/ruqsat.permit.v1.PermitService/VerifyPermitDocument" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyPermitDocumentRequest): Buffer =>
+      Buffer.from(VerifyPermitDocumentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyPermitDocumentRequest => VerifyPermitDocumentRequest.decode(value),
+    responseSerialize: (value: VerifyPermitDocumentResponse): Buffer =>
+      Buffer.from(VerifyPermitDocumentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyPermitDocumentResponse => VerifyPermitDocumentResponse.decode(value),
+  },
+  /** The signed permit document, as issued, for export to a customs post. */
+  getPermitDocument: {
+    path: "/ruqsat.permit.v1.PermitService/GetPermitDocument" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPermitDocumentRequest): Buffer =>
+      Buffer.from(GetPermitDocumentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPermitDocumentRequest => GetPermitDocumentRequest.decode(value),
+    responseSerialize: (value: SignedEnvelope): Buffer => Buffer.from(SignedEnvelope.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SignedEnvelope => SignedEnvelope.decode(value),
+  },
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit: {
+    path: "/ruqsat.permit.v1.PermitService/SuspendPermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendPermitRequest): Buffer => Buffer.from(SuspendPermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendPermitRequest => SuspendPermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit: {
+    path: "/ruqsat.permit.v1.PermitService/ReinstatePermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReinstatePermitRequest): Buffer =>
+      Buffer.from(ReinstatePermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReinstatePermitRequest => ReinstatePermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit: {
+    path: "/ruqsat.permit.v1.PermitService/RevokePermit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokePermitRequest): Buffer => Buffer.from(RevokePermitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokePermitRequest => RevokePermitRequest.decode(value),
+    responseSerialize: (value: Permit): Buffer => Buffer.from(Permit.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Permit => Permit.decode(value),
+  },
 } as const;
 
 export interface PermitServiceServer extends UntypedServiceImplementation {
@@ -901,6 +2963,35 @@ export interface PermitServiceServer extends UntypedServiceImplementation {
   getPermit: handleUnaryCall<GetPermitRequest, Permit>;
   /** Lists permits, newest first, optionally for one holder. */
   listPermits: handleUnaryCall<ListPermitsRequest, ListPermitsResponse>;
+  /**
+   * The customs check at the border: may this declarant move this quantity of these goods under this
+   * permit on this date? Never a wrong "valid": status and remaining quantity are read at call time.
+   */
+  checkPermit: handleUnaryCall<CheckPermitRequest, CheckPermitResponse>;
+  /** Batch declarations: one response per request, in order, on the same stream. */
+  checkPermits: handleBidiStreamingCall<CheckPermitsRequest, CheckPermitsResponse>;
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
+  consumePermit: handleUnaryCall<ConsumePermitRequest, Consumption>;
+  /** Gives a cancelled declaration's quantities back; idempotent. */
+  releaseConsumption: handleUnaryCall<ReleaseConsumptionRequest, Consumption>;
+  /**
+   * Verifies a signed permit document offline (signature, the signatory's chain to the Root CA, CRLs)
+   * with the in-process trust core; reads no database.
+   */
+  verifyPermitDocument: handleUnaryCall<VerifyPermitDocumentRequest, VerifyPermitDocumentResponse>;
+  /** The signed permit document, as issued, for export to a customs post. */
+  getPermitDocument: handleUnaryCall<GetPermitDocumentRequest, SignedEnvelope>;
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit: handleUnaryCall<SuspendPermitRequest, Permit>;
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit: handleUnaryCall<ReinstatePermitRequest, Permit>;
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit: handleUnaryCall<RevokePermitRequest, Permit>;
 }
 
 export interface PermitServiceClient extends Client {
@@ -935,6 +3026,152 @@ export interface PermitServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPermitsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The customs check at the border: may this declarant move this quantity of these goods under this
+   * permit on this date? Never a wrong "valid": status and remaining quantity are read at call time.
+   */
+  checkPermit(
+    request: CheckPermitRequest,
+    callback: (error: ServiceError | null, response: CheckPermitResponse) => void,
+  ): ClientUnaryCall;
+  checkPermit(
+    request: CheckPermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckPermitResponse) => void,
+  ): ClientUnaryCall;
+  checkPermit(
+    request: CheckPermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckPermitResponse) => void,
+  ): ClientUnaryCall;
+  /** Batch declarations: one response per request, in order, on the same stream. */
+  checkPermits(): ClientDuplexStream<CheckPermitsRequest, CheckPermitsResponse>;
+  checkPermits(options: Partial<CallOptions>): ClientDuplexStream<CheckPermitsRequest, CheckPermitsResponse>;
+  checkPermits(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<CheckPermitsRequest, CheckPermitsResponse>;
+  /**
+   * Decrements the remaining quantities for a declaration, atomically and idempotently per declaration id.
+   * All lines or none. A permit that does not cover the declaration → FAILED_PRECONDITION whose ErrorInfo
+   * reason is the first CheckReason name (metadata "reasons" lists all); an unknown number → NOT_FOUND
+   * (unlike CheckPermit, consuming needs a permit); the same declaration id with another body → ALREADY_EXISTS.
+   */
+  consumePermit(
+    request: ConsumePermitRequest,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  consumePermit(
+    request: ConsumePermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  consumePermit(
+    request: ConsumePermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  /** Gives a cancelled declaration's quantities back; idempotent. */
+  releaseConsumption(
+    request: ReleaseConsumptionRequest,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  releaseConsumption(
+    request: ReleaseConsumptionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  releaseConsumption(
+    request: ReleaseConsumptionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Consumption) => void,
+  ): ClientUnaryCall;
+  /**
+   * Verifies a signed permit document offline (signature, the signatory's chain to the Root CA, CRLs)
+   * with the in-process trust core; reads no database.
+   */
+  verifyPermitDocument(
+    request: VerifyPermitDocumentRequest,
+    callback: (error: ServiceError | null, response: VerifyPermitDocumentResponse) => void,
+  ): ClientUnaryCall;
+  verifyPermitDocument(
+    request: VerifyPermitDocumentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyPermitDocumentResponse) => void,
+  ): ClientUnaryCall;
+  verifyPermitDocument(
+    request: VerifyPermitDocumentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyPermitDocumentResponse) => void,
+  ): ClientUnaryCall;
+  /** The signed permit document, as issued, for export to a customs post. */
+  getPermitDocument(
+    request: GetPermitDocumentRequest,
+    callback: (error: ServiceError | null, response: SignedEnvelope) => void,
+  ): ClientUnaryCall;
+  getPermitDocument(
+    request: GetPermitDocumentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SignedEnvelope) => void,
+  ): ClientUnaryCall;
+  getPermitDocument(
+    request: GetPermitDocumentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SignedEnvelope) => void,
+  ): ClientUnaryCall;
+  /** NSC suspends a permit by an official's EDS-signed act: customs checks say SUSPENDED from the answer on. */
+  suspendPermit(
+    request: SuspendPermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  suspendPermit(
+    request: SuspendPermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  suspendPermit(
+    request: SuspendPermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  /** NSC lifts a suspension by an official's EDS-signed act. */
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  reinstatePermit(
+    request: ReinstatePermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  /** NSC revokes a permit for good by an official's EDS-signed act. */
+  revokePermit(
+    request: RevokePermitRequest,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  revokePermit(
+    request: RevokePermitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Permit) => void,
+  ): ClientUnaryCall;
+  revokePermit(
+    request: RevokePermitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Permit) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,66 @@
+// Each process's cache of the permits' live state (status, validity, remainders) for CheckPermit speed.
+//
+// It is exact only where every writer is in this process: with the in-process bus and cache (no REDIS_URL,
+// one process). There a writer fences a permit from the moment it locks its row until its transaction ends:
+// the entry is dropped, nothing is cached meanwhile, and a read that overlapped a write is not cached after
+// it (an epoch per permit). With Redis (several instances) a bus message would arrive after a commit, so a
+// check could say "valid" for a permit another instance just used up: there every check reads the state.
+import type { Knex } from 'knex';
+import type { LiveState } from './domain/check.ts';
+
+const MAX_ENTRIES = 100_000;
+
+export class PermitStates {
+  private readonly entries = new Map<string, LiveState>();
+  private readonly epochs = new Map<string, number>();
+  private readonly writers = new Map<string, number>();
+
+  constructor(
+    private readonly read: (number: string) => Promise<LiveState | undefined>,
+    /** True when this process holds every writer (single-instance deployment). */
+    readonly exact: boolean,
+  ) {}
+
+  async get(number: string): Promise<LiveState | undefined> {
+    if (!this.exact) return this.read(number);
+    const held = this.entries.get(number);
+    if (held) return held;
+    const epoch = this.epochs.get(number) ?? 0;
+    const state = await this.read(number);
+    if (state && !this.writers.has(number) && (this.epochs.get(number) ?? 0) === epoch) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(number, state);
+    }
+    return state;
+  }
+
+  /** Fences `number` until `trx` commits or rolls back; call it when the permit row is locked in `trx`. */
+  fence(trx: Knex.Transaction, number: string): void {
+    this.writers.set(number, (this.writers.get(number) ?? 0) + 1);
+    this.forget(number);
+    const release = () => {
+      const left = (this.writers.get(number) ?? 1) - 1;
+      if (left > 0) this.writers.set(number, left);
+      else this.writers.delete(number);
+      this.forget(number);
+    };
+    trx.executionPromise.then(release, release);
+  }
+
+  /** Drops the entry; a read already under way will not cache what it read. */
+  forget(number: string): void {
+    this.entries.delete(number);
+    this.epochs.set(number, (this.epochs.get(number) ?? 0) + 1);
+  }
+}
+
+// One cache per database and schema in a process, so every writer in the process fences the same one.
+const caches = new WeakMap<Knex, Map<string, PermitStates>>();
+
+export function statesFor(knex: Knex, schema: string, create: () => PermitStates): PermitStates {
+  let bySchema = caches.get(knex);
+  if (!bySchema) caches.set(knex, (bySchema = new Map()));
+  let states = bySchema.get(schema);
+  if (!states) bySchema.set(schema, (states = create()));
+  return states;
+}
