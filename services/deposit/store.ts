@@ -58,6 +58,9 @@ export interface StoredCheck {
   findings: string[];
 }
 
+// PGlite returns bytea as a Uint8Array, pg as a Buffer.
+const asBuffer = (b: Uint8Array | null | undefined): Buffer | null => (b ? Buffer.from(b.buffer, b.byteOffset, b.length) : null);
+
 export class DepositStore {
   constructor(private readonly db: ServiceDb) {}
 
@@ -70,7 +73,8 @@ export class DepositStore {
   }
 
   async depositByNumber(depositNumber: string): Promise<DepositRow | undefined> {
-    return this.db.table<DepositRow>('deposits').where({ deposit_number: depositNumber }).first();
+    const row = await this.db.table<DepositRow>('deposits').where({ deposit_number: depositNumber }).first();
+    return row && { ...row, merkle_root: asBuffer(row.merkle_root)! };
   }
 
   /** Newest first; `beforeSeq` resumes a page. */
@@ -90,12 +94,16 @@ export class DepositStore {
       const object = await this.db.table<ObjectRow>('objects', trx).where({ id }).first();
       if (!object) return undefined;
       const files = await this.db.table<ObjectFileRow>('object_files', trx).where({ object_id: id }).orderBy('idx');
+      object.manifest_sha256 = asBuffer(object.manifest_sha256)!;
+      object.merkle_root = asBuffer(object.merkle_root);
+      for (const f of files) f.sha256 = asBuffer(f.sha256);
       return { object, files };
     });
   }
 
   async storedObjectByRoot(merkleRoot: Buffer): Promise<ObjectRow | undefined> {
-    return this.db.table<ObjectRow>('objects').where({ merkle_root: merkleRoot, state: 'stored' }).orderBy('seq').first();
+    const row = await this.db.table<ObjectRow>('objects').where({ merkle_root: merkleRoot, state: 'stored' }).orderBy('seq').first();
+    return row && { ...row, merkle_root: asBuffer(row.merkle_root), manifest_sha256: asBuffer(row.manifest_sha256)! };
   }
 
   /** The upload's first acknowledgement creates it: object and declared files in one transaction. */
