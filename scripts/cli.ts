@@ -12,7 +12,6 @@ type Loader = () => Promise<Command>;
 // Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
 const planned: Record<string, string> = {
   'verify-document': 'verify a signed licence or permit document offline (issues 5, 7)',
-  deposit: 'verify a deposit against a directory (issue 8)',
   load: 'load-test the mesh (issue 10)',
 };
 
@@ -22,6 +21,7 @@ const commands: Record<string, Loader> = {
   ca: async () => (await import('./cli/ca.ts')).command,
   verify: async () => (await import('./cli/verify.ts')).command,
   audit: async () => (await import('./cli/audit.ts')).command,
+  deposit: async () => (await import('./cli/deposit.ts')).command,
 };
 
 async function help(): Promise<string> {
