@@ -11,8 +11,10 @@ import { createReadStream } from 'node:fs';
  * content under its hash, once however many objects hold it.
  */
 export interface BlobStore {
-  /** Writes `data` at `offset` of a staged file and returns once it is durable (fsync). */
+  /** Writes `data` at `offset` of a staged file; durable only after `syncStaged`. */
   writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void>;
+  /** Makes everything written to a staged file durable (fsync). */
+  syncStaged(key: StagedKey): Promise<void>;
   /** Drops staged bytes past `length`: written before a crash but never acknowledged. */
   truncateStaged(key: StagedKey, length: number): Promise<void>;
   readStaged(key: StagedKey): Promise<Buffer>;
@@ -66,6 +68,15 @@ export class DiskBlobStore implements BlobStore {
         const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
         written += bytesWritten;
       }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async syncStaged(key: StagedKey): Promise<void> {
+    // fsync applies to the file, not the descriptor: this flushes what earlier handles wrote.
+    const fh = await open(this.stagedPath(key), constants.O_WRONLY);
+    try {
       await fh.datasync();
     } finally {
       await fh.close();

@@ -10,11 +10,14 @@ export interface DepositConfig {
   blobDir: string;
   /** A declared file larger than this is refused with RESOURCE_EXHAUSTED. */
   maxFileBytes: number;
+  /** Written bytes are fsynced and recorded (acknowledged) at least this often, and at every file's end and stream's end. */
+  ackBytes: number;
 }
 
 export function depositConfig(env: Env = process.env): DepositConfig {
   return {
     blobDir: readString(env, 'DEPOSIT_BLOB_DIR', './data/blobs'),
     maxFileBytes: readInt(env, 'DEPOSIT_MAX_FILE_BYTES', 4 * GIB, 0, 4 * GIB),
+    ackBytes: readInt(env, 'DEPOSIT_ACK_BYTES', 8 * 1024 * 1024, 0, GIB),
   };
 }

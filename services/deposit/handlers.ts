@@ -64,7 +64,7 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
 
 export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositServiceServer {
   const store = new DepositStore(db);
-  const uploads = new Uploads(store, blobs, audit, config.maxFileBytes, logger);
+  const uploads = new Uploads(store, blobs, audit, config, logger);
 
   const objectView = async (id: string, name: string) => {
     const found = await store.object(id);

@@ -1,5 +1,6 @@
-// UploadObject: a manifest, then chunks; each chunk is fsynced to its staged file and recorded before
-// it counts as acknowledged, so a dropped stream or a restart resumes after the last acknowledged byte.
+// UploadObject: a manifest, then chunks written to staged files. Bytes count as acknowledged once fsynced
+// and recorded — every `ackBytes`, at each file's end and at the stream's end, whichever way it ends — so a
+// dropped stream or a restart resumes after the last acknowledged byte.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { hex, sha256 } from '../../core-wasm/src/index.ts';
@@ -22,7 +23,10 @@ interface FileState {
   index: number;
   path: string;
   size: number;
+  /** Written to the staged file. */
   received: number;
+  /** Fsynced and recorded: where a resumed upload continues. */
+  acked: number;
   sha256?: Buffer;
 }
 
@@ -34,6 +38,8 @@ interface Session {
   stored: boolean;
   /** Who sent the stream that stores the object, for the audit log. */
   caller: string;
+  /** Bytes written since the last acknowledgement. */
+  unacked: number;
 }
 
 const outOfRange = (reason: string, message: string, metadata: Record<string, string>) => new RuqsatError(grpc.status.OUT_OF_RANGE, reason, message, metadata);
@@ -46,7 +52,7 @@ export class Uploads {
     private readonly store: DepositStore,
     private readonly blobs: BlobStore,
     private readonly audit: AuditLog,
-    private readonly maxFileBytes: number,
+    private readonly limits: { maxFileBytes: number; ackBytes: number },
     private readonly logger: Logger,
   ) {}
 
@@ -57,17 +63,22 @@ export class Uploads {
     if (first.done || !first.value.manifest) {
       throw invalidArgument([{ field: 'manifest', description: 'the first message of the stream must be the manifest' }]);
     }
-    const manifest = validateManifest(first.value.manifest, this.maxFileBytes);
+    const manifest = validateManifest(first.value.manifest, this.limits.maxFileBytes);
     return this.locked(manifest.uploadId, async () => {
       const session = await this.open(manifest, caller);
       let finished = false;
-      for (let next = await it.next(); !next.done; next = await it.next()) {
-        const m = next.value;
-        if (m.chunk) await this.chunk(session, m.chunk);
-        else if (m.finish) finished = true;
-        else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
-        else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
-        if (finished) break;
+      try {
+        for (let next = await it.next(); !next.done; next = await it.next()) {
+          const m = next.value;
+          if (m.chunk) await this.chunk(session, m.chunk);
+          else if (m.finish) finished = true;
+          else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
+          else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
+          if (finished) break;
+        }
+      } finally {
+        // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
+        await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
       }
       const all = [...session.files.values()].every((f) => f.sha256);
       if (!session.stored && (finished || all)) await this.seal(session);
@@ -92,16 +103,16 @@ export class Uploads {
 
   /** A new upload, or a resumed one brought back to exactly what was acknowledged. */
   private async open(manifest: Manifest, caller: string): Promise<Session> {
-    const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0 } as FileState]));
+    const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0, acked: 0 } as FileState]));
     const existing = await this.store.object(manifest.uploadId);
-    if (!existing) return { manifest, files, persisted: false, stored: false, caller };
+    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0 };
     if (!existing.object.manifest_sha256.equals(manifestDigest(manifest))) {
       throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'MANIFEST_CHANGED', `upload ${manifest.uploadId} was started with a different manifest; resume it with the same one, or use a new upload_id`, { upload_id: manifest.uploadId });
     }
-    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller };
+    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0 };
     for (const row of existing.files) {
       const f = files.get(row.path)!;
-      f.received = Number(row.received_bytes);
+      f.received = f.acked = Number(row.received_bytes);
       if (row.sha256) f.sha256 = row.sha256;
       if (session.stored) continue;
       if (f.sha256) await this.commit(session, f); // hashed before a crash; the rename may not have happened
@@ -129,21 +140,40 @@ export class Uploads {
     if (session.stored) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_STORED', `${objectName(session.manifest.uploadId)} is already stored`);
     const fresh = chunk.data.subarray(f.received - chunk.offset);
     await this.blobs.writeStaged({ uploadId: session.manifest.uploadId, index: f.index }, f.received, fresh);
-    if (!session.persisted) {
-      await this.persist(session, f, end);
-    } else if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.received, end))) {
-      throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
-    }
     f.received = end;
-    if (f.received === f.size) await this.complete(session, f);
+    session.unacked += fresh.length;
+    if (f.received === f.size) {
+      await this.acknowledge(session);
+      await this.complete(session, f);
+    } else if (session.unacked >= this.limits.ackBytes) {
+      await this.acknowledge(session);
+    }
     if (!session.stored && [...session.files.values()].every((x) => x.sha256)) await this.seal(session);
   }
 
-  private async persist(session: Session, first: FileState | undefined, end: number): Promise<void> {
+  /** Fsyncs what was written since the last acknowledgement, then records it: from now on it survives anything. */
+  private async acknowledge(session: Session): Promise<void> {
+    const dirty = [...session.files.values()].filter((f) => f.received > f.acked);
+    if (dirty.length === 0) return;
+    for (const f of dirty) await this.blobs.syncStaged({ uploadId: session.manifest.uploadId, index: f.index });
+    if (!session.persisted) {
+      await this.persist(session);
+    } else {
+      for (const f of dirty) {
+        if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.acked, f.received))) {
+          throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
+        }
+      }
+    }
+    for (const f of dirty) f.acked = f.received;
+    session.unacked = 0;
+  }
+
+  private async persist(session: Session): Promise<void> {
     const m = session.manifest;
     await this.store.createObject(
       { id: m.uploadId, state: 'uploading', object_type: m.objectType, title: m.title, version: m.version, manifest_sha256: manifestDigest(m), created_at: new Date() },
-      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f === first ? end : 0 })),
+      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f.received })),
     ).catch((err: unknown) => {
       if ((err as { code?: string }).code === '23505') throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `upload ${m.uploadId} was started by another stream; ask GetUploadStatus and resume`);
       throw err;
@@ -171,7 +201,7 @@ export class Uploads {
 
   /** Stores the object: what arrived, its Merkle root, completeness and conformity; audit-logged. */
   private async seal(session: Session): Promise<void> {
-    if (!session.persisted) await this.persist(session, undefined, 0);
+    if (!session.persisted) await this.persist(session);
     const m = session.manifest;
     const files = [...session.files.values()];
     const stored = files.filter((f) => f.sha256);
