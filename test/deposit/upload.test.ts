@@ -1,7 +1,7 @@
 // UploadObject, GetUploadStatus and VerifyDeposit over real gRPC on loopback, with a real blob store on disk.
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DepositObject_State, DepositServiceClient, ObjectType } from '../../gen/ruqsat/deposit/v1/deposit.ts';
@@ -49,7 +49,8 @@ describe('deposit ingest', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ruqsat-deposit-'));
-    env = { DEPOSIT_BLOB_DIR: join(dir, 'blobs'), DEPOSIT_MAX_FILE_BYTES: String(LIMIT), PGLITE_DIR: join(dir, 'pglite') };
+    // Acknowledge every 64 KiB chunk, so a stream dropped mid-way has acknowledged some and not others.
+    env = { DEPOSIT_BLOB_DIR: join(dir, 'blobs'), DEPOSIT_MAX_FILE_BYTES: String(LIMIT), DEPOSIT_ACK_BYTES: String(64 * 1024), PGLITE_DIR: join(dir, 'pglite') };
     await start();
     env.DB_SCHEMA_PREFIX = t.config.schemaPrefix;
   });
@@ -140,7 +141,10 @@ describe('deposit ingest', function () {
     const files = project(5);
     await upload(client, [manifestOf('proj-restart', files), ...chunksOf(files).slice(0, 5)]);
     const before = await status('proj-restart');
+    expect(before.files.find((f) => f.path === 'src/lib/crypto.c')!.receivedBytes).to.equal(4 * 65_536);
     await t.stop({ keepData: true });
+    // As a crash would leave it: bytes written to the staged file after the last acknowledgement.
+    appendFileSync(join(dir, 'blobs', 'staging', 'proj-restart', '3'), Buffer.alloc(10_000, 0xee));
     await start();
     const after = await status('proj-restart');
     expect(after.files.map((f) => f.receivedBytes)).to.deep.equal(before.files.map((f) => f.receivedBytes));
