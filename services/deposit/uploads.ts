@@ -3,7 +3,7 @@
 // dropped stream or a restart resumes after the last acknowledged byte.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { hex, sha256 } from '../../core-wasm/src/index.ts';
+import { hex, sha256, sha256Batch } from '../../core-wasm/src/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, RuqsatError } from '../kit/errors.ts';
 import type { BlobStore } from './blobs.ts';
@@ -42,6 +42,11 @@ interface Session {
   unacked: number;
 }
 
+type Chunk = NonNullable<UploadMessage['chunk']>;
+
+// Chunks are hashed four at a time: equal-length runs take the core's 4-lane SIMD path.
+const HASH_GROUP = 4;
+
 const outOfRange = (reason: string, message: string, metadata: Record<string, string>) => new RuqsatError(grpc.status.OUT_OF_RANGE, reason, message, metadata);
 
 export class Uploads {
@@ -67,15 +72,27 @@ export class Uploads {
     return this.locked(manifest.uploadId, async () => {
       const session = await this.open(manifest, caller);
       let finished = false;
+      const group: Chunk[] = [];
+      const applyGroup = async () => {
+        const digests = sha256Batch(group.map((c) => c.data));
+        for (let i = 0; i < group.length; i++) await this.chunk(session, group[i]!, digests[i]!);
+        group.length = 0;
+      };
       try {
         for (let next = await it.next(); !next.done; next = await it.next()) {
           const m = next.value;
-          if (m.chunk) await this.chunk(session, m.chunk);
-          else if (m.finish) finished = true;
+          if (m.chunk) {
+            group.push(m.chunk);
+            if (group.length === HASH_GROUP) await applyGroup();
+            continue;
+          }
+          await applyGroup();
+          if (m.finish) finished = true;
           else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
           else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
           if (finished) break;
         }
+        await applyGroup();
       } finally {
         // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
         await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
@@ -123,7 +140,8 @@ export class Uploads {
     return session;
   }
 
-  private async chunk(session: Session, chunk: NonNullable<UploadMessage['chunk']>): Promise<void> {
+  /** Applies one chunk, whose SHA-256 the core computed (`digest`). */
+  private async chunk(session: Session, chunk: Chunk, digest: Uint8Array): Promise<void> {
     const f = session.files.get(chunk.path);
     if (!f) throw invalidArgument([{ field: 'chunk.path', description: `"${chunk.path.slice(0, 200)}" is not declared in the manifest` }]);
     const meta = { path: f.path, acknowledged_bytes: String(f.received), declared_size_bytes: String(f.size) };
@@ -131,8 +149,7 @@ export class Uploads {
     const end = chunk.offset + chunk.data.length;
     if (end > f.size) throw outOfRange('CHUNK_PAST_DECLARED_SIZE', `${f.path}: a chunk ending at byte ${end} is past the declared size of ${f.size} bytes`, meta);
     if (chunk.offset > f.received) throw outOfRange('CHUNK_NOT_CONTIGUOUS', `${f.path}: the next chunk must start at byte ${f.received}, not ${chunk.offset}`, meta);
-    // Every chunk is hashed in the core; a chunk that carries its digest is checked against it.
-    const digest = sha256(chunk.data);
+    // A chunk that carries its digest is checked against the core's.
     if (chunk.sha256.length > 0 && !Buffer.from(chunk.sha256).equals(Buffer.from(digest))) {
       throw invalidArgument([{ field: 'chunk.sha256', description: `${f.path} at byte ${chunk.offset}: the data's SHA-256 is ${hex(digest)}` }]);
     }
