@@ -11,7 +11,6 @@ type Loader = () => Promise<Command>;
 
 // Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
 const planned: Record<string, string> = {
-  deposit: 'verify a deposit against a directory (issue 8)',
   load: 'load-test the mesh (issue 10)',
 };
 
@@ -23,6 +22,7 @@ const commands: Record<string, Loader> = {
   audit: async () => (await import('./cli/audit.ts')).command,
   staff: async () => (await import('./cli/staff.ts')).command,
   'verify-document': async () => (await import('./cli/verify-document.ts')).command,
+  deposit: async () => (await import('./cli/deposit.ts')).command,
 };
 
 async function help(): Promise<string> {

@@ -1,20 +1,33 @@
-// DepositService RPCs: decode, validate, read the store, encode. No SQL here.
-import { ObjectType, type Deposit, type DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import { notFound } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
+// DepositService RPCs: decode, validate, call the domain and the store, encode. No SQL here.
+import {
+  DepositObject_State,
+  ObjectType,
+  type Deposit,
+  type DepositObject,
+  type DepositServiceServer,
+} from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import type { AuditLog } from '../kit/audit.ts';
+import { invalidArgument, notFound } from '../kit/errors.ts';
+import { clientStreaming, unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import type { ServiceDeps } from '../kit/service.ts';
-import { DEPOSIT, depositName } from './domain/names.ts';
-import { DepositStore, type DepositRow } from './store.ts';
+import type { BlobStore } from './blobs.ts';
+import type { DepositConfig } from './config.ts';
+import { merkleRoot } from './domain/merkle.ts';
+import { DEPOSIT, depositName, OBJECT, objectName } from './domain/names.ts';
+import { compareFiles, validateSubmitted } from './domain/verify.ts';
+import { DepositStore, type DepositRow, type ObjectFileRow, type ObjectRow, type ObjectType as ObjectKind } from './store.ts';
+import { Uploads, type UploadMessage } from './uploads.ts';
 
-const OBJECT_TYPES: Record<DepositRow['object_type'], ObjectType> = {
+const OBJECT_TYPES: Record<ObjectKind, ObjectType> = {
   information_system: ObjectType.OBJECT_TYPE_INFORMATION_SYSTEM,
   software_product: ObjectType.OBJECT_TYPE_SOFTWARE_PRODUCT,
   program_code: ObjectType.OBJECT_TYPE_PROGRAM_CODE,
   documentation: ObjectType.OBJECT_TYPE_DOCUMENTATION,
 };
+const OBJECT_KINDS = new Map(Object.entries(OBJECT_TYPES).map(([k, v]) => [v, k as ObjectKind]));
 
 const toDeposit = (row: DepositRow): Deposit => ({
   name: depositName(row.id),
@@ -29,8 +42,48 @@ const toDeposit = (row: DepositRow): Deposit => ({
   registrationTime: row.registered_at,
 });
 
-export function depositHandlers({ db, logger }: ServiceDeps): DepositServiceServer {
+const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
+  const findings: string[] = o.findings ? JSON.parse(o.findings) : [];
+  const stored = o.state === 'stored';
+  return {
+    name: objectName(o.id),
+    uploadId: o.id,
+    state: stored ? DepositObject_State.STATE_STORED : DepositObject_State.STATE_UPLOADING,
+    objectType: OBJECT_TYPES[o.object_type],
+    title: o.title,
+    version: o.version,
+    files: files.map((f) => ({ path: f.path, declaredSizeBytes: Number(f.declared_size), receivedBytes: stored && !f.stored ? 0 : Number(f.received_bytes), sha256: f.sha256 ?? Buffer.alloc(0) })),
+    merkleRoot: o.merkle_root ?? Buffer.alloc(0),
+    fileCount: Number(o.file_count ?? 0),
+    totalSizeBytes: Number(o.total_size_bytes ?? 0),
+    check: stored ? { complete: !!o.complete, conformant: !!o.conformant, findings, missingPaths: files.filter((f) => !f.stored).map((f) => f.path) } : undefined,
+    createTime: o.created_at,
+    storeTime: o.stored_at ?? undefined,
+  };
+};
+
+export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositServiceServer {
   const store = new DepositStore(db);
+  const uploads = new Uploads(store, blobs, audit, config, logger);
+
+  const objectView = async (id: string, name: string) => {
+    const found = await store.object(id);
+    if (!found) throw notFound(name);
+    return toObject(found.object, found.files);
+  };
+
+  /** "objects/{object}", "deposits/{deposit}" or a deposit number → the stored object's id. */
+  const objectOf = async (ref: string): Promise<string> => {
+    if (ref.startsWith('objects/')) return parseName(ref, OBJECT, 'deposit').object!;
+    const row = ref.startsWith('deposits/') ? await store.deposit(parseName(ref, DEPOSIT, 'deposit').deposit!) : ref ? await store.depositByNumber(ref) : undefined;
+    if (!ref) throw invalidArgument([{ field: 'deposit', description: 'is required' }]);
+    if (!row) throw notFound(ref);
+    if (row.object_id) return row.object_id;
+    const byRoot = await store.storedObjectByRoot(row.merkle_root);
+    if (!byRoot) throw notFound(`the content of ${ref}`);
+    return byRoot.id;
+  };
+
   return {
     getDeposit: unary(logger, async (req) => {
       const { deposit } = parseName(req.name, DEPOSIT, 'name');
@@ -44,6 +97,49 @@ export function depositHandlers({ db, logger }: ServiceDeps): DepositServiceServ
       const query = { rpc: 'ListDeposits', depositor };
       const page = await listPage(req, query, (limit, before) => store.deposits(depositor, limit, before), toDeposit);
       return { deposits: page.items, nextPageToken: page.nextPageToken };
+    }),
+
+    uploadObject: clientStreaming(logger, async (requests, ctx) => {
+      async function* decoded(): AsyncGenerator<UploadMessage> {
+        for await (const r of requests) {
+          yield {
+            manifest: r.manifest && {
+              uploadId: r.manifest.uploadId,
+              objectType: OBJECT_KINDS.get(r.manifest.objectType),
+              title: r.manifest.title,
+              version: r.manifest.version,
+              files: r.manifest.files,
+            },
+            chunk: r.chunk,
+            finish: r.finish,
+          };
+        }
+      }
+      const id = await uploads.receive(decoded(), ctx.caller);
+      return { object: await objectView(id, objectName(id)) };
+    }),
+
+    getUploadStatus: unary(logger, async (req) => {
+      if (!req.uploadId) throw invalidArgument([{ field: 'upload_id', description: 'is required' }]);
+      return objectView(req.uploadId, `upload ${req.uploadId}`);
+    }),
+
+    verifyDeposit: unary(logger, async (req) => {
+      const id = await objectOf(req.deposit);
+      const found = await store.object(id);
+      if (!found || found.object.state !== 'stored') throw notFound(objectName(id));
+      const submitted = req.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.sizeBytes }));
+      validateSubmitted(submitted);
+      const deposited = found.files.filter((f) => f.stored).map((f) => ({ path: f.path, size: Number(f.declared_size), sha256: f.sha256! }));
+      const result = compareFiles(deposited, submitted);
+      return {
+        matches: result.matches,
+        object: objectName(id),
+        merkleRoot: found.object.merkle_root ?? merkleRoot(deposited),
+        differingPaths: result.differing,
+        missingPaths: result.missing,
+        extraPaths: result.extra,
+      };
     }),
   };
 }

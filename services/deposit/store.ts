@@ -1,4 +1,5 @@
 // The deposit service's tables.
+import type { Knex } from 'knex';
 import type { ServiceDb } from '../kit/db.ts';
 import type { PartyKind } from '../kit/party.ts';
 
@@ -17,14 +18,63 @@ export interface DepositRow {
   file_count: string;
   total_size_bytes: string;
   registered_at: Date;
+  object_id?: string | null;
   seq: string;
 }
+
+export interface ObjectRow {
+  id: string;
+  state: 'uploading' | 'stored';
+  object_type: ObjectType;
+  title: string;
+  version: string;
+  manifest_sha256: Buffer;
+  merkle_root: Buffer | null;
+  file_count: string | null;
+  total_size_bytes: string | null;
+  complete: boolean | null;
+  conformant: boolean | null;
+  findings: string | null;
+  created_at: Date;
+  stored_at: Date | null;
+}
+
+export interface ObjectFileRow {
+  object_id: string;
+  idx: number;
+  path: string;
+  declared_size: string | number;
+  received_bytes: string | number;
+  sha256: Buffer | null;
+  stored: boolean;
+}
+
+export interface StoredCheck {
+  merkleRoot: Buffer;
+  fileCount: number;
+  totalSize: number;
+  complete: boolean;
+  conformant: boolean;
+  findings: string[];
+}
+
+// PGlite returns bytea as a Uint8Array, pg as a Buffer.
+const asBuffer = (b: Uint8Array | null | undefined): Buffer | null => (b ? Buffer.from(b.buffer, b.byteOffset, b.length) : null);
 
 export class DepositStore {
   constructor(private readonly db: ServiceDb) {}
 
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
   async deposit(id: string): Promise<DepositRow | undefined> {
     return this.db.table<DepositRow>('deposits').where({ id }).first();
+  }
+
+  async depositByNumber(depositNumber: string): Promise<DepositRow | undefined> {
+    const row = await this.db.table<DepositRow>('deposits').where({ deposit_number: depositNumber }).first();
+    return row && { ...row, merkle_root: asBuffer(row.merkle_root)! };
   }
 
   /** Newest first; `beforeSeq` resumes a page. */
@@ -37,5 +87,62 @@ export class DepositStore {
 
   async insertDeposit(row: Omit<DepositRow, 'seq'>): Promise<void> {
     await this.db.table('deposits').insert(row);
+  }
+
+  async object(id: string): Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined> {
+    return this.db.transaction(async (trx) => {
+      const object = await this.db.table<ObjectRow>('objects', trx).where({ id }).first();
+      if (!object) return undefined;
+      const files = await this.db.table<ObjectFileRow>('object_files', trx).where({ object_id: id }).orderBy('idx');
+      object.manifest_sha256 = asBuffer(object.manifest_sha256)!;
+      object.merkle_root = asBuffer(object.merkle_root);
+      for (const f of files) f.sha256 = asBuffer(f.sha256);
+      return { object, files };
+    });
+  }
+
+  async storedObjectByRoot(merkleRoot: Buffer): Promise<ObjectRow | undefined> {
+    const row = await this.db.table<ObjectRow>('objects').where({ merkle_root: merkleRoot, state: 'stored' }).orderBy('seq').first();
+    return row && { ...row, merkle_root: asBuffer(row.merkle_root), manifest_sha256: asBuffer(row.manifest_sha256)! };
+  }
+
+  /** The upload's first acknowledgement creates it: object and declared files in one transaction. */
+  async createObject(object: Omit<ObjectRow, 'merkle_root' | 'file_count' | 'total_size_bytes' | 'complete' | 'conformant' | 'findings' | 'stored_at'>, files: Omit<ObjectFileRow, 'object_id' | 'sha256' | 'stored'>[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await this.db.table('objects', trx).insert(object);
+      for (let i = 0; i < files.length; i += 1000) {
+        await this.db.table('object_files', trx).insert(files.slice(i, i + 1000).map((f) => ({ ...f, object_id: object.id })));
+      }
+    });
+  }
+
+  /** Records bytes acknowledged; false when another stream moved the file on first. */
+  async acknowledge(id: string, path: string, from: number, to: number): Promise<boolean> {
+    const n = await this.db.table('object_files').where({ object_id: id, path, received_bytes: from }).update({ received_bytes: to });
+    return Number(n) === 1;
+  }
+
+  async setFileHash(id: string, path: string, sha256: Buffer): Promise<void> {
+    await this.db.table('object_files').where({ object_id: id, path }).update({ sha256 });
+  }
+
+  /** Seals the object: its check result, its Merkle root, which files were stored. */
+  async storeObject(trx: Knex.Transaction, id: string, check: StoredCheck, at: Date): Promise<boolean> {
+    const n = await this.db
+      .table('objects', trx)
+      .where({ id, state: 'uploading' })
+      .update({
+        state: 'stored',
+        merkle_root: check.merkleRoot,
+        file_count: check.fileCount,
+        total_size_bytes: check.totalSize,
+        complete: check.complete,
+        conformant: check.conformant,
+        findings: JSON.stringify(check.findings),
+        stored_at: at,
+      });
+    if (Number(n) !== 1) return false;
+    await this.db.table('object_files', trx).where({ object_id: id }).update({ stored: this.db.knex.raw('sha256 is not null and received_bytes = declared_size') });
+    return true;
   }
 }

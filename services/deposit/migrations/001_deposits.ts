@@ -23,5 +23,3 @@ export const deposits: Migration = {
     });
   },
 };
-
-export const migrations = [deposits];

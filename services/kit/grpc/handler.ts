@@ -13,7 +13,9 @@ export interface CallContext {
   signal: AbortSignal;
 }
 
-function contextOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, logger: Logger): CallContext {
+type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>;
+
+function contextOf(call: AnyCall, logger: Logger): CallContext {
   const requestId = String(call.metadata.get(REQUEST_ID_KEY)[0] ?? '');
   let log: Logger | undefined;
   let controller: AbortController | undefined;
@@ -30,7 +32,7 @@ function contextOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWri
       if (!controller) {
         const c = (controller = new AbortController());
         if (call.cancelled) c.abort();
-        else call.once('cancelled', () => c.abort());
+        else (call as grpc.ServerUnaryCall<unknown, unknown>).once('cancelled', () => c.abort());
       }
       return controller.signal;
     },
@@ -43,6 +45,27 @@ export function unary<Req, Res>(logger: Logger, fn: (request: Req, ctx: CallCont
     fn(call.request, ctx).then(
       (response) => callback(null, response),
       (err: unknown) => {
+        const error = toRuqsatError(err);
+        if (error.code === grpc.status.INTERNAL) ctx.log.error({ err }, 'unexpected error');
+        callback(toServiceError(error, ctx.requestId));
+      },
+    );
+  };
+}
+
+/**
+ * A client-streaming handler: `fn` reads the requests as an async iterable, one at a time (so the
+ * transport applies back-pressure), and returns the single response. A cancelled call ends the
+ * iteration with an error, so `fn` never waits for messages that will not come.
+ */
+export function clientStreaming<Req, Res>(logger: Logger, fn: (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>): grpc.handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    const ctx = contextOf(call as AnyCall, logger);
+    call.once('cancelled', () => call.destroy(new Error('call cancelled by the client')));
+    fn(call as AsyncIterable<Req>, ctx).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        if (call.cancelled) return;
         const error = toRuqsatError(err);
         if (error.code === grpc.status.INTERNAL) ctx.log.error({ err }, 'unexpected error');
         callback(toServiceError(error, ctx.requestId));

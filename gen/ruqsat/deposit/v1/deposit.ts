@@ -12,6 +12,8 @@ import {
   Client,
   type ClientOptions,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -111,6 +113,164 @@ export interface ListDepositsRequest {
 export interface ListDepositsResponse {
   deposits: Deposit[];
   nextPageToken: string;
+}
+
+export interface UploadObjectRequest {
+  /** The first message of every stream, the same on every resumption. */
+  manifest?:
+    | UploadManifest
+    | undefined;
+  /** Bytes of one declared file. */
+  chunk?:
+    | UploadChunk
+    | undefined;
+  /** The depositor has sent everything it will: store the object with what arrived. */
+  finish?: UploadFinish | undefined;
+}
+
+/** What the depositor declares it deposits (the application's object description). */
+export interface UploadManifest {
+  /** Client-chosen id of the upload, [a-z0-9][a-z0-9._-]{0,62}; the object becomes "objects/{upload_id}". */
+  uploadId: string;
+  objectType: ObjectType;
+  title: string;
+  version: string;
+  /** Relative paths, "/"-separated, no "." or ".." segments, each path once. */
+  files: DeclaredFile[];
+}
+
+export interface DeclaredFile {
+  path: string;
+  sizeBytes: number;
+}
+
+export interface UploadChunk {
+  /** A declared path. */
+  path: string;
+  /** Where `data` starts in the file: at most the bytes acknowledged so far (a resent prefix is skipped). */
+  offset: number;
+  data: Buffer;
+  /** Optional SHA-256 of `data`; when set, a chunk that does not match is refused. */
+  sha256: Buffer;
+}
+
+export interface UploadFinish {
+}
+
+export interface UploadObjectResponse {
+  object: DepositObject | undefined;
+}
+
+export interface GetUploadStatusRequest {
+  /** The manifest's upload_id. */
+  uploadId: string;
+}
+
+/** A deposit object's content in the depositary: while uploading, and once stored. */
+export interface DepositObject {
+  /** "objects/{upload_id}". */
+  name: string;
+  uploadId: string;
+  state: DepositObject_State;
+  objectType: ObjectType;
+  title: string;
+  version: string;
+  /** Sorted by path (bytes of UTF-8). */
+  files: ObjectFile[];
+  /** Merkle root over the stored files (docs: services/deposit/domain/merkle.ts); set once stored. */
+  merkleRoot: Buffer;
+  fileCount: number;
+  totalSizeBytes: number;
+  /** Completeness and conformity, computed when the object is stored. */
+  check: CheckResult | undefined;
+  createTime: Date | undefined;
+  storeTime: Date | undefined;
+}
+
+export enum DepositObject_State {
+  STATE_UNSPECIFIED = 0,
+  /** STATE_UPLOADING - Chunks are arriving; the upload can be resumed. */
+  STATE_UPLOADING = 1,
+  /** STATE_STORED - Sealed: the files are in the blob store under their hashes and the Merkle root is set. */
+  STATE_STORED = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function depositObject_StateFromJSON(object: any): DepositObject_State {
+  switch (object) {
+    case 0:
+    case "STATE_UNSPECIFIED":
+      return DepositObject_State.STATE_UNSPECIFIED;
+    case 1:
+    case "STATE_UPLOADING":
+      return DepositObject_State.STATE_UPLOADING;
+    case 2:
+    case "STATE_STORED":
+      return DepositObject_State.STATE_STORED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DepositObject_State.UNRECOGNIZED;
+  }
+}
+
+export function depositObject_StateToJSON(object: DepositObject_State): string {
+  switch (object) {
+    case DepositObject_State.STATE_UNSPECIFIED:
+      return "STATE_UNSPECIFIED";
+    case DepositObject_State.STATE_UPLOADING:
+      return "STATE_UPLOADING";
+    case DepositObject_State.STATE_STORED:
+      return "STATE_STORED";
+    case DepositObject_State.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export interface ObjectFile {
+  path: string;
+  declaredSizeBytes: number;
+  /** Acknowledged bytes: a resumed upload continues from here. */
+  receivedBytes: number;
+  /** SHA-256 of the whole file, once it has arrived. */
+  sha256: Buffer;
+}
+
+/** толымдылық (completeness) and сәйкестік (conformity) of the object to the application, as computed. */
+export interface CheckResult {
+  /** Every declared file arrived with its declared size. */
+  complete: boolean;
+  /** The files suit the declared object type and every name arrived as declared. */
+  conformant: boolean;
+  /** One line per problem found, for the lead specialist's finding. */
+  findings: string[];
+  missingPaths: string[];
+}
+
+export interface VerifyDepositRequest {
+  /** "objects/{object}", "deposits/{deposit}", or a deposit number. */
+  deposit: string;
+  files: FileDigest[];
+}
+
+export interface FileDigest {
+  path: string;
+  /** SHA-256 of the file's content (32 bytes). */
+  sha256: Buffer;
+  /** Optional; when set it must match too. */
+  sizeBytes?: number | undefined;
+}
+
+export interface VerifyDepositResponse {
+  /** True when the files are exactly the deposited ones: none differ, none missing, none extra. */
+  matches: boolean;
+  /** "objects/{object}" that was checked against. */
+  object: string;
+  merkleRoot: Buffer;
+  differingPaths: string[];
+  missingPaths: string[];
+  extraPaths: string[];
 }
 
 function createBaseDeposit(): Deposit {
@@ -632,6 +792,1567 @@ export const ListDepositsResponse: MessageFns<ListDepositsResponse> = {
   },
 };
 
+function createBaseUploadObjectRequest(): UploadObjectRequest {
+  return { manifest: undefined, chunk: undefined, finish: undefined };
+}
+
+export const UploadObjectRequest: MessageFns<UploadObjectRequest> = {
+  encode(message: UploadObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.manifest !== undefined) {
+      UploadManifest.encode(message.manifest, writer.uint32(10).fork()).join();
+    }
+    if (message.chunk !== undefined) {
+      UploadChunk.encode(message.chunk, writer.uint32(18).fork()).join();
+    }
+    if (message.finish !== undefined) {
+      UploadFinish.encode(message.finish, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.manifest = UploadManifest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = UploadChunk.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.finish = UploadFinish.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadObjectRequest {
+    return {
+      manifest: isSet(object.manifest) ? UploadManifest.fromJSON(object.manifest) : undefined,
+      chunk: isSet(object.chunk) ? UploadChunk.fromJSON(object.chunk) : undefined,
+      finish: isSet(object.finish) ? UploadFinish.fromJSON(object.finish) : undefined,
+    };
+  },
+
+  toJSON(message: UploadObjectRequest): unknown {
+    const obj: any = {};
+    if (message.manifest !== undefined) {
+      obj.manifest = UploadManifest.toJSON(message.manifest);
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = UploadChunk.toJSON(message.chunk);
+    }
+    if (message.finish !== undefined) {
+      obj.finish = UploadFinish.toJSON(message.finish);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadObjectRequest>, I>>(base?: I): UploadObjectRequest {
+    return UploadObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadObjectRequest>, I>>(object: I): UploadObjectRequest {
+    const message = createBaseUploadObjectRequest();
+    message.manifest = (object.manifest !== undefined && object.manifest !== null)
+      ? UploadManifest.fromPartial(object.manifest)
+      : undefined;
+    message.chunk = (object.chunk !== undefined && object.chunk !== null)
+      ? UploadChunk.fromPartial(object.chunk)
+      : undefined;
+    message.finish = (object.finish !== undefined && object.finish !== null)
+      ? UploadFinish.fromPartial(object.finish)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUploadManifest(): UploadManifest {
+  return { uploadId: "", objectType: 0, title: "", version: "", files: [] };
+}
+
+export const UploadManifest: MessageFns<UploadManifest> = {
+  encode(message: UploadManifest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uploadId !== "") {
+      writer.uint32(10).string(message.uploadId);
+    }
+    if (message.objectType !== 0) {
+      writer.uint32(16).int32(message.objectType);
+    }
+    if (message.title !== "") {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.version !== "") {
+      writer.uint32(34).string(message.version);
+    }
+    for (const v of message.files) {
+      DeclaredFile.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadManifest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadManifest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.uploadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.objectType = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.files.push(DeclaredFile.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadManifest {
+    return {
+      uploadId: isSet(object.uploadId)
+        ? globalThis.String(object.uploadId)
+        : isSet(object.upload_id)
+        ? globalThis.String(object.upload_id)
+        : "",
+      objectType: isSet(object.objectType)
+        ? objectTypeFromJSON(object.objectType)
+        : isSet(object.object_type)
+        ? objectTypeFromJSON(object.object_type)
+        : 0,
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      files: globalThis.Array.isArray(object?.files) ? object.files.map((e: any) => DeclaredFile.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: UploadManifest): unknown {
+    const obj: any = {};
+    if (message.uploadId !== "") {
+      obj.uploadId = message.uploadId;
+    }
+    if (message.objectType !== 0) {
+      obj.objectType = objectTypeToJSON(message.objectType);
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.files?.length) {
+      obj.files = message.files.map((e) => DeclaredFile.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadManifest>, I>>(base?: I): UploadManifest {
+    return UploadManifest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadManifest>, I>>(object: I): UploadManifest {
+    const message = createBaseUploadManifest();
+    message.uploadId = object.uploadId ?? "";
+    message.objectType = object.objectType ?? 0;
+    message.title = object.title ?? "";
+    message.version = object.version ?? "";
+    message.files = object.files?.map((e) => DeclaredFile.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeclaredFile(): DeclaredFile {
+  return { path: "", sizeBytes: 0 };
+}
+
+export const DeclaredFile: MessageFns<DeclaredFile> = {
+  encode(message: DeclaredFile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(16).int64(message.sizeBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeclaredFile {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeclaredFile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeclaredFile {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeclaredFile): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeclaredFile>, I>>(base?: I): DeclaredFile {
+    return DeclaredFile.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeclaredFile>, I>>(object: I): DeclaredFile {
+    const message = createBaseDeclaredFile();
+    message.path = object.path ?? "";
+    message.sizeBytes = object.sizeBytes ?? 0;
+    return message;
+  },
+};
+
+function createBaseUploadChunk(): UploadChunk {
+  return { path: "", offset: 0, data: Buffer.alloc(0), sha256: Buffer.alloc(0) };
+}
+
+export const UploadChunk: MessageFns<UploadChunk> = {
+  encode(message: UploadChunk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(16).int64(message.offset);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(26).bytes(message.data);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(34).bytes(message.sha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadChunk {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadChunk();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.offset = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadChunk {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: UploadChunk): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadChunk>, I>>(base?: I): UploadChunk {
+    return UploadChunk.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadChunk>, I>>(object: I): UploadChunk {
+    const message = createBaseUploadChunk();
+    message.path = object.path ?? "";
+    message.offset = object.offset ?? 0;
+    message.data = object.data ?? Buffer.alloc(0);
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseUploadFinish(): UploadFinish {
+  return {};
+}
+
+export const UploadFinish: MessageFns<UploadFinish> = {
+  encode(_: UploadFinish, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadFinish {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadFinish();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UploadFinish {
+    return {};
+  },
+
+  toJSON(_: UploadFinish): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadFinish>, I>>(base?: I): UploadFinish {
+    return UploadFinish.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadFinish>, I>>(_: I): UploadFinish {
+    const message = createBaseUploadFinish();
+    return message;
+  },
+};
+
+function createBaseUploadObjectResponse(): UploadObjectResponse {
+  return { object: undefined };
+}
+
+export const UploadObjectResponse: MessageFns<UploadObjectResponse> = {
+  encode(message: UploadObjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.object !== undefined) {
+      DepositObject.encode(message.object, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadObjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadObjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.object = DepositObject.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadObjectResponse {
+    return { object: isSet(object.object) ? DepositObject.fromJSON(object.object) : undefined };
+  },
+
+  toJSON(message: UploadObjectResponse): unknown {
+    const obj: any = {};
+    if (message.object !== undefined) {
+      obj.object = DepositObject.toJSON(message.object);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadObjectResponse>, I>>(base?: I): UploadObjectResponse {
+    return UploadObjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadObjectResponse>, I>>(object: I): UploadObjectResponse {
+    const message = createBaseUploadObjectResponse();
+    message.object = (object.object !== undefined && object.object !== null)
+      ? DepositObject.fromPartial(object.object)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetUploadStatusRequest(): GetUploadStatusRequest {
+  return { uploadId: "" };
+}
+
+export const GetUploadStatusRequest: MessageFns<GetUploadStatusRequest> = {
+  encode(message: GetUploadStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uploadId !== "") {
+      writer.uint32(10).string(message.uploadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUploadStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUploadStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.uploadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUploadStatusRequest {
+    return {
+      uploadId: isSet(object.uploadId)
+        ? globalThis.String(object.uploadId)
+        : isSet(object.upload_id)
+        ? globalThis.String(object.upload_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetUploadStatusRequest): unknown {
+    const obj: any = {};
+    if (message.uploadId !== "") {
+      obj.uploadId = message.uploadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUploadStatusRequest>, I>>(base?: I): GetUploadStatusRequest {
+    return GetUploadStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUploadStatusRequest>, I>>(object: I): GetUploadStatusRequest {
+    const message = createBaseGetUploadStatusRequest();
+    message.uploadId = object.uploadId ?? "";
+    return message;
+  },
+};
+
+function createBaseDepositObject(): DepositObject {
+  return {
+    name: "",
+    uploadId: "",
+    state: 0,
+    objectType: 0,
+    title: "",
+    version: "",
+    files: [],
+    merkleRoot: Buffer.alloc(0),
+    fileCount: 0,
+    totalSizeBytes: 0,
+    check: undefined,
+    createTime: undefined,
+    storeTime: undefined,
+  };
+}
+
+export const DepositObject: MessageFns<DepositObject> = {
+  encode(message: DepositObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.uploadId !== "") {
+      writer.uint32(18).string(message.uploadId);
+    }
+    if (message.state !== 0) {
+      writer.uint32(24).int32(message.state);
+    }
+    if (message.objectType !== 0) {
+      writer.uint32(32).int32(message.objectType);
+    }
+    if (message.title !== "") {
+      writer.uint32(42).string(message.title);
+    }
+    if (message.version !== "") {
+      writer.uint32(50).string(message.version);
+    }
+    for (const v of message.files) {
+      ObjectFile.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.merkleRoot.length !== 0) {
+      writer.uint32(66).bytes(message.merkleRoot);
+    }
+    if (message.fileCount !== 0) {
+      writer.uint32(72).int64(message.fileCount);
+    }
+    if (message.totalSizeBytes !== 0) {
+      writer.uint32(80).int64(message.totalSizeBytes);
+    }
+    if (message.check !== undefined) {
+      CheckResult.encode(message.check, writer.uint32(90).fork()).join();
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(98).fork()).join();
+    }
+    if (message.storeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.storeTime), writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DepositObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDepositObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.uploadId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.objectType = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.files.push(ObjectFile.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.merkleRoot = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.fileCount = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.totalSizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.check = CheckResult.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.storeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DepositObject {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      uploadId: isSet(object.uploadId)
+        ? globalThis.String(object.uploadId)
+        : isSet(object.upload_id)
+        ? globalThis.String(object.upload_id)
+        : "",
+      state: isSet(object.state) ? depositObject_StateFromJSON(object.state) : 0,
+      objectType: isSet(object.objectType)
+        ? objectTypeFromJSON(object.objectType)
+        : isSet(object.object_type)
+        ? objectTypeFromJSON(object.object_type)
+        : 0,
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      files: globalThis.Array.isArray(object?.files) ? object.files.map((e: any) => ObjectFile.fromJSON(e)) : [],
+      merkleRoot: isSet(object.merkleRoot)
+        ? Buffer.from(bytesFromBase64(object.merkleRoot))
+        : isSet(object.merkle_root)
+        ? Buffer.from(bytesFromBase64(object.merkle_root))
+        : Buffer.alloc(0),
+      fileCount: isSet(object.fileCount)
+        ? globalThis.Number(object.fileCount)
+        : isSet(object.file_count)
+        ? globalThis.Number(object.file_count)
+        : 0,
+      totalSizeBytes: isSet(object.totalSizeBytes)
+        ? globalThis.Number(object.totalSizeBytes)
+        : isSet(object.total_size_bytes)
+        ? globalThis.Number(object.total_size_bytes)
+        : 0,
+      check: isSet(object.check) ? CheckResult.fromJSON(object.check) : undefined,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      storeTime: isSet(object.storeTime)
+        ? fromJsonTimestamp(object.storeTime)
+        : isSet(object.store_time)
+        ? fromJsonTimestamp(object.store_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DepositObject): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.uploadId !== "") {
+      obj.uploadId = message.uploadId;
+    }
+    if (message.state !== 0) {
+      obj.state = depositObject_StateToJSON(message.state);
+    }
+    if (message.objectType !== 0) {
+      obj.objectType = objectTypeToJSON(message.objectType);
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.files?.length) {
+      obj.files = message.files.map((e) => ObjectFile.toJSON(e));
+    }
+    if (message.merkleRoot.length !== 0) {
+      obj.merkleRoot = base64FromBytes(message.merkleRoot);
+    }
+    if (message.fileCount !== 0) {
+      obj.fileCount = Math.round(message.fileCount);
+    }
+    if (message.totalSizeBytes !== 0) {
+      obj.totalSizeBytes = Math.round(message.totalSizeBytes);
+    }
+    if (message.check !== undefined) {
+      obj.check = CheckResult.toJSON(message.check);
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.storeTime !== undefined) {
+      obj.storeTime = message.storeTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DepositObject>, I>>(base?: I): DepositObject {
+    return DepositObject.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DepositObject>, I>>(object: I): DepositObject {
+    const message = createBaseDepositObject();
+    message.name = object.name ?? "";
+    message.uploadId = object.uploadId ?? "";
+    message.state = object.state ?? 0;
+    message.objectType = object.objectType ?? 0;
+    message.title = object.title ?? "";
+    message.version = object.version ?? "";
+    message.files = object.files?.map((e) => ObjectFile.fromPartial(e)) || [];
+    message.merkleRoot = object.merkleRoot ?? Buffer.alloc(0);
+    message.fileCount = object.fileCount ?? 0;
+    message.totalSizeBytes = object.totalSizeBytes ?? 0;
+    message.check = (object.check !== undefined && object.check !== null)
+      ? CheckResult.fromPartial(object.check)
+      : undefined;
+    message.createTime = object.createTime ?? undefined;
+    message.storeTime = object.storeTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseObjectFile(): ObjectFile {
+  return { path: "", declaredSizeBytes: 0, receivedBytes: 0, sha256: Buffer.alloc(0) };
+}
+
+export const ObjectFile: MessageFns<ObjectFile> = {
+  encode(message: ObjectFile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.declaredSizeBytes !== 0) {
+      writer.uint32(16).int64(message.declaredSizeBytes);
+    }
+    if (message.receivedBytes !== 0) {
+      writer.uint32(24).int64(message.receivedBytes);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(34).bytes(message.sha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectFile {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectFile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.declaredSizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.receivedBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ObjectFile {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      declaredSizeBytes: isSet(object.declaredSizeBytes)
+        ? globalThis.Number(object.declaredSizeBytes)
+        : isSet(object.declared_size_bytes)
+        ? globalThis.Number(object.declared_size_bytes)
+        : 0,
+      receivedBytes: isSet(object.receivedBytes)
+        ? globalThis.Number(object.receivedBytes)
+        : isSet(object.received_bytes)
+        ? globalThis.Number(object.received_bytes)
+        : 0,
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: ObjectFile): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.declaredSizeBytes !== 0) {
+      obj.declaredSizeBytes = Math.round(message.declaredSizeBytes);
+    }
+    if (message.receivedBytes !== 0) {
+      obj.receivedBytes = Math.round(message.receivedBytes);
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ObjectFile>, I>>(base?: I): ObjectFile {
+    return ObjectFile.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ObjectFile>, I>>(object: I): ObjectFile {
+    const message = createBaseObjectFile();
+    message.path = object.path ?? "";
+    message.declaredSizeBytes = object.declaredSizeBytes ?? 0;
+    message.receivedBytes = object.receivedBytes ?? 0;
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseCheckResult(): CheckResult {
+  return { complete: false, conformant: false, findings: [], missingPaths: [] };
+}
+
+export const CheckResult: MessageFns<CheckResult> = {
+  encode(message: CheckResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complete !== false) {
+      writer.uint32(8).bool(message.complete);
+    }
+    if (message.conformant !== false) {
+      writer.uint32(16).bool(message.conformant);
+    }
+    for (const v of message.findings) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.missingPaths) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.complete = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.conformant = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.findings.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.missingPaths.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckResult {
+    return {
+      complete: isSet(object.complete) ? globalThis.Boolean(object.complete) : false,
+      conformant: isSet(object.conformant) ? globalThis.Boolean(object.conformant) : false,
+      findings: globalThis.Array.isArray(object?.findings) ? object.findings.map((e: any) => globalThis.String(e)) : [],
+      missingPaths: globalThis.Array.isArray(object?.missingPaths)
+        ? object.missingPaths.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_paths)
+        ? object.missing_paths.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckResult): unknown {
+    const obj: any = {};
+    if (message.complete !== false) {
+      obj.complete = message.complete;
+    }
+    if (message.conformant !== false) {
+      obj.conformant = message.conformant;
+    }
+    if (message.findings?.length) {
+      obj.findings = message.findings;
+    }
+    if (message.missingPaths?.length) {
+      obj.missingPaths = message.missingPaths;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckResult>, I>>(base?: I): CheckResult {
+    return CheckResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckResult>, I>>(object: I): CheckResult {
+    const message = createBaseCheckResult();
+    message.complete = object.complete ?? false;
+    message.conformant = object.conformant ?? false;
+    message.findings = object.findings?.map((e) => e) || [];
+    message.missingPaths = object.missingPaths?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseVerifyDepositRequest(): VerifyDepositRequest {
+  return { deposit: "", files: [] };
+}
+
+export const VerifyDepositRequest: MessageFns<VerifyDepositRequest> = {
+  encode(message: VerifyDepositRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deposit !== "") {
+      writer.uint32(10).string(message.deposit);
+    }
+    for (const v of message.files) {
+      FileDigest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyDepositRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyDepositRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deposit = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.files.push(FileDigest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyDepositRequest {
+    return {
+      deposit: isSet(object.deposit) ? globalThis.String(object.deposit) : "",
+      files: globalThis.Array.isArray(object?.files) ? object.files.map((e: any) => FileDigest.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: VerifyDepositRequest): unknown {
+    const obj: any = {};
+    if (message.deposit !== "") {
+      obj.deposit = message.deposit;
+    }
+    if (message.files?.length) {
+      obj.files = message.files.map((e) => FileDigest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyDepositRequest>, I>>(base?: I): VerifyDepositRequest {
+    return VerifyDepositRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyDepositRequest>, I>>(object: I): VerifyDepositRequest {
+    const message = createBaseVerifyDepositRequest();
+    message.deposit = object.deposit ?? "";
+    message.files = object.files?.map((e) => FileDigest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFileDigest(): FileDigest {
+  return { path: "", sha256: Buffer.alloc(0), sizeBytes: undefined };
+}
+
+export const FileDigest: MessageFns<FileDigest> = {
+  encode(message: FileDigest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(18).bytes(message.sha256);
+    }
+    if (message.sizeBytes !== undefined) {
+      writer.uint32(24).int64(message.sizeBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileDigest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileDigest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileDigest {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : undefined,
+    };
+  },
+
+  toJSON(message: FileDigest): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.sizeBytes !== undefined) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileDigest>, I>>(base?: I): FileDigest {
+    return FileDigest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileDigest>, I>>(object: I): FileDigest {
+    const message = createBaseFileDigest();
+    message.path = object.path ?? "";
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    message.sizeBytes = object.sizeBytes ?? undefined;
+    return message;
+  },
+};
+
+function createBaseVerifyDepositResponse(): VerifyDepositResponse {
+  return {
+    matches: false,
+    object: "",
+    merkleRoot: Buffer.alloc(0),
+    differingPaths: [],
+    missingPaths: [],
+    extraPaths: [],
+  };
+}
+
+export const VerifyDepositResponse: MessageFns<VerifyDepositResponse> = {
+  encode(message: VerifyDepositResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.matches !== false) {
+      writer.uint32(8).bool(message.matches);
+    }
+    if (message.object !== "") {
+      writer.uint32(18).string(message.object);
+    }
+    if (message.merkleRoot.length !== 0) {
+      writer.uint32(26).bytes(message.merkleRoot);
+    }
+    for (const v of message.differingPaths) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.missingPaths) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.extraPaths) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyDepositResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyDepositResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.matches = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.object = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.merkleRoot = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.differingPaths.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.missingPaths.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.extraPaths.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyDepositResponse {
+    return {
+      matches: isSet(object.matches) ? globalThis.Boolean(object.matches) : false,
+      object: isSet(object.object) ? globalThis.String(object.object) : "",
+      merkleRoot: isSet(object.merkleRoot)
+        ? Buffer.from(bytesFromBase64(object.merkleRoot))
+        : isSet(object.merkle_root)
+        ? Buffer.from(bytesFromBase64(object.merkle_root))
+        : Buffer.alloc(0),
+      differingPaths: globalThis.Array.isArray(object?.differingPaths)
+        ? object.differingPaths.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.differing_paths)
+        ? object.differing_paths.map((e: any) => globalThis.String(e))
+        : [],
+      missingPaths: globalThis.Array.isArray(object?.missingPaths)
+        ? object.missingPaths.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_paths)
+        ? object.missing_paths.map((e: any) => globalThis.String(e))
+        : [],
+      extraPaths: globalThis.Array.isArray(object?.extraPaths)
+        ? object.extraPaths.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.extra_paths)
+        ? object.extra_paths.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: VerifyDepositResponse): unknown {
+    const obj: any = {};
+    if (message.matches !== false) {
+      obj.matches = message.matches;
+    }
+    if (message.object !== "") {
+      obj.object = message.object;
+    }
+    if (message.merkleRoot.length !== 0) {
+      obj.merkleRoot = base64FromBytes(message.merkleRoot);
+    }
+    if (message.differingPaths?.length) {
+      obj.differingPaths = message.differingPaths;
+    }
+    if (message.missingPaths?.length) {
+      obj.missingPaths = message.missingPaths;
+    }
+    if (message.extraPaths?.length) {
+      obj.extraPaths = message.extraPaths;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyDepositResponse>, I>>(base?: I): VerifyDepositResponse {
+    return VerifyDepositResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyDepositResponse>, I>>(object: I): VerifyDepositResponse {
+    const message = createBaseVerifyDepositResponse();
+    message.matches = object.matches ?? false;
+    message.object = object.object ?? "";
+    message.merkleRoot = object.merkleRoot ?? Buffer.alloc(0);
+    message.differingPaths = object.differingPaths?.map((e) => e) || [];
+    message.missingPaths = object.missingPaths?.map((e) => e) || [];
+    message.extraPaths = object.extraPaths?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /** The depositary of information systems, software, program code and documentation. */
 export type DepositServiceService = typeof DepositServiceService;
 export const DepositServiceService = {
@@ -656,6 +2377,43 @@ export const DepositServiceService = {
       Buffer.from(ListDepositsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDepositsResponse => ListDepositsResponse.decode(value),
   },
+  /**
+   * Uploads a deposit object: a manifest first, then chunks of the declared files. Resumable: a new
+   * stream with the same upload_id continues after the last acknowledged chunk (see GetUploadStatus).
+   * The object is stored when every declared file has arrived, or when the client sends `finish`.
+   */
+  uploadObject: {
+    path: "/ruqsat.deposit.v1.DepositService/UploadObject" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: UploadObjectRequest): Buffer => Buffer.from(UploadObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadObjectRequest => UploadObjectRequest.decode(value),
+    responseSerialize: (value: UploadObjectResponse): Buffer =>
+      Buffer.from(UploadObjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadObjectResponse => UploadObjectResponse.decode(value),
+  },
+  /** Where an upload stands: per file, the bytes acknowledged (durably written and recorded). */
+  getUploadStatus: {
+    path: "/ruqsat.deposit.v1.DepositService/GetUploadStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUploadStatusRequest): Buffer =>
+      Buffer.from(GetUploadStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUploadStatusRequest => GetUploadStatusRequest.decode(value),
+    responseSerialize: (value: DepositObject): Buffer => Buffer.from(DepositObject.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DepositObject => DepositObject.decode(value),
+  },
+  /** Checks a set of files against a deposited object: which files differ, are missing or are extra. */
+  verifyDeposit: {
+    path: "/ruqsat.deposit.v1.DepositService/VerifyDeposit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyDepositRequest): Buffer => Buffer.from(VerifyDepositRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyDepositRequest => VerifyDepositRequest.decode(value),
+    responseSerialize: (value: VerifyDepositResponse): Buffer =>
+      Buffer.from(VerifyDepositResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyDepositResponse => VerifyDepositResponse.decode(value),
+  },
 } as const;
 
 export interface DepositServiceServer extends UntypedServiceImplementation {
@@ -663,6 +2421,16 @@ export interface DepositServiceServer extends UntypedServiceImplementation {
   getDeposit: handleUnaryCall<GetDepositRequest, Deposit>;
   /** Lists deposited objects, newest first, optionally for one depositor. */
   listDeposits: handleUnaryCall<ListDepositsRequest, ListDepositsResponse>;
+  /**
+   * Uploads a deposit object: a manifest first, then chunks of the declared files. Resumable: a new
+   * stream with the same upload_id continues after the last acknowledged chunk (see GetUploadStatus).
+   * The object is stored when every declared file has arrived, or when the client sends `finish`.
+   */
+  uploadObject: handleClientStreamingCall<UploadObjectRequest, UploadObjectResponse>;
+  /** Where an upload stands: per file, the bytes acknowledged (durably written and recorded). */
+  getUploadStatus: handleUnaryCall<GetUploadStatusRequest, DepositObject>;
+  /** Checks a set of files against a deposited object: which files differ, are missing or are extra. */
+  verifyDeposit: handleUnaryCall<VerifyDepositRequest, VerifyDepositResponse>;
 }
 
 export interface DepositServiceClient extends Client {
@@ -697,6 +2465,59 @@ export interface DepositServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDepositsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Uploads a deposit object: a manifest first, then chunks of the declared files. Resumable: a new
+   * stream with the same upload_id continues after the last acknowledged chunk (see GetUploadStatus).
+   * The object is stored when every declared file has arrived, or when the client sends `finish`.
+   */
+  uploadObject(
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  uploadObject(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadObjectResponse) => void,
+  ): ClientWritableStream<UploadObjectRequest>;
+  /** Where an upload stands: per file, the bytes acknowledged (durably written and recorded). */
+  getUploadStatus(
+    request: GetUploadStatusRequest,
+    callback: (error: ServiceError | null, response: DepositObject) => void,
+  ): ClientUnaryCall;
+  getUploadStatus(
+    request: GetUploadStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DepositObject) => void,
+  ): ClientUnaryCall;
+  getUploadStatus(
+    request: GetUploadStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DepositObject) => void,
+  ): ClientUnaryCall;
+  /** Checks a set of files against a deposited object: which files differ, are missing or are extra. */
+  verifyDeposit(
+    request: VerifyDepositRequest,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientUnaryCall;
+  verifyDeposit(
+    request: VerifyDepositRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientUnaryCall;
+  verifyDeposit(
+    request: VerifyDepositRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
   ): ClientUnaryCall;
 }
 

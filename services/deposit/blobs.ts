@@ -1,0 +1,139 @@
+// The depositary's content: blobs addressed by their SHA-256, and the staged files of uploads in progress.
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+
+/**
+ * What the deposit service needs from a content store. A staged file is an upload's file in
+ * progress (an S3-compatible store would keep it as a multipart upload); committing it stores the
+ * content under its hash, once however many objects hold it.
+ */
+export interface BlobStore {
+  /** Writes `data` at `offset` of a staged file; durable only after `syncStaged`. */
+  writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void>;
+  /** Makes everything written to a staged file durable (fsync). */
+  syncStaged(key: StagedKey): Promise<void>;
+  /** Drops staged bytes past `length`: written before a crash but never acknowledged. */
+  truncateStaged(key: StagedKey, length: number): Promise<void>;
+  readStaged(key: StagedKey): Promise<Buffer>;
+  /** True when the staged file exists. */
+  hasStaged(key: StagedKey): Promise<boolean>;
+  /** Moves a complete staged file under its SHA-256 (hex); identical content is stored once. */
+  commitStaged(key: StagedKey, sha256Hex: string): Promise<void>;
+  /** Removes whatever is still staged for an upload. */
+  discardUpload(uploadId: string): Promise<void>;
+  has(sha256Hex: string): Promise<boolean>;
+  read(sha256Hex: string): Readable;
+}
+
+export interface StagedKey {
+  uploadId: string;
+  /** The file's place in the manifest's sorted file list. */
+  index: number;
+}
+
+const HEX = /^[0-9a-f]{64}$/;
+
+/** The blob store on a local disk: write a staged file, fsync, rename; a blob's path is its hash. */
+export class DiskBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  blobPath(sha256Hex: string): string {
+    if (!HEX.test(sha256Hex)) throw new Error(`not a SHA-256 hex digest: ${sha256Hex}`);
+    return join(this.root, 'sha256', sha256Hex.slice(0, 2), sha256Hex);
+  }
+
+  private stagedPath({ uploadId, index }: StagedKey): string {
+    return join(this.root, 'staging', uploadId, String(index));
+  }
+
+  async writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void> {
+    const path = this.stagedPath(key);
+    let fh;
+    try {
+      fh = await open(path, constants.O_WRONLY);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dirname(path), { recursive: true });
+      fh = await open(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+      // The new directory entry must survive a crash as well as the bytes.
+      await fsyncDir(dirname(path));
+      await fsyncDir(dirname(dirname(path)));
+    }
+    try {
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
+        written += bytesWritten;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async syncStaged(key: StagedKey): Promise<void> {
+    // fsync applies to the file, not the descriptor: this flushes what earlier handles wrote.
+    const fh = await open(this.stagedPath(key), constants.O_WRONLY);
+    try {
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async truncateStaged(key: StagedKey, length: number): Promise<void> {
+    const path = this.stagedPath(key);
+    const size = await stat(path).then((s) => s.size, () => -1);
+    if (size > length) await truncate(path, length);
+    else if (size < length) throw new Error(`staged file ${path} holds ${size} of ${length} acknowledged bytes`);
+  }
+
+  async readStaged(key: StagedKey): Promise<Buffer> {
+    return readFile(this.stagedPath(key));
+  }
+
+  async hasStaged(key: StagedKey): Promise<boolean> {
+    return exists(this.stagedPath(key));
+  }
+
+  async commitStaged(key: StagedKey, sha256Hex: string): Promise<void> {
+    const target = this.blobPath(sha256Hex);
+    const staged = this.stagedPath(key);
+    if (await exists(target)) {
+      await unlink(staged);
+      return;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    // The staged file was fsynced as it was written; rename makes it appear whole or not at all.
+    await rename(staged, target);
+    await fsyncDir(dirname(target));
+    await fsyncDir(dirname(dirname(target)));
+  }
+
+  async discardUpload(uploadId: string): Promise<void> {
+    await rm(join(this.root, 'staging', uploadId), { recursive: true, force: true });
+  }
+
+  async has(sha256Hex: string): Promise<boolean> {
+    return exists(this.blobPath(sha256Hex));
+  }
+
+  read(sha256Hex: string): Readable {
+    return createReadStream(this.blobPath(sha256Hex));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const fh = await open(path, constants.O_RDONLY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,23 @@
+// The deposit service's own settings: where deposited content lives and how large a file may be.
+import { readInt, readString } from '../kit/config.ts';
+
+type Env = Record<string, string | undefined>;
+
+export const GIB = 1024 * 1024 * 1024;
+
+export interface DepositConfig {
+  /** Root of the on-disk blob store (blobs under their SHA-256, and uploads in progress). */
+  blobDir: string;
+  /** A declared file larger than this is refused with RESOURCE_EXHAUSTED. */
+  maxFileBytes: number;
+  /** Written bytes are fsynced and recorded (acknowledged) at least this often, and at every file's end and stream's end. */
+  ackBytes: number;
+}
+
+export function depositConfig(env: Env = process.env): DepositConfig {
+  return {
+    blobDir: readString(env, 'DEPOSIT_BLOB_DIR', './data/blobs'),
+    maxFileBytes: readInt(env, 'DEPOSIT_MAX_FILE_BYTES', 4 * GIB, 0, 4 * GIB),
+    ackBytes: readInt(env, 'DEPOSIT_ACK_BYTES', 8 * 1024 * 1024, 0, GIB),
+  };
+}

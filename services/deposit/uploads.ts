@@ -1,0 +1,244 @@
+// UploadObject: a manifest, then chunks written to staged files. Bytes count as acknowledged once fsynced
+// and recorded — every `ackBytes`, at each file's end and at the stream's end, whichever way it ends — so a
+// dropped stream or a restart resumes after the last acknowledged byte.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { hex, sha256, sha256Batch } from '../../core-wasm/src/index.ts';
+import type { AuditLog } from '../kit/audit.ts';
+import { invalidArgument, RuqsatError } from '../kit/errors.ts';
+import type { BlobStore } from './blobs.ts';
+import { checkObject } from './domain/check.ts';
+import { manifestDigest, validateManifest, type Manifest, type RawManifest } from './domain/manifest.ts';
+import { merkleRoot } from './domain/merkle.ts';
+import { objectName } from './domain/names.ts';
+import type { DepositStore } from './store.ts';
+
+export interface UploadMessage {
+  manifest?: RawManifest;
+  chunk?: { path: string; offset: number; data: Uint8Array; sha256: Uint8Array };
+  finish?: object;
+}
+
+interface FileState {
+  index: number;
+  path: string;
+  size: number;
+  /** Written to the staged file. */
+  received: number;
+  /** Fsynced and recorded: where a resumed upload continues. */
+  acked: number;
+  sha256?: Buffer;
+}
+
+interface Session {
+  manifest: Manifest;
+  files: Map<string, FileState>;
+  /** Rows exist: the first acknowledgement creates them, so a refused first chunk leaves none. */
+  persisted: boolean;
+  stored: boolean;
+  /** Who sent the stream that stores the object, for the audit log. */
+  caller: string;
+  /** Bytes written since the last acknowledgement. */
+  unacked: number;
+}
+
+type Chunk = NonNullable<UploadMessage['chunk']>;
+
+// Chunks are hashed four at a time: equal-length runs take the core's 4-lane SIMD path.
+const HASH_GROUP = 4;
+
+const outOfRange = (reason: string, message: string, metadata: Record<string, string>) => new RuqsatError(grpc.status.OUT_OF_RANGE, reason, message, metadata);
+
+export class Uploads {
+  // One stream per upload at a time in this instance; a resumed stream waits for the dropped one to end.
+  private readonly locks = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: DepositStore,
+    private readonly blobs: BlobStore,
+    private readonly audit: AuditLog,
+    private readonly limits: { maxFileBytes: number; ackBytes: number },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs one UploadObject stream; returns the upload id, whose state the handler reads back. */
+  async receive(messages: AsyncIterable<UploadMessage>, caller: string): Promise<string> {
+    const it = messages[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done || !first.value.manifest) {
+      throw invalidArgument([{ field: 'manifest', description: 'the first message of the stream must be the manifest' }]);
+    }
+    const manifest = validateManifest(first.value.manifest, this.limits.maxFileBytes);
+    return this.locked(manifest.uploadId, async () => {
+      const session = await this.open(manifest, caller);
+      let finished = false;
+      const group: Chunk[] = [];
+      const applyGroup = async () => {
+        const digests = sha256Batch(group.map((c) => c.data));
+        for (let i = 0; i < group.length; i++) await this.chunk(session, group[i]!, digests[i]!);
+        group.length = 0;
+      };
+      try {
+        for (let next = await it.next(); !next.done; next = await it.next()) {
+          const m = next.value;
+          if (m.chunk) {
+            group.push(m.chunk);
+            if (group.length === HASH_GROUP) await applyGroup();
+            continue;
+          }
+          await applyGroup();
+          if (m.finish) finished = true;
+          else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
+          else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
+          if (finished) break;
+        }
+        await applyGroup();
+      } finally {
+        // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
+        await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
+      }
+      const all = [...session.files.values()].every((f) => f.sha256);
+      if (!session.stored && (finished || all)) await this.seal(session);
+      return manifest.uploadId;
+    });
+  }
+
+  private async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const chain = previous.then(() => mine);
+    this.locks.set(id, chain);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.locks.get(id) === chain) this.locks.delete(id);
+    }
+  }
+
+  /** A new upload, or a resumed one brought back to exactly what was acknowledged. */
+  private async open(manifest: Manifest, caller: string): Promise<Session> {
+    const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0, acked: 0 } as FileState]));
+    const existing = await this.store.object(manifest.uploadId);
+    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0 };
+    if (!existing.object.manifest_sha256.equals(manifestDigest(manifest))) {
+      throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'MANIFEST_CHANGED', `upload ${manifest.uploadId} was started with a different manifest; resume it with the same one, or use a new upload_id`, { upload_id: manifest.uploadId });
+    }
+    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0 };
+    for (const row of existing.files) {
+      const f = files.get(row.path)!;
+      f.received = f.acked = Number(row.received_bytes);
+      if (row.sha256) f.sha256 = row.sha256;
+      if (session.stored) continue;
+      if (f.sha256) await this.commit(session, f); // hashed before a crash; the rename may not have happened
+      else if (await this.blobs.hasStaged({ uploadId: manifest.uploadId, index: f.index })) await this.blobs.truncateStaged({ uploadId: manifest.uploadId, index: f.index }, f.received);
+      else if (f.received > 0) throw new Error(`upload ${manifest.uploadId}: staged ${f.path} is gone with ${f.received} bytes acknowledged`);
+      if (!f.sha256 && f.received === f.size) await this.complete(session, f);
+    }
+    return session;
+  }
+
+  /** Applies one chunk, whose SHA-256 the core computed (`digest`). */
+  private async chunk(session: Session, chunk: Chunk, digest: Uint8Array): Promise<void> {
+    const f = session.files.get(chunk.path);
+    if (!f) throw invalidArgument([{ field: 'chunk.path', description: `"${chunk.path.slice(0, 200)}" is not declared in the manifest` }]);
+    const meta = { path: f.path, acknowledged_bytes: String(f.received), declared_size_bytes: String(f.size) };
+    if (!Number.isSafeInteger(chunk.offset) || chunk.offset < 0) throw invalidArgument([{ field: 'chunk.offset', description: 'must be zero or more' }]);
+    const end = chunk.offset + chunk.data.length;
+    if (end > f.size) throw outOfRange('CHUNK_PAST_DECLARED_SIZE', `${f.path}: a chunk ending at byte ${end} is past the declared size of ${f.size} bytes`, meta);
+    if (chunk.offset > f.received) throw outOfRange('CHUNK_NOT_CONTIGUOUS', `${f.path}: the next chunk must start at byte ${f.received}, not ${chunk.offset}`, meta);
+    // A chunk that carries its digest is checked against the core's.
+    if (chunk.sha256.length > 0 && !Buffer.from(chunk.sha256).equals(Buffer.from(digest))) {
+      throw invalidArgument([{ field: 'chunk.sha256', description: `${f.path} at byte ${chunk.offset}: the data's SHA-256 is ${hex(digest)}` }]);
+    }
+    if (end <= f.received) return; // already acknowledged: a resent prefix
+    if (session.stored) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_STORED', `${objectName(session.manifest.uploadId)} is already stored`);
+    const fresh = chunk.data.subarray(f.received - chunk.offset);
+    await this.blobs.writeStaged({ uploadId: session.manifest.uploadId, index: f.index }, f.received, fresh);
+    f.received = end;
+    session.unacked += fresh.length;
+    if (f.received === f.size) {
+      await this.acknowledge(session);
+      await this.complete(session, f);
+    } else if (session.unacked >= this.limits.ackBytes) {
+      await this.acknowledge(session);
+    }
+    if (!session.stored && [...session.files.values()].every((x) => x.sha256)) await this.seal(session);
+  }
+
+  /** Fsyncs what was written since the last acknowledgement, then records it: from now on it survives anything. */
+  private async acknowledge(session: Session): Promise<void> {
+    const dirty = [...session.files.values()].filter((f) => f.received > f.acked);
+    if (dirty.length === 0) return;
+    for (const f of dirty) await this.blobs.syncStaged({ uploadId: session.manifest.uploadId, index: f.index });
+    if (!session.persisted) {
+      await this.persist(session);
+    } else {
+      for (const f of dirty) {
+        if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.acked, f.received))) {
+          throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
+        }
+      }
+    }
+    for (const f of dirty) f.acked = f.received;
+    session.unacked = 0;
+  }
+
+  private async persist(session: Session): Promise<void> {
+    const m = session.manifest;
+    await this.store.createObject(
+      { id: m.uploadId, state: 'uploading', object_type: m.objectType, title: m.title, version: m.version, manifest_sha256: manifestDigest(m), created_at: new Date() },
+      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f.received })),
+    ).catch((err: unknown) => {
+      if ((err as { code?: string }).code === '23505') throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `upload ${m.uploadId} was started by another stream; ask GetUploadStatus and resume`);
+      throw err;
+    });
+    session.persisted = true;
+    // Empty files are complete as soon as they are declared.
+    for (const f of session.files.values()) if (f.size === 0 && !f.sha256) await this.complete(session, f);
+  }
+
+  /** The whole file arrived: hash it in the core, record the hash, then move it under its hash. */
+  private async complete(session: Session, f: FileState): Promise<void> {
+    const key = { uploadId: session.manifest.uploadId, index: f.index };
+    if (f.size === 0 && !(await this.blobs.hasStaged(key))) await this.blobs.writeStaged(key, 0, new Uint8Array(0));
+    const digest = Buffer.from(sha256(await this.blobs.readStaged(key)));
+    await this.store.setFileHash(session.manifest.uploadId, f.path, digest);
+    f.sha256 = digest;
+    await this.commit(session, f);
+  }
+
+  private async commit(session: Session, f: FileState): Promise<void> {
+    const key = { uploadId: session.manifest.uploadId, index: f.index };
+    if (await this.blobs.hasStaged(key)) await this.blobs.commitStaged(key, f.sha256!.toString('hex'));
+    else if (!(await this.blobs.has(f.sha256!.toString('hex')))) throw new Error(`upload ${key.uploadId}: ${f.path} is neither staged nor stored`);
+  }
+
+  /** Stores the object: what arrived, its Merkle root, completeness and conformity; audit-logged. */
+  private async seal(session: Session): Promise<void> {
+    if (!session.persisted) await this.persist(session);
+    const m = session.manifest;
+    const files = [...session.files.values()];
+    const stored = files.filter((f) => f.sha256);
+    const check = checkObject(m.objectType, m.files, files.map((f) => ({ path: f.path, size: f.received, stored: !!f.sha256 })));
+    const root = merkleRoot(stored.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256! })));
+    const totalSize = stored.reduce((n, f) => n + f.size, 0);
+    const at = new Date();
+    await this.store.transaction(async (trx) => {
+      const fresh = await this.store.storeObject(trx, m.uploadId, { merkleRoot: root, fileCount: stored.length, totalSize, complete: check.complete, conformant: check.conformant, findings: check.findings }, at);
+      if (!fresh) return;
+      await this.audit.append(trx, {
+        actor: session.caller || 'deposit',
+        action: 'store_deposit_object',
+        resource: objectName(m.uploadId),
+        payload: { merkle_root: root.toString('hex'), object_type: m.objectType, title: m.title, version: m.version, file_count: stored.length, total_size_bytes: totalSize, complete: check.complete, conformant: check.conformant },
+        at,
+      });
+    });
+    session.stored = true;
+    await this.blobs.discardUpload(m.uploadId);
+    this.logger.info({ object: objectName(m.uploadId), merkleRoot: root.toString('hex'), files: stored.length, bytes: totalSize }, 'deposit object stored');
+  }
+}
