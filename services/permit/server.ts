@@ -2,7 +2,16 @@
 // the document verdicts, consumptions, and the bus that tells every instance a permit changed.
 import { PermitServiceService, type PermitServiceServer } from '../../gen/ruqsat/permit/v1/permit.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { AuditLog } from '../kit/audit.ts';
+import { ApplicationChanges } from '../kit/cases/changes.ts';
+import { SlaMonitor } from '../kit/cases/monitor.ts';
+import { CaseStore } from '../kit/cases/store.ts';
+import { Outbox } from '../kit/outbox.ts';
+import { DefinitionRegistry, NSC_PERMITS } from '../kit/workflow/index.ts';
+import { profiles } from '../trust/domain/pki/profiles.ts';
+import { applicationHandlers } from './applications.ts';
+import { caseHandlers } from './cases.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
@@ -17,7 +26,9 @@ import { statusActHandlers } from './status-acts.ts';
 import { PermitStore } from './store.ts';
 import { trustConfig } from '../trust/config.ts';
 
-async function startPermit({ db, shared, logger, config }: ServiceDeps) {
+export const definitions = new DefinitionRegistry(NSC_PERMITS);
+
+async function startPermit({ db, shared, logger, config, metrics }: ServiceDeps) {
   const store = new PermitStore(db, shared.kind === 'memory');
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
@@ -27,15 +38,28 @@ async function startPermit({ db, shared, logger, config }: ServiceDeps) {
     documents.forget(number);
     store.states.forget(number);
   });
-  const consumptions = new Consumptions(store, new AuditLog(db), changes);
+  const audit = new AuditLog(db);
+  const consumptions = new Consumptions(store, audit, changes);
+  // Applications for conclusions and permits run on the kit's case flow; a signed one becomes a permit here.
+  const cases = new CaseStore(db);
+  const deps = { service: 'permit', store: cases, audit, trust, changes: new ApplicationChanges(shared.bus, 'permit'), definitions, logger };
+  const outbox = new Outbox({ db, logger, config, metrics });
+  const rolePolicy = Object.fromEntries(Object.entries(profiles(trustConfig(config.env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
+  const monitor = new SlaMonitor({ ...deps, registry: metrics });
+  if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
+  outbox.start();
   const handlers: PermitServiceServer = {
+    ...applicationHandlers(deps),
     ...permitHandlers(store, logger),
     ...customsHandlers({ store, documents, consumptions, trust, logger }),
     ...statusActHandlers({ store, consumptions, trust, logger, policyArc: trustConfig(config.env).policyArc }),
   };
   return {
     handlers,
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, store, outbox, rolePolicy) }],
     stop: async () => {
+      await monitor.stop();
+      await outbox.stop();
       trust.stop();
       await unsubscribe();
     },

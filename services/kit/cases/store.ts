@@ -120,8 +120,8 @@ export class CaseStore {
   }
 
   /** The workflow roles an official holds here, by IIN. */
-  async staffRoles(iin: string): Promise<string[]> {
-    const rows: { role: string }[] = await this.db.table('staff').where({ iin }).select('role');
+  async staffRoles(iin: string, trx?: Knex.Transaction): Promise<string[]> {
+    const rows: { role: string }[] = await this.db.table('staff', trx).where({ iin }).select('role');
     return rows.map((r) => r.role);
   }
 
@@ -137,8 +137,8 @@ export class CaseStore {
     return removed.length;
   }
 
-  async staff(): Promise<{ iin: string; role: string; full_name: string }[]> {
-    return this.db.table<{ iin: string; role: string; full_name: string }>('staff').orderBy(['iin', 'role']);
+  async staff(trx?: Knex.Transaction): Promise<{ iin: string; role: string; full_name: string }[]> {
+    return this.db.table<{ iin: string; role: string; full_name: string }>('staff', trx).orderBy(['iin', 'role']);
   }
 
   async appeals(applicationId: string, trx?: Knex.Transaction): Promise<AppealRow[]> {

@@ -1,0 +1,110 @@
+// A customs conclusion for importing encryption means, end to end over gRPC on the kit's case flow: the
+// importer applies, the head assigns, the executor asks for samples (the clock stops), the importer delivers,
+// the draft names its signatory, the signatory signs — and customs can check and consume the permit.
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
+import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
+import { MovementType } from '../../gen/ruqsat/permit/v1/permit.ts';
+import { CaseStore } from '../../services/kit/cases/store.ts';
+import { clientFor } from '../../services/kit/grpc/client.ts';
+import { bind, call, callFails } from '../helpers/grpc.ts';
+import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
+import { signAct, signBytes } from '../trust/helpers.ts';
+import { checkRequest, HS, IMPORTER, makeSigner, permitWorld, trustReady, type PermitWorld, type Signer } from './helpers.ts';
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+const GOODS = [{ name: 'VPN gateway with AES-256', hs_code: HS, quantity: '10', unit: 'pcs', manufacturer: 'Example Networks', origin_country: 'CN', destination_country: 'KZ' }];
+const ATTACHMENTS = ['foreign_trade_contract', 'technical_documentation', 'goods_list'].map((id) => ({ id, sha256: hash(id) }));
+
+describe('permit: a customs conclusion on the case flow', function () {
+  this.timeout(120_000);
+  let t: TestMesh;
+  let dir: string;
+  let w: PermitWorld;
+  let cases: InstanceType<typeof CaseServiceClient>;
+  let head: Signer;
+  let executor: Signer;
+  let signatory: Signer;
+  let importer: Signer;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ruqsat-permit-flow-'));
+    t = await startTestMesh(['trust', 'permit']);
+    w = await permitWorld(t, dir);
+    cases = clientFor(CaseServiceClient, t.address('permit'));
+    head = await makeSigner(w, dir, '780103500569', 'official_head');
+    executor = await makeSigner(w, dir, '851120300359', 'official_executor');
+    signatory = await makeSigner(w, dir, '920702400470', 'official_signatory');
+    importer = await makeSigner(w, dir, '870601300126', 'individual_sign');
+    const staff = new CaseStore(w.store.db);
+    await staff.addStaff(head.iin, 'head_of_licensing_department', 'Kim Viktor');
+    await staff.addStaff(executor.iin, 'executor', 'Zhaksybekov Yerlan');
+    await staff.addStaff(signatory.iin, 'signatory', 'Abenova Aigerim');
+    await trustReady(w);
+  });
+  after(async () => {
+    await t?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const submit = (requestId: string, over: object = {}) =>
+    call(bind(w.permits, 'submitApplication'), { requestId, application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_crypto', variant: 'import', contract_reference: 'CTR-2026/114', goods: GOODS, attachments: ATTACHMENTS, ...over }, importer.chain) });
+  const act = async (who: Signer, application: string, body: object) => (await call(bind(cases, 'performAct'), { application, act: signAct(who.key, { application, ...body }, who.chain) })).response;
+  const get = async (name: string) => (await call(bind(w.permits, 'getApplication'), { name })).response;
+
+  it('issues the conclusion after a samples pause, and customs can rely on it', async () => {
+    const app = (await submit('flow-1')).response;
+    // No office registration in these regulations (A12): registered on receipt.
+    expect(app.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REGISTERED);
+    expect(app).to.include({ variant: 'import', contractReference: 'CTR-2026/114' });
+    expect(app.goods[0]).to.include({ hsCode: HS, quantity: 10 });
+
+    await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
+    await act(executor, app.name, { act: 'request_samples', what: 'two units of the gateway' });
+    const waiting = await get(app.name);
+    expect(waiting.status).to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
+    expect(waiting.notice).to.include({ kind: 'request_samples' });
+    expect(waiting.notice!.details).to.deep.equal(['two units of the gateway']);
+    const delivered = (await call(bind(w.permits, 'submitDocuments'), { name: app.name, answer: signAct(importer.key, { act: 'submit_documents', application: app.name, attachments: [{ id: 'samples_receipt', sha256: hash('receipt') }] }, importer.chain) })).response;
+    expect(delivered.status).to.equal(ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS);
+    expect(delivered.pausedIntervals).to.have.length(1);
+    // The stopped clock moved the deadline later (or left it, when the pause fell outside office hours).
+    expect(delivered.dueTime!.getTime()).to.be.at.least(app.dueTime!.getTime());
+
+    // The draft must name the authorized person it goes to.
+    await callFails(bind(cases, 'performAct'), { application: app.name, act: signAct(executor.key, { application: app.name, act: 'draft_result' }, executor.chain) }, grpc.status.INVALID_ARGUMENT);
+    const draft = await act(executor, app.name, { act: 'draft_result', signatory_iin: signatory.iin });
+    const doc = JSON.parse(Buffer.from(draft.draftDocument).toString());
+    expect(doc).to.include({ document: 'ruqsat.permit', kind: 'permit.customs_crypto', movement_type: 'import', contract_reference: 'CTR-2026/114' });
+    expect(doc.signatory).to.deep.equal({ iin: signatory.iin, name: 'Abenova Aigerim' });
+    expect(doc.goods).to.deep.equal(GOODS);
+
+    const byHead = await callFails(bind(cases, 'performAct'), { application: app.name, act: signAct(head.key, { application: app.name, act: 'sign', document_signature: signBytes(head.key, draft.draftDocument) }, head.chain) }, grpc.status.PERMISSION_DENIED);
+    expect(byHead.status.errorInfo?.reason).to.equal('WRONG_ROLE');
+    await act(signatory, app.name, { act: 'sign', document_signature: signBytes(signatory.key, draft.draftDocument) });
+
+    const issued = await get(app.name);
+    expect(issued.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
+    expect(issued.permit).to.match(/^permits\//);
+    expect(issued.history.map((h) => h.action)).to.deep.equal(['submit_application', 'assign_executor', 'request_samples', 'documents_received', 'draft_result', 'sign']);
+    const check = (await call(bind(w.permits, 'checkPermit'), checkRequest(doc.number, { declarantIdentifier: importer.iin, quantity: 4, movementType: MovementType.MOVEMENT_TYPE_IMPORT }))).response;
+    expect(check).to.include({ valid: true, remainingQuantity: 10, permit: issued.permit });
+    // The exported document verifies offline in the service too.
+    const verdict = (await call(bind(w.permits, 'verifyPermitDocument'), { document: issued.resultDocument, time: undefined })).response;
+    expect(verdict.ok, verdict.verification?.message).to.equal(true);
+  });
+
+  it('refuses a submission whose goods or contract a permit could not carry, registering nothing', async () => {
+    const bad = await callFails(bind(w.permits, 'submitApplication'), { requestId: 'flow-bad', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_crypto', variant: 'import', goods: [{ ...GOODS[0], hs_code: '8543', quantity: '-1' }], attachments: ATTACHMENTS }, importer.chain) }, grpc.status.INVALID_ARGUMENT);
+    const fields = bad.status.fieldViolations.map((v) => v.field);
+    expect(fields).to.include.members(['application.payload.goods[0].hs_code', 'application.payload.goods[0].quantity', 'application.payload.contract_reference']);
+    // Only the good application of the test before is on the importer's list.
+    const mine = (await call(bind(w.permits, 'listApplications'), { pageSize: 50, pageToken: '', applicantIdentifier: importer.iin })).response.applications;
+    expect(mine).to.have.length(1);
+  });
+});
