@@ -21,8 +21,14 @@ const BATCH = 10_000;
 const HOLDERS = 100_000;
 
 // A deterministic generator, so every run loads the same register.
+// mulberry32: 32-bit integer arithmetic, so it never loses bits to floating point.
 let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const KK_GIVEN = ['Әлия', 'Нұрлан', 'Ғалым', 'Қанат', 'Айгүл', 'Өмір', 'Ұлан', 'Үміт', 'Іңкәр', 'Һамит', 'Дәурен', 'Жаңыл', 'Сәуле', 'Ерлан', 'Мағжан'];
