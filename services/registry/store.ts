@@ -71,7 +71,11 @@ const WINDOW = 10_000;
 export type PublishOutcome = { row: EntryRow; change?: { seq: string; created: boolean } };
 
 export class RegistryStore {
-  constructor(private readonly db: ServiceDb) {}
+  constructor(
+    private readonly db: ServiceDb,
+    /** Newest entries a full-text search walks through before it asks the GIN index for the rest. */
+    private readonly window = WINDOW,
+  ) {}
 
   async register(id: string): Promise<RegisterRow | undefined> {
     return this.db.table<RegisterRow>('registers').where({ id }).first();
@@ -105,7 +109,7 @@ export class RegistryStore {
   async search(query: EntryQuery, limit: number, beforeSeq?: string): Promise<EntryRow[]> {
     if (query.tsquery === undefined) return this.filtered(query, beforeSeq).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit);
     const top = beforeSeq !== undefined ? BigInt(beforeSeq) : BigInt(((await this.db.table('entries').max('seq as max').first()) as { max: string | null }).max ?? 0) + 1n;
-    const floor = top - BigInt(WINDOW);
+    const floor = top - BigInt(this.window);
     const recent = (await this.filtered(query, String(top)).where('seq', '>=', String(floor)).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit)) as EntryRow[];
     if (recent.length >= limit || floor <= 1n) return recent;
     const older = await this.db.transaction(async (trx) => {
