@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   const cases: [string, (i: number) => Search][] = [
     ['holder (IIN/BIN)', (i) => ({ holder: at(usedHolders, i) })],
     ['number', (i) => ({ number: at(numbers, i) })],
-    ['full text, one word (≈1–5 % of entries)', (i) => ({ query: at(words, i) })],
+    ['full text, one word (1–10 % of entries match)', (i) => ({ query: at(words, i) })],
     ['full text, two words, prefix (Kazakh/Russian)', (i) => ({ query: `${at(words, i).slice(0, 5)} ${at(CITY, i + 3)}` })],
     ['full text + register + status', (i) => ({ query: at(COMPANY_WORD, i), parent: 'registers/nsc-permits', status: 1 })],
     ['filter: status, kind, update_time ≥, page 1 of 50', () => ({ filter: 'status = ACTIVE AND kind = "crypto_development" AND update_time >= "2025-01-01T00:00:00Z"', pageSize: 50 })],
