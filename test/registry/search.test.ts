@@ -3,7 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
 import { EntryStatus, RegistryServiceClient, type EntryChange, type SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
+import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
+import { tsqueryOf } from '../../services/registry/domain/search-text.ts';
+import { RegistryStore } from '../../services/registry/store.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { withCheckDigit } from '../helpers/iin.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
@@ -89,6 +92,24 @@ describe('registry: search, change feed and public HTTP', () => {
     expect(holder.status.fieldViolations[0]?.field).to.equal('holder');
     await callFails(bind(client, 'searchEntries'), { ...emptySearch(), parent: 'registers/nope' }, grpc.status.NOT_FOUND);
     await callFails(bind(client, 'searchEntries'), { ...emptySearch(), parent: 'nope' }, grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('full text finds the same pages whether matches lie in the newest window or below it', async () => {
+    const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'registry');
+    const query = { where: [], tsquery: tsqueryOf('қорғау') };
+    const pages = async (store: RegistryStore) => {
+      const out: string[][] = [];
+      let before: string | undefined;
+      for (;;) {
+        const rows = await store.search(query, 2, before);
+        out.push(rows.map((r) => r.number));
+        if (rows.length < 2) return out;
+        before = rows[rows.length - 1]!.seq;
+      }
+    };
+    const whole = await pages(new RegistryStore(db));
+    expect(whole.flat()).to.have.length.above(2);
+    for (const window of [1, 2, 3]) expect(await pages(new RegistryStore(db, window)), `window ${window}`).to.deep.equal(whole);
   });
 
   it('WatchRegister replays after a cursor, then streams live changes of its register only', async () => {
