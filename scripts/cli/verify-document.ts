@@ -1,6 +1,6 @@
 // ruqsat verify-document — verifies an exported signed document offline with the trust core: the signature over
 // the exact bytes, the signatory's chain to the Root CA with CRLs, the signatory's role. It dispatches on the
-// document's kind (the signed payload's "document" field); permits today, licences to follow.
+// document's kind (the signed payload's "document" field); permits and licences.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -11,10 +11,12 @@ import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { loadConfig } from '../../services/kit/config.ts';
 import { clientFor, closeClients } from '../../services/kit/grpc/client.ts';
 import { TrustFollower } from '../../services/kit/trust-follower.ts';
-import { documentKindOf, importSignedDocument } from '../../services/permit/domain/export.ts';
+import { documentKindOf, importSignedDocument } from '../../services/kit/documents/export.ts';
 import { PERMIT_DOCUMENT } from '../../services/permit/domain/document.ts';
 import { signatoryPolicy } from '../../services/permit/domain/signatory.ts';
 import { verifyPermitEnvelope } from '../../services/permit/domain/verify.ts';
+import { verifySignedDocument } from '../../services/kit/documents/verify.ts';
+import { LICENCE_DOCUMENT, LICENCE_KIND } from '../../services/licensing/domain/document.ts';
 import { parseTime } from './verify.ts';
 
 interface Verdict {
@@ -34,7 +36,7 @@ interface Trust {
 
 type DocumentVerifier = (envelope: SignedEnvelope, trust: Trust, time?: Date) => Verdict;
 
-// One verifier per document kind; a licence verifier joins this table.
+// One verifier per document kind, chosen by the signed payload's "document" field.
 const VERIFIERS: Record<string, DocumentVerifier> = {
   [PERMIT_DOCUMENT]: (envelope, trust, time) => {
     const v = verifyPermitEnvelope(trust.core, envelope, { intermediates: trust.intermediates, time, signatoryPolicy: signatoryPolicy() });
@@ -42,6 +44,12 @@ const VERIFIERS: Record<string, DocumentVerifier> = {
     const summary = d
       ? `permit ${d.number} (${d.kind}${d.movement_type ? `, ${d.movement_type}` : ''}) for ${d.holder.name} (${d.holder.identifier}), valid ${d.valid_from} to ${d.valid_until}, ${d.goods.length} goods line(s), signed by ${d.signatory.name}`
       : 'permit (document unreadable)';
+    return { ok: v.ok, code: v.code, message: v.detail === v.code ? v.message : `${v.detail}: ${v.message}`, summary, document: d, chain: v.chain.map((c) => c.subject.text) };
+  },
+  [LICENCE_DOCUMENT]: (envelope, trust, time) => {
+    const v = verifySignedDocument(trust.core, envelope, LICENCE_KIND, { intermediates: trust.intermediates, time, signatoryPolicy: signatoryPolicy() });
+    const d = v.document;
+    const summary = d ? `licence ${d.number} (${d.kind}: ${d.sub_kinds.join(', ')}) held by ${d.holder.name} (${d.holder.identifier}), dated ${d.date}${d.reissue ? ', re-issued' : ''}, signed by ${v.chain[0]?.subject.text ?? '?'}` : 'licence (document unreadable)';
     return { ok: v.ok, code: v.code, message: v.detail === v.code ? v.message : `${v.detail}: ${v.message}`, summary, document: d, chain: v.chain.map((c) => c.subject.text) };
   },
 };
@@ -87,7 +95,7 @@ async function trustFromService(address: string): Promise<Trust> {
 
 export const command: Command = {
   name: 'verify-document',
-  summary: `Verifies a signed document export (a permit today) offline: the signature over the exact document bytes, the signatory's
+  summary: `Verifies a signed document export (a permit or a licence) offline: the signature over the exact document bytes, the signatory's
 certificate chain to the Root CA with CRLs (revocation), and the signatory's role. Trust anchors and CRLs come from --ca/--crl files,
 or, without --ca, from the trust service (--trust, default TRUST_ADDRESS). Exit 0 when every FILE verifies, 2 when any fails.
 The export file is JSON: {"format":"ruqsat.signed-document","version":1,"payload":B64,"signature":B64,"certificate_chain":[B64 DER,…]}.`,

@@ -2,7 +2,7 @@
 // and each instance's verdict on them, re-reached when the trust core's revocation feed moves.
 import type { Cache } from '../kit/cache.ts';
 import type { TrustFollower } from '../kit/trust-follower.ts';
-import { exportSignedDocument, importSignedDocument } from './domain/export.ts';
+import { exportSignedDocument, importSignedDocument } from '../kit/documents/export.ts';
 import { verifyPermitEnvelope, type DocumentVerification } from './domain/verify.ts';
 import type { PermitStore } from './store.ts';
 

@@ -6,7 +6,16 @@ import { LicenseStatus } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { verifyChain } from '../../services/kit/audit.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { signAct } from '../trust/helpers.ts';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { exportSignedDocument } from '../../services/kit/documents/export.ts';
+import { testEnv } from '../helpers/mesh.ts';
 import { APPLICANT_IIN, startBench, type Bench } from './fixture.ts';
+
+const exec = promisify(execFile);
 
 describe('licensing: refusal with a hearing, re-issue, appeals, licence status', function () {
   this.timeout(120_000);
@@ -114,6 +123,28 @@ describe('licensing: refusal with a hearing, re-issue, appeals, licence status',
     const notHis = await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'reissue-2', application: signAct(b.stranger.key, { act: 'submit_application', service: 'license.crypto_dev', variant: 'reissue', license: first.license, sub_kinds: ['development'], payment_reference: 'P', attachments: [{ id: 'qualification_requirements_form', sha256: 'a'.repeat(64) }] }, [b.stranger.cert]) }, grpc.status.INVALID_ARGUMENT);
     expect(notHis.status.fieldViolations.map((v) => v.field)).to.include('application.payload.license');
     await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'reissue-3', application: signAct(b.applicant.key, { act: 'submit_application', service: 'license.crypto_dev', variant: 'reissue', sub_kinds: ['development'], payment_reference: 'P', attachments: [{ id: 'qualification_requirements_form', sha256: 'a'.repeat(64) }] }, [b.applicant.cert]) }, grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('verify-document checks an exported licence offline: signature, chain, CRLs and the signatory\u2019s role', async () => {
+    const { license, number } = await issue('verify-doc-1');
+    const licence = (await call(bind(b.licensing, 'getLicense'), { name: license })).response;
+    const dir = mkdtempSync(join(tmpdir(), 'ruqsat-licence-doc-'));
+    const file = join(dir, `licence-${number}.json`);
+    writeFileSync(file, exportSignedDocument(licence.document!));
+    const env = testEnv({ TRUST_ADDRESS: b.t.address('trust') });
+    const run = (f: string) => exec('node', ['bin/ruqsat.js', 'verify-document', f], { env }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const ok = await run(file);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.include(`OK licence ${number} (license.crypto_dev: development) held by`);
+    // The same bytes signed by an executor are not a licence; altered bytes are not what was signed.
+    const byExecutor = join(dir, `licence-${number}-executor.json`);
+    writeFileSync(byExecutor, exportSignedDocument({ ...licence.document!, signature: Buffer.from(b.signDraft(b.officials.executor, licence.document!.payload), 'base64'), certificateChain: [Buffer.from(b.officials.executor.cert)] }));
+    expect((await run(byExecutor)).stdout).to.include('FAIL NOT_SIGNATORY');
+    const tampered = join(dir, `licence-${number}-tampered.json`);
+    writeFileSync(tampered, exportSignedDocument({ ...licence.document!, payload: Buffer.from(Buffer.from(licence.document!.payload).toString().replace('"development"', '"production"')) }));
+    const bad = await run(tampered);
+    expect(bad.code).to.equal(2);
+    expect(bad.stdout).to.include('FAIL BAD_SIGNATURE');
   });
 
   it('suspends, resumes and terminates a licence by the head of the Licensing Department only', async () => {

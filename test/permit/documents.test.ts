@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CheckReason } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { exportSignedDocument } from '../../services/permit/domain/export.ts';
+import { exportSignedDocument } from '../../services/kit/documents/export.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, testEnv, type TestMesh } from '../helpers/mesh.ts';
 import { pem, signAct } from '../trust/helpers.ts';

@@ -1,57 +1,15 @@
-// Offline verification of a signed permit: signature over the exact bytes, the signatory's chain to the
-// Root CA with revocation, the signatory's role, the document itself. Pure: the trust core, no database.
-import { parseCertificate, type Certificate, type TrustStore, type VerifyResult } from '../../../core-wasm/src/index.ts';
+// Offline verification of a signed permit: the kit's signed-document check with the permit's decoder, and the
+// rule that the signing certificate is the signatory's the document names.
+import type { TrustStore } from '../../../core-wasm/src/index.ts';
 import type { SignedEnvelope } from '../../../gen/ruqsat/common/v1/common.ts';
-import { iinOf, policiesOf, signatureMatches } from '../../kit/signed.ts';
+import { verifySignedDocument, type DocumentKind, type DocumentVerification as Verification, type VerifyDocumentOptions } from '../../kit/documents/verify.ts';
 import { decodePermitDocument, type PermitDocument } from './document.ts';
 
-/** Why a signed permit fails, in the order they are checked. */
-export type DocumentFailure = 'MALFORMED' | 'BAD_SIGNATURE' | 'CHAIN_INVALID' | 'SIGNATORY_REVOKED' | 'NOT_SIGNATORY' | 'SIGNATORY_MISMATCH' | 'MALFORMED_DOCUMENT';
+export type { DocumentFailure } from '../../kit/documents/verify.ts';
+export type DocumentVerification = Verification<PermitDocument>;
 
-export interface DocumentVerification {
-  ok: boolean;
-  /** OK, one of DocumentFailure; `detail` carries the trust core's own code for chain failures. */
-  code: 'OK' | DocumentFailure;
-  detail: string;
-  message: string;
-  chain: Certificate[];
-  revocation?: VerifyResult['revocation'];
-  document?: PermitDocument;
-  json: string;
-}
-
-export interface VerifyDocumentOptions {
-  /** CA certificates to complete a chain the envelope carries short. */
-  intermediates?: readonly Certificate[];
-  time?: Date;
-  /** The authorized-signatory role policy OID (trust's official_signatory profile); unset skips the role check. */
-  signatoryPolicy?: string;
-}
+export const PERMIT_KIND: DocumentKind<PermitDocument> = { decode: (payload) => decodePermitDocument(payload), signatoryIin: (d) => d.signatory.iin };
 
 export function verifyPermitEnvelope(core: TrustStore, envelope: SignedEnvelope, options: VerifyDocumentOptions = {}): DocumentVerification {
-  const decoded = decodePermitDocument(envelope.payload);
-  const json = decoded.json;
-  const fail = (code: DocumentFailure, message: string, extra: Partial<DocumentVerification> = {}): DocumentVerification => ({ ok: false, code, detail: code, message, chain: [], json, ...extra });
-  if (envelope.payload.length === 0 || envelope.signature.length === 0 || envelope.certificateChain.length === 0) return fail('MALFORMED', 'the envelope needs a payload, a signature and the signatory\u2019s certificate');
-  let signer: Certificate;
-  let carried: Certificate[];
-  try {
-    [signer, ...carried] = envelope.certificateChain.map((c) => parseCertificate(c)) as [Certificate, ...Certificate[]];
-  } catch (err) {
-    return fail('MALFORMED', `a certificate in the chain cannot be read: ${(err as Error).message}`);
-  }
-  if (!signatureMatches(signer.spki, envelope.payload, envelope.signature)) return fail('BAD_SIGNATURE', 'the signature does not match the document and the signatory\u2019s key');
-  const result = core.verify(signer, { intermediates: [...carried, ...(options.intermediates ?? [])], time: options.time, crlCheck: 'all' });
-  if (!result.ok) {
-    const code = result.code === 'REVOKED' && (result.depth ?? 0) === 0 ? 'SIGNATORY_REVOKED' : 'CHAIN_INVALID';
-    return { ...fail(code, `the signatory\u2019s certificate: ${result.message}`), detail: result.code, chain: result.chain, revocation: result.revocation };
-  }
-  if (options.signatoryPolicy && !policiesOf(signer).includes(options.signatoryPolicy)) {
-    return fail('NOT_SIGNATORY', 'the signing certificate is not an authorized signatory\u2019s (official_signatory policy)', { chain: result.chain });
-  }
-  if (!decoded.ok) return fail('MALFORMED_DOCUMENT', decoded.violations.map((v) => `${v.field}: ${v.description}`).join('; '), { chain: result.chain });
-  if (iinOf(signer) !== decoded.document.signatory.iin) {
-    return fail('SIGNATORY_MISMATCH', 'the document names another signatory than the signing certificate', { chain: result.chain, document: decoded.document });
-  }
-  return { ok: true, code: 'OK', detail: 'OK', message: 'ok', chain: result.chain, document: decoded.document, json };
+  return verifySignedDocument(core, envelope, PERMIT_KIND, options);
 }

@@ -33,7 +33,7 @@ export function importSignedDocument(text: string): SignedEnvelope {
   };
 }
 
-/** The kind a signed payload declares ("ruqsat.permit", later "ruqsat.license"), read before any check. */
+/** The kind a signed payload declares ("ruqsat.permit", "ruqsat.licence"), read before any check. */
 export function documentKindOf(payload: Uint8Array): string | undefined {
   try {
     const kind = (JSON.parse(Buffer.from(payload).toString('utf8')) as { document?: unknown }).document;
