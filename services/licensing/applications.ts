@@ -1,10 +1,9 @@
 // The applicant's side of the licences on the kit's shared flow; a re-issue names the licence it re-issues.
 import type { Application, LicensingServiceServer } from '../../gen/ruqsat/licensing/v1/licensing.ts';
-import { applicantApi, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
+import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
-import { toAppeal, type ApplicationView } from '../kit/cases/view.ts';
-import { toRuqsatError, toServiceError, type FieldViolation } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
+import type { ApplicationView } from '../kit/cases/view.ts';
+import type { FieldViolation } from '../kit/errors.ts';
 import { caseFromJson } from '../kit/workflow/index.ts';
 import { licenseName } from './domain/names.ts';
 import type { LicensingStore } from './store.ts';
@@ -41,20 +40,5 @@ export function submissionHook(store: LicensingStore): CaseHooks['submission'] {
 type ApplicantHandlers = Pick<LicensingServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
 
 export function applicationHandlers(deps: CaseDeps & { store: LicensingStore }): ApplicantHandlers {
-  const api = applicantApi(deps, { submission: submissionHook(deps.store) });
-  const full = async (row: ApplicationRow) => toApplication(await api.view(row), row);
-  const { logger } = deps;
-  return {
-    submitApplication: unary(logger, async (req) => full(await api.submit(req))),
-    getApplication: unary(logger, async (req) => full(await api.get(req.name))),
-    listApplications: unary(logger, async (req) => {
-      const page = await api.list(req);
-      const applications = await Promise.all(page.items.map(full));
-      return { applications, nextPageToken: page.nextPageToken };
-    }),
-    withdrawApplication: unary(logger, async (req) => full(await api.withdraw(req.name, req.withdrawal))),
-    submitDocuments: unary(logger, async (req) => full(await api.submitDocuments(req.name, req.answer))),
-    fileAppeal: unary(logger, async (req) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
-    watchApplication: (call) => api.watch(call, toApplication, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
-  };
+  return applicantHandlers(applicantApi(deps, { submission: submissionHook(deps.store) }), toApplication, deps.logger);
 }

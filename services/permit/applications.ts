@@ -1,12 +1,10 @@
 // The applicant's side of the NSC conclusions and permits on the kit's shared flow: the goods, the movement
 // and the contract are checked as a permit would carry them.
 import type { Application, Goods, PermitServiceServer } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { applicantApi, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
+import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
-import { toAppeal, type ApplicationView } from '../kit/cases/view.ts';
+import type { ApplicationView } from '../kit/cases/view.ts';
 import { wallClock } from '../kit/calendar/zone.ts';
-import { toRuqsatError, toServiceError } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
 import { CUSTOMS_KINDS, PERMIT_DOCUMENT, PERMIT_DOCUMENT_VERSION, validatePermitDocument, type GoodsLine, type PermitKind } from './domain/document.ts';
 import { permitName } from './domain/names.ts';
 
@@ -72,19 +70,5 @@ export const toApplication = (view: ApplicationView, row: ApplicationRow): Appli
 type ApplicantHandlers = Pick<PermitServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
 
 export function applicationHandlers(deps: CaseDeps): ApplicantHandlers {
-  const api = applicantApi(deps, { submission });
-  const full = async (row: ApplicationRow) => toApplication(await api.view(row), row);
-  const { logger } = deps;
-  return {
-    submitApplication: unary(logger, async (req) => full(await api.submit(req))),
-    getApplication: unary(logger, async (req) => full(await api.get(req.name))),
-    listApplications: unary(logger, async (req) => {
-      const page = await api.list(req);
-      return { applications: await Promise.all(page.items.map(full)), nextPageToken: page.nextPageToken };
-    }),
-    withdrawApplication: unary(logger, async (req) => full(await api.withdraw(req.name, req.withdrawal))),
-    submitDocuments: unary(logger, async (req) => full(await api.submitDocuments(req.name, req.answer))),
-    fileAppeal: unary(logger, async (req) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
-    watchApplication: (call) => api.watch(call, toApplication, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
-  };
+  return applicantHandlers(applicantApi(deps, { submission }), toApplication, deps.logger);
 }

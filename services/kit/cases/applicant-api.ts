@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { SignedEnvelope } from '../../../gen/ruqsat/common/v1/common.ts';
 import type { AuditLog } from '../audit.ts';
 import { calendar } from '../calendar/index.ts';
-import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../errors.ts';
+import { invalidArgument, notFound, RuqsatError, toRuqsatError, toServiceError, type FieldViolation } from '../errors.ts';
+import { unary } from '../grpc/handler.ts';
 import { parseName } from '../names.ts';
 import { listPage } from '../paging.ts';
 import { identifierFilter } from '../party.ts';
@@ -269,3 +270,20 @@ export function applicantApi({ service, store, audit, trust, changes, definition
 }
 
 export type ApplicantApi = ReturnType<typeof applicantApi>;
+
+/** The seven applicant RPCs of a service, over `api`, answering with the service's own Application message. */
+export function applicantHandlers<T>(api: ApplicantApi, toMessage: (view: ApplicationView, row: ApplicationRow) => T, logger: Logger) {
+  const full = async (row: ApplicationRow) => toMessage(await api.view(row), row);
+  return {
+    submitApplication: unary(logger, async (req: { requestId: string; application?: SignedEnvelope }) => full(await api.submit(req))),
+    getApplication: unary(logger, async (req: { name: string }) => full(await api.get(req.name))),
+    listApplications: unary(logger, async (req: { pageSize: number; pageToken: string; applicantIdentifier: string }) => {
+      const page = await api.list(req);
+      return { applications: await Promise.all(page.items.map(full)), nextPageToken: page.nextPageToken };
+    }),
+    withdrawApplication: unary(logger, async (req: { name: string; withdrawal?: SignedEnvelope }) => full(await api.withdraw(req.name, req.withdrawal))),
+    submitDocuments: unary(logger, async (req: { name: string; answer?: SignedEnvelope }) => full(await api.submitDocuments(req.name, req.answer))),
+    fileAppeal: unary(logger, async (req: { name: string; appeal?: SignedEnvelope }) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
+    watchApplication: (call: grpc.ServerWritableStream<{ name: string }, T>) => api.watch(call, toMessage, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
+  };
+}
