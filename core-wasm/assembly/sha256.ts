@@ -11,154 +11,133 @@ function init(): void {
 }
 
 // @ts-ignore: decorator
-@inline function ld(p: usize): u32 { return bswap<u32>(load<u32>(p)); }
-
-// @ts-ignore: decorator
 @inline function S0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
 // @ts-ignore: decorator
 @inline function S1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
 // @ts-ignore: decorator
-@inline function s0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
-// @ts-ignore: decorator
-@inline function s1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
-// @ts-ignore: decorator
 @inline function ch(x: u32, y: u32, z: u32): u32 { return z ^ (x & (y ^ z)); }
-// @ts-ignore: decorator
-@inline function maj(x: u32, y: u32, z: u32): u32 { return (x & y) | (z & (x | y)); }
 
-// FIPS 180-4 §6.2.2 fully unrolled: the 16 message words and the state stay in locals (registers), K inline;
-// round i uses state names rotated by i, so no moves between rounds.
+const K = memory.data<u32>([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+// W[t] + K[t] for the current block: the schedule writes it with v128 stores, the rounds load one word each.
+const WK = memory.data(256);
+
+// @ts-ignore: decorator
+@inline function vrot(x: v128, n: i32): v128 { return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n)); }
+// @ts-ignore: decorator
+@inline function vs0(x: v128): v128 { return v128.xor(v128.xor(vrot(x, 7), vrot(x, 18)), i32x4.shr_u(x, 3)); }
+// @ts-ignore: decorator
+@inline function vs1(x: v128): v128 { return v128.xor(v128.xor(vrot(x, 17), vrot(x, 19)), i32x4.shr_u(x, 10)); }
+
+// Message schedule four words at a time (FIPS 180-4 §6.2.2 step 1), the 16-word window in four v128 locals;
+// only W+K goes to memory. σ1 needs W[t..t+1] for W[t+2..t+3], so the upper lanes finish second.
+// @ts-ignore: decorator
+@inline function step(x0: v128, x1: v128, x2: v128, x3: v128, k: usize): v128 {
+  const zero = i32x4.splat(0);
+  let v = i32x4.add(i32x4.add(x0, vs0(i32x4.shuffle(x0, x1, 1, 2, 3, 4))), i32x4.shuffle(x2, x3, 1, 2, 3, 4));
+  v = i32x4.add(v, vs1(i32x4.shuffle(x3, zero, 2, 3, 4, 4)));
+  v = i32x4.add(v, vs1(i32x4.shuffle(zero, v, 0, 0, 4, 5)));
+  v128.store(WK + k, i32x4.add(v, v128.load(K + k)));
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function bigEndian(p: usize, k: usize): v128 {
+  const w = i8x16.swizzle(v128.load(p + k), i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+  v128.store(WK + k, i32x4.add(w, v128.load(K + k)));
+  return w;
+}
+
+// @ts-ignore: decorator
+@inline function schedule(p: usize): void {
+  let x0 = bigEndian(p, 0), x1 = bigEndian(p, 16), x2 = bigEndian(p, 32), x3 = bigEndian(p, 48);
+  for (let k: usize = 64; k < 256; k += 64) {
+    x0 = step(x0, x1, x2, x3, k);
+    x1 = step(x1, x2, x3, x0, k + 16);
+    x2 = step(x2, x3, x0, x1, k + 32);
+    x3 = step(x3, x0, x1, x2, k + 48);
+  }
+}
+
+// FIPS 180-4 §6.2.2 fully unrolled, state in locals; round i uses state names rotated by i, so no moves.
+// Maj(a,b,c) = ((a^b) & (b^c)) ^ b, and this round's a^b is the next round's b^c (x, y alternate);
+// T1 adds σ1(e) last so the e → e' dependency chain stays short.
 function compress(p: usize): void {
+  schedule(p);
   let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-  let w0 = ld(p + 0);
-  let w1 = ld(p + 4);
-  let w2 = ld(p + 8);
-  let w3 = ld(p + 12);
-  let w4 = ld(p + 16);
-  let w5 = ld(p + 20);
-  let w6 = ld(p + 24);
-  let w7 = ld(p + 28);
-  let w8 = ld(p + 32);
-  let w9 = ld(p + 36);
-  let w10 = ld(p + 40);
-  let w11 = ld(p + 44);
-  let w12 = ld(p + 48);
-  let w13 = ld(p + 52);
-  let w14 = ld(p + 56);
-  let w15 = ld(p + 60);
-  let t: u32;
-  t = h + S1(e) + ch(e, f, g) + 0x428a2f98 + w0; d += t; h = t + S0(a) + maj(a, b, c);
-  t = g + S1(d) + ch(d, e, f) + 0x71374491 + w1; c += t; g = t + S0(h) + maj(h, a, b);
-  t = f + S1(c) + ch(c, d, e) + 0xb5c0fbcf + w2; b += t; f = t + S0(g) + maj(g, h, a);
-  t = e + S1(b) + ch(b, c, d) + 0xe9b5dba5 + w3; a += t; e = t + S0(f) + maj(f, g, h);
-  t = d + S1(a) + ch(a, b, c) + 0x3956c25b + w4; h += t; d = t + S0(e) + maj(e, f, g);
-  t = c + S1(h) + ch(h, a, b) + 0x59f111f1 + w5; g += t; c = t + S0(d) + maj(d, e, f);
-  t = b + S1(g) + ch(g, h, a) + 0x923f82a4 + w6; f += t; b = t + S0(c) + maj(c, d, e);
-  t = a + S1(f) + ch(f, g, h) + 0xab1c5ed5 + w7; e += t; a = t + S0(b) + maj(b, c, d);
-  t = h + S1(e) + ch(e, f, g) + 0xd807aa98 + w8; d += t; h = t + S0(a) + maj(a, b, c);
-  t = g + S1(d) + ch(d, e, f) + 0x12835b01 + w9; c += t; g = t + S0(h) + maj(h, a, b);
-  t = f + S1(c) + ch(c, d, e) + 0x243185be + w10; b += t; f = t + S0(g) + maj(g, h, a);
-  t = e + S1(b) + ch(b, c, d) + 0x550c7dc3 + w11; a += t; e = t + S0(f) + maj(f, g, h);
-  t = d + S1(a) + ch(a, b, c) + 0x72be5d74 + w12; h += t; d = t + S0(e) + maj(e, f, g);
-  t = c + S1(h) + ch(h, a, b) + 0x80deb1fe + w13; g += t; c = t + S0(d) + maj(d, e, f);
-  t = b + S1(g) + ch(g, h, a) + 0x9bdc06a7 + w14; f += t; b = t + S0(c) + maj(c, d, e);
-  t = a + S1(f) + ch(f, g, h) + 0xc19bf174 + w15; e += t; a = t + S0(b) + maj(b, c, d);
-  w0 += s1(w14) + w9 + s0(w1);
-  t = h + S1(e) + ch(e, f, g) + 0xe49b69c1 + w0; d += t; h = t + S0(a) + maj(a, b, c);
-  w1 += s1(w15) + w10 + s0(w2);
-  t = g + S1(d) + ch(d, e, f) + 0xefbe4786 + w1; c += t; g = t + S0(h) + maj(h, a, b);
-  w2 += s1(w0) + w11 + s0(w3);
-  t = f + S1(c) + ch(c, d, e) + 0x0fc19dc6 + w2; b += t; f = t + S0(g) + maj(g, h, a);
-  w3 += s1(w1) + w12 + s0(w4);
-  t = e + S1(b) + ch(b, c, d) + 0x240ca1cc + w3; a += t; e = t + S0(f) + maj(f, g, h);
-  w4 += s1(w2) + w13 + s0(w5);
-  t = d + S1(a) + ch(a, b, c) + 0x2de92c6f + w4; h += t; d = t + S0(e) + maj(e, f, g);
-  w5 += s1(w3) + w14 + s0(w6);
-  t = c + S1(h) + ch(h, a, b) + 0x4a7484aa + w5; g += t; c = t + S0(d) + maj(d, e, f);
-  w6 += s1(w4) + w15 + s0(w7);
-  t = b + S1(g) + ch(g, h, a) + 0x5cb0a9dc + w6; f += t; b = t + S0(c) + maj(c, d, e);
-  w7 += s1(w5) + w0 + s0(w8);
-  t = a + S1(f) + ch(f, g, h) + 0x76f988da + w7; e += t; a = t + S0(b) + maj(b, c, d);
-  w8 += s1(w6) + w1 + s0(w9);
-  t = h + S1(e) + ch(e, f, g) + 0x983e5152 + w8; d += t; h = t + S0(a) + maj(a, b, c);
-  w9 += s1(w7) + w2 + s0(w10);
-  t = g + S1(d) + ch(d, e, f) + 0xa831c66d + w9; c += t; g = t + S0(h) + maj(h, a, b);
-  w10 += s1(w8) + w3 + s0(w11);
-  t = f + S1(c) + ch(c, d, e) + 0xb00327c8 + w10; b += t; f = t + S0(g) + maj(g, h, a);
-  w11 += s1(w9) + w4 + s0(w12);
-  t = e + S1(b) + ch(b, c, d) + 0xbf597fc7 + w11; a += t; e = t + S0(f) + maj(f, g, h);
-  w12 += s1(w10) + w5 + s0(w13);
-  t = d + S1(a) + ch(a, b, c) + 0xc6e00bf3 + w12; h += t; d = t + S0(e) + maj(e, f, g);
-  w13 += s1(w11) + w6 + s0(w14);
-  t = c + S1(h) + ch(h, a, b) + 0xd5a79147 + w13; g += t; c = t + S0(d) + maj(d, e, f);
-  w14 += s1(w12) + w7 + s0(w15);
-  t = b + S1(g) + ch(g, h, a) + 0x06ca6351 + w14; f += t; b = t + S0(c) + maj(c, d, e);
-  w15 += s1(w13) + w8 + s0(w0);
-  t = a + S1(f) + ch(f, g, h) + 0x14292967 + w15; e += t; a = t + S0(b) + maj(b, c, d);
-  w0 += s1(w14) + w9 + s0(w1);
-  t = h + S1(e) + ch(e, f, g) + 0x27b70a85 + w0; d += t; h = t + S0(a) + maj(a, b, c);
-  w1 += s1(w15) + w10 + s0(w2);
-  t = g + S1(d) + ch(d, e, f) + 0x2e1b2138 + w1; c += t; g = t + S0(h) + maj(h, a, b);
-  w2 += s1(w0) + w11 + s0(w3);
-  t = f + S1(c) + ch(c, d, e) + 0x4d2c6dfc + w2; b += t; f = t + S0(g) + maj(g, h, a);
-  w3 += s1(w1) + w12 + s0(w4);
-  t = e + S1(b) + ch(b, c, d) + 0x53380d13 + w3; a += t; e = t + S0(f) + maj(f, g, h);
-  w4 += s1(w2) + w13 + s0(w5);
-  t = d + S1(a) + ch(a, b, c) + 0x650a7354 + w4; h += t; d = t + S0(e) + maj(e, f, g);
-  w5 += s1(w3) + w14 + s0(w6);
-  t = c + S1(h) + ch(h, a, b) + 0x766a0abb + w5; g += t; c = t + S0(d) + maj(d, e, f);
-  w6 += s1(w4) + w15 + s0(w7);
-  t = b + S1(g) + ch(g, h, a) + 0x81c2c92e + w6; f += t; b = t + S0(c) + maj(c, d, e);
-  w7 += s1(w5) + w0 + s0(w8);
-  t = a + S1(f) + ch(f, g, h) + 0x92722c85 + w7; e += t; a = t + S0(b) + maj(b, c, d);
-  w8 += s1(w6) + w1 + s0(w9);
-  t = h + S1(e) + ch(e, f, g) + 0xa2bfe8a1 + w8; d += t; h = t + S0(a) + maj(a, b, c);
-  w9 += s1(w7) + w2 + s0(w10);
-  t = g + S1(d) + ch(d, e, f) + 0xa81a664b + w9; c += t; g = t + S0(h) + maj(h, a, b);
-  w10 += s1(w8) + w3 + s0(w11);
-  t = f + S1(c) + ch(c, d, e) + 0xc24b8b70 + w10; b += t; f = t + S0(g) + maj(g, h, a);
-  w11 += s1(w9) + w4 + s0(w12);
-  t = e + S1(b) + ch(b, c, d) + 0xc76c51a3 + w11; a += t; e = t + S0(f) + maj(f, g, h);
-  w12 += s1(w10) + w5 + s0(w13);
-  t = d + S1(a) + ch(a, b, c) + 0xd192e819 + w12; h += t; d = t + S0(e) + maj(e, f, g);
-  w13 += s1(w11) + w6 + s0(w14);
-  t = c + S1(h) + ch(h, a, b) + 0xd6990624 + w13; g += t; c = t + S0(d) + maj(d, e, f);
-  w14 += s1(w12) + w7 + s0(w15);
-  t = b + S1(g) + ch(g, h, a) + 0xf40e3585 + w14; f += t; b = t + S0(c) + maj(c, d, e);
-  w15 += s1(w13) + w8 + s0(w0);
-  t = a + S1(f) + ch(f, g, h) + 0x106aa070 + w15; e += t; a = t + S0(b) + maj(b, c, d);
-  w0 += s1(w14) + w9 + s0(w1);
-  t = h + S1(e) + ch(e, f, g) + 0x19a4c116 + w0; d += t; h = t + S0(a) + maj(a, b, c);
-  w1 += s1(w15) + w10 + s0(w2);
-  t = g + S1(d) + ch(d, e, f) + 0x1e376c08 + w1; c += t; g = t + S0(h) + maj(h, a, b);
-  w2 += s1(w0) + w11 + s0(w3);
-  t = f + S1(c) + ch(c, d, e) + 0x2748774c + w2; b += t; f = t + S0(g) + maj(g, h, a);
-  w3 += s1(w1) + w12 + s0(w4);
-  t = e + S1(b) + ch(b, c, d) + 0x34b0bcb5 + w3; a += t; e = t + S0(f) + maj(f, g, h);
-  w4 += s1(w2) + w13 + s0(w5);
-  t = d + S1(a) + ch(a, b, c) + 0x391c0cb3 + w4; h += t; d = t + S0(e) + maj(e, f, g);
-  w5 += s1(w3) + w14 + s0(w6);
-  t = c + S1(h) + ch(h, a, b) + 0x4ed8aa4a + w5; g += t; c = t + S0(d) + maj(d, e, f);
-  w6 += s1(w4) + w15 + s0(w7);
-  t = b + S1(g) + ch(g, h, a) + 0x5b9cca4f + w6; f += t; b = t + S0(c) + maj(c, d, e);
-  w7 += s1(w5) + w0 + s0(w8);
-  t = a + S1(f) + ch(f, g, h) + 0x682e6ff3 + w7; e += t; a = t + S0(b) + maj(b, c, d);
-  w8 += s1(w6) + w1 + s0(w9);
-  t = h + S1(e) + ch(e, f, g) + 0x748f82ee + w8; d += t; h = t + S0(a) + maj(a, b, c);
-  w9 += s1(w7) + w2 + s0(w10);
-  t = g + S1(d) + ch(d, e, f) + 0x78a5636f + w9; c += t; g = t + S0(h) + maj(h, a, b);
-  w10 += s1(w8) + w3 + s0(w11);
-  t = f + S1(c) + ch(c, d, e) + 0x84c87814 + w10; b += t; f = t + S0(g) + maj(g, h, a);
-  w11 += s1(w9) + w4 + s0(w12);
-  t = e + S1(b) + ch(b, c, d) + 0x8cc70208 + w11; a += t; e = t + S0(f) + maj(f, g, h);
-  w12 += s1(w10) + w5 + s0(w13);
-  t = d + S1(a) + ch(a, b, c) + 0x90befffa + w12; h += t; d = t + S0(e) + maj(e, f, g);
-  w13 += s1(w11) + w6 + s0(w14);
-  t = c + S1(h) + ch(h, a, b) + 0xa4506ceb + w13; g += t; c = t + S0(d) + maj(d, e, f);
-  w14 += s1(w12) + w7 + s0(w15);
-  t = b + S1(g) + ch(g, h, a) + 0xbef9a3f7 + w14; f += t; b = t + S0(c) + maj(c, d, e);
-  w15 += s1(w13) + w8 + s0(w0);
-  t = a + S1(f) + ch(f, g, h) + 0xc67178f2 + w15; e += t; a = t + S0(b) + maj(b, c, d);
+  let t: u32, y: u32, x = b ^ c;
+  t = h + load<u32>(WK, 0) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 4) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 8) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 12) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 16) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 20) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 24) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 28) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 32) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 36) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 40) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 44) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 48) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 52) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 56) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 60) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 64) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 68) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 72) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 76) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 80) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 84) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 88) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 92) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 96) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 100) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 104) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 108) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 112) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 116) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 120) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 124) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 128) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 132) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 136) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 140) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 144) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 148) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 152) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 156) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 160) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 164) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 168) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 172) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 176) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 180) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 184) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 188) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 192) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 196) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 200) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 204) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 208) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 212) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 216) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 220) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
+  t = h + load<u32>(WK, 224) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+  t = g + load<u32>(WK, 228) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+  t = f + load<u32>(WK, 232) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+  t = e + load<u32>(WK, 236) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+  t = d + load<u32>(WK, 240) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+  t = c + load<u32>(WK, 244) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+  t = b + load<u32>(WK, 248) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+  t = a + load<u32>(WK, 252) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
   h0 += a; h1 += b; h2 += c; h3 += d; h4 += e; h5 += f; h6 += g; h7 += h;
 }
 

@@ -18,24 +18,67 @@ const K = memory.data<u64>([
   0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
   0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
 ]);
-const W = memory.data(640);
+// W[t] + K[t] for the current block: the schedule writes it, the rounds load one word each.
+const WK = memory.data(640);
 const TAIL = memory.data(256);
 
 let h0: u64, h1: u64, h2: u64, h3: u64, h4: u64, h5: u64, h6: u64, h7: u64;
 
+// @ts-ignore: decorator
+@inline function S0(x: u64): u64 { return rotr<u64>(x, 28) ^ rotr<u64>(x, 34) ^ rotr<u64>(x, 39); }
+// @ts-ignore: decorator
+@inline function S1(x: u64): u64 { return rotr<u64>(x, 14) ^ rotr<u64>(x, 18) ^ rotr<u64>(x, 41); }
+// @ts-ignore: decorator
+@inline function ch(x: u64, y: u64, z: u64): u64 { return z ^ (x & (y ^ z)); }
+// @ts-ignore: decorator
+@inline function vrot(x: v128, n: i32): v128 { return v128.or(i64x2.shr_u(x, n), i64x2.shl(x, 64 - n)); }
+// @ts-ignore: decorator
+@inline function vs0(x: v128): v128 { return v128.xor(v128.xor(vrot(x, 1), vrot(x, 8)), i64x2.shr_u(x, 7)); }
+// @ts-ignore: decorator
+@inline function vs1(x: v128): v128 { return v128.xor(v128.xor(vrot(x, 19), vrot(x, 61)), i64x2.shr_u(x, 6)); }
+
+// Two schedule words per v128 (FIPS 180-4 §6.4.2 step 1): σ1 of W[t-2..t-1] is already known for W[t..t+1].
+// The 16-word window lives in eight v128 locals; only W+K goes to memory.
+// @ts-ignore: decorator
+@inline function step(x0: v128, x1: v128, x4: v128, x5: v128, x7: v128, k: usize): v128 {
+  const v = i64x2.add(i64x2.add(x0, vs0(i64x2.shuffle(x0, x1, 1, 2))), i64x2.add(i64x2.shuffle(x4, x5, 1, 2), vs1(x7)));
+  v128.store(WK + k, i64x2.add(v, v128.load(K + k)));
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function bigEndian(p: usize, k: usize): v128 {
+  const w = i8x16.swizzle(v128.load(p + k), i8x16(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+  v128.store(WK + k, i64x2.add(w, v128.load(K + k)));
+  return w;
+}
+
+// FIPS 180-4 §6.4.2, eight rounds per iteration with state names rotated, so no moves between rounds;
+// Maj(a,b,c) = ((a^b) & (b^c)) ^ b with this round's a^b reused as the next round's b^c.
 function compress(p: usize): void {
-  for (let i: usize = 0; i < 128; i += 8) store<u64>(W + i, bswap<u64>(load<u64>(p + i)));
-  for (let i: usize = 128; i < 640; i += 8) {
-    const w15 = load<u64>(W + i - 120), w2 = load<u64>(W + i - 16);
-    const s0 = rotr<u64>(w15, 1) ^ rotr<u64>(w15, 8) ^ (w15 >>> 7);
-    const s1 = rotr<u64>(w2, 19) ^ rotr<u64>(w2, 61) ^ (w2 >>> 6);
-    store<u64>(W + i, load<u64>(W + i - 128) + s0 + load<u64>(W + i - 56) + s1);
+  let x0 = bigEndian(p, 0), x1 = bigEndian(p, 16), x2 = bigEndian(p, 32), x3 = bigEndian(p, 48);
+  let x4 = bigEndian(p, 64), x5 = bigEndian(p, 80), x6 = bigEndian(p, 96), x7 = bigEndian(p, 112);
+  for (let k: usize = 128; k < 640; k += 128) {
+    x0 = step(x0, x1, x4, x5, x7, k);
+    x1 = step(x1, x2, x5, x6, x0, k + 16);
+    x2 = step(x2, x3, x6, x7, x1, k + 32);
+    x3 = step(x3, x4, x7, x0, x2, k + 48);
+    x4 = step(x4, x5, x0, x1, x3, k + 64);
+    x5 = step(x5, x6, x1, x2, x4, k + 80);
+    x6 = step(x6, x7, x2, x3, x5, k + 96);
+    x7 = step(x7, x0, x3, x4, x6, k + 112);
   }
   let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-  for (let i: usize = 0; i < 640; i += 8) {
-    const t1 = h + (rotr<u64>(e, 14) ^ rotr<u64>(e, 18) ^ rotr<u64>(e, 41)) + ((e & f) ^ (~e & g)) + load<u64>(K + i) + load<u64>(W + i);
-    const t2 = (rotr<u64>(a, 28) ^ rotr<u64>(a, 34) ^ rotr<u64>(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
-    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+  let t: u64, y: u64, x = b ^ c;
+  for (let q = WK; q < WK + 640; q += 64) {
+    t = h + load<u64>(q, 0) + ch(e, f, g) + S1(e); d += t; y = a ^ b; h = t + S0(a) + ((x & y) ^ b);
+    t = g + load<u64>(q, 8) + ch(d, e, f) + S1(d); c += t; x = h ^ a; g = t + S0(h) + ((y & x) ^ a);
+    t = f + load<u64>(q, 16) + ch(c, d, e) + S1(c); b += t; y = g ^ h; f = t + S0(g) + ((x & y) ^ h);
+    t = e + load<u64>(q, 24) + ch(b, c, d) + S1(b); a += t; x = f ^ g; e = t + S0(f) + ((y & x) ^ g);
+    t = d + load<u64>(q, 32) + ch(a, b, c) + S1(a); h += t; y = e ^ f; d = t + S0(e) + ((x & y) ^ f);
+    t = c + load<u64>(q, 40) + ch(h, a, b) + S1(h); g += t; x = d ^ e; c = t + S0(d) + ((y & x) ^ e);
+    t = b + load<u64>(q, 48) + ch(g, h, a) + S1(g); f += t; y = c ^ d; b = t + S0(c) + ((x & y) ^ d);
+    t = a + load<u64>(q, 56) + ch(f, g, h) + S1(f); e += t; x = b ^ c; a = t + S0(b) + ((y & x) ^ c);
   }
   h0 += a; h1 += b; h2 += c; h3 += d; h4 += e; h5 += f; h6 += g; h7 += h;
 }

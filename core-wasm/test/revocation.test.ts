@@ -89,8 +89,11 @@ describe('revocation', function () {
   });
 
   it('delta CRL: ignored when its base is newer than the complete CRL', () => {
-    const full = pki.crl('d3-full', inter, { crlNumber: 1, freshest: true });
-    const delta = pki.crl('d3-delta', inter, { crlNumber: 6, deltaBase: 5, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });
+    // One thisUpdate for both: OpenSSL without -extended_crl scores a delta as a complete CRL and takes the newer one,
+    // so a delta issued a second later would be read as the complete CRL (flaky before).
+    const at = asn1Time(now() - 60);
+    const full = pki.crl('d3-full', inter, { crlNumber: 1, freshest: true, lastUpdate: at });
+    const delta = pki.crl('d3-delta', inter, { crlNumber: 6, deltaBase: 5, lastUpdate: at, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });
     expectBoth(pki, base({ crls: [full, delta] }), 'OK');
   });
 });
