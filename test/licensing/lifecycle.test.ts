@@ -36,6 +36,25 @@ describe('licensing: refusal with a hearing, re-issue, appeals, licence status',
     return { application: app.name, license: done.license, number: JSON.parse(Buffer.from(draft.draftDocument).toString()).number as string };
   }
 
+  it('issues each of the three NSC licences end to end, with the sub-kinds chosen, in 15 working days', async () => {
+    const kinds: [string, string[]][] = [['license.sts_ors', ['development', 'sale']], ['license.crypto_dev', ['development']], ['license.leak_detection', ['leak_channels']]];
+    for (const [service, subKinds] of kinds) {
+      const app = await b.submit(`each-${service}`, { service, sub_kinds: subKinds });
+      expect(app.service).to.equal(service);
+      // 15 WD is at least three calendar weeks.
+      expect((app.dueTime!.getTime() - app.createTime!.getTime()) / 86_400_000, service).to.be.within(19, 35);
+      const draft = await b.toSignature(app.name);
+      await b.act(b.officials.signatory, app.name, { act: 'sign', document_signature: b.signDraft(b.officials.signatory, draft.draftDocument) });
+      const done = await get(app.name);
+      expect(done.status, service).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
+      const licence = (await call(bind(b.licensing, 'getLicense'), { name: done.license })).response;
+      expect(licence, service).to.include({ kind: service, status: LicenseStatus.LICENSE_STATUS_ACTIVE });
+      expect(licence.subKinds).to.deep.equal(subKinds);
+    }
+    // A sub-kind another licence offers is refused (A9: a subset of this licence's own).
+    await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'each-bad', application: signAct(b.applicant.key, { act: 'submit_application', service: 'license.crypto_dev', sub_kinds: ['repair'], payment_reference: 'P', attachments: [{ id: 'qualification_requirements_form', sha256: 'a'.repeat(64) }] }, [b.applicant.cert]) }, grpc.status.INVALID_ARGUMENT);
+  });
+
   it('refuses only after a hearing: notice, objection, reasoned refusal signed by the head of the Licensing Department', async () => {
     const app = await b.submit('refuse-1');
     await b.act(b.officials.registrar, app.name, { act: 'register', registration_no: 'REG-R1' });
