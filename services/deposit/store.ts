@@ -85,12 +85,14 @@ export class DepositStore {
     return q;
   }
 
-  async insertDeposit(row: Omit<DepositRow, 'seq'>): Promise<void> {
-    await this.db.table('deposits').insert(row);
+  async insertDeposit(row: Omit<DepositRow, 'seq'>, trx?: Knex.Transaction): Promise<void> {
+    await this.db.table('deposits', trx).insert(row);
   }
 
-  async object(id: string): Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined> {
-    return this.db.transaction(async (trx) => {
+  /** With `trx`, read inside it (PGlite has one connection: a second transaction would wait forever). */
+  async object(id: string, outer?: Knex.Transaction): Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined> {
+    const read = (fn: (trx: Knex.Transaction) => Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined>) => (outer ? fn(outer) : this.db.transaction(fn));
+    return read(async (trx) => {
       const object = await this.db.table<ObjectRow>('objects', trx).where({ id }).first();
       if (!object) return undefined;
       const files = await this.db.table<ObjectFileRow>('object_files', trx).where({ object_id: id }).orderBy('idx');
