@@ -28,6 +28,9 @@ export function depositHooks(cases: CaseStore, deposits: DepositStore, outbox: O
   async function checked(trx: Knex.Transaction, id: string) {
     const found = await deposits.object(id, trx);
     if (!found || found.object.state !== 'stored') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'OBJECT_NOT_STORED', `${objectName(id)} is not a stored object`);
+    // One object, one deposit number: a second application for it is refused at the finding.
+    const earlier = await deposits.depositOfObject(id, trx);
+    if (earlier) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_DEPOSITED', `${objectName(id)} is already deposited as ${earlier.deposit_number}`, { deposit_number: earlier.deposit_number });
     return found.object;
   }
 

@@ -77,6 +77,11 @@ export class DepositStore {
     return row && { ...row, merkle_root: asBuffer(row.merkle_root)! };
   }
 
+  /** The registry entry of a stored object, if it was deposited. */
+  async depositOfObject(objectId: string, trx?: Knex.Transaction): Promise<DepositRow | undefined> {
+    return this.db.table<DepositRow>('deposits', trx).where({ object_id: objectId }).first();
+  }
+
   /** Newest first; `beforeSeq` resumes a page. */
   async deposits(depositor: string | undefined, limit: number, beforeSeq?: string): Promise<DepositRow[]> {
     const q = this.db.table<DepositRow>('deposits').orderBy('seq', 'desc').limit(limit);

@@ -151,6 +151,13 @@ describe('deposit: applications on the case flow', function () {
     const differs = (await call(bind(deposits, 'verifyDeposit'), { deposit: doc.deposit_number, files: digests(changed) })).response;
     expect(differs.matches).to.equal(false);
     expect(differs.differingPaths).to.deep.equal(['src/main.c']);
+
+    // One object, one deposit number: applying for it again stops at the lead specialist's finding.
+    const again = await submit(depositor, 'dep-1-again', { object: object!.name, sub_kinds: ['program_code'] });
+    await route(again.name, 'IN-2026-0003');
+    const twice = await actFails(executor, again.name, { act: 'record_finding', complies: true }, grpc.status.FAILED_PRECONDITION);
+    expect(twice.status.errorInfo?.reason).to.equal('ALREADY_DEPOSITED');
+    await call(bind(deposits, 'withdrawApplication'), { name: again.name, withdrawal: signAct(depositor.key, { act: 'withdraw_application', application: again.name }, depositor.chain) });
   });
 
   it('refuses a finding of compliance on a failed check; the refusal runs through the Head', async () => {
@@ -190,7 +197,7 @@ describe('deposit: applications on the case flow', function () {
     const incomplete = await callFails(bind(deposits, 'submitApplication'), submitRequest(depositor, 'dep-4', { object: object!.name, sub_kinds: ['program_code'] }), grpc.status.FAILED_PRECONDITION);
     expect(incomplete.status.fieldViolations[0]!.description).to.contain('incomplete');
 
-    expect((await mine(depositor)).map((a) => a.object).sort()).to.deep.equal(['objects/flow-1', 'objects/flow-2']);
+    expect((await mine(depositor)).map((a) => a.object).sort()).to.deep.equal(['objects/flow-1', 'objects/flow-1', 'objects/flow-2']);
     const registered = (await call(bind(deposits, 'listDeposits'), { pageSize: 10, pageToken: '', depositorIdentifier: '' })).response.deposits;
     expect(registered).to.have.length(1);
     expect(await db.table('outbox').select('source_resource')).to.have.length(1);

@@ -12,3 +12,11 @@ export const depositNumbers: Migration = {
     await knex.raw('create sequence ??.deposit_number_seq', [schema]);
   },
 };
+
+// One object, one registry entry: the database holds the line if two cases race to the signature.
+export const objectDepositedOnce: Migration = {
+  name: '006_object_deposited_once',
+  async up(knex, schema) {
+    await knex.raw('create unique index deposits_object_once on ??.deposits (object_id) where object_id is not null', [schema]);
+  },
+};

@@ -4,6 +4,6 @@ import { caseRecordsMigration } from '../../kit/cases/migrations.ts';
 import { outboxMigration } from '../../kit/outbox.ts';
 import { deposits } from './001_deposits.ts';
 import { objects } from './002_objects.ts';
-import { applications, depositNumbers, staff } from './003_case_flow.ts';
+import { applications, depositNumbers, objectDepositedOnce, staff } from './003_case_flow.ts';
 
-export const migrations = [deposits, objects, auditLogMigration, applications, staff, caseRecordsMigration, outboxMigration, depositNumbers];
+export const migrations = [deposits, objects, auditLogMigration, applications, staff, caseRecordsMigration, outboxMigration, depositNumbers, objectDepositedOnce];
