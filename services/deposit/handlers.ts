@@ -62,7 +62,10 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
   };
 };
 
-export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositServiceServer {
+/** The depositary's own RPCs; the applications' are in applications.ts. */
+type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit'>;
+
+export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositaryHandlers {
   const store = new DepositStore(db);
   const uploads = new Uploads(store, blobs, audit, config, logger);
 

@@ -77,6 +77,11 @@ export class DepositStore {
     return row && { ...row, merkle_root: asBuffer(row.merkle_root)! };
   }
 
+  /** The registry entry of a stored object, if it was deposited. */
+  async depositOfObject(objectId: string, trx?: Knex.Transaction): Promise<DepositRow | undefined> {
+    return this.db.table<DepositRow>('deposits', trx).where({ object_id: objectId }).first();
+  }
+
   /** Newest first; `beforeSeq` resumes a page. */
   async deposits(depositor: string | undefined, limit: number, beforeSeq?: string): Promise<DepositRow[]> {
     const q = this.db.table<DepositRow>('deposits').orderBy('seq', 'desc').limit(limit);
@@ -85,12 +90,14 @@ export class DepositStore {
     return q;
   }
 
-  async insertDeposit(row: Omit<DepositRow, 'seq'>): Promise<void> {
-    await this.db.table('deposits').insert(row);
+  async insertDeposit(row: Omit<DepositRow, 'seq'>, trx?: Knex.Transaction): Promise<void> {
+    await this.db.table('deposits', trx).insert(row);
   }
 
-  async object(id: string): Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined> {
-    return this.db.transaction(async (trx) => {
+  /** With `trx`, read inside it (PGlite has one connection: a second transaction would wait forever). */
+  async object(id: string, outer?: Knex.Transaction): Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined> {
+    const read = (fn: (trx: Knex.Transaction) => Promise<{ object: ObjectRow; files: ObjectFileRow[] } | undefined>) => (outer ? fn(outer) : this.db.transaction(fn));
+    return read(async (trx) => {
       const object = await this.db.table<ObjectRow>('objects', trx).where({ id }).first();
       if (!object) return undefined;
       const files = await this.db.table<ObjectFileRow>('object_files', trx).where({ object_id: id }).orderBy('idx');

@@ -26,6 +26,8 @@ type Act = Record<string, unknown> & { act?: unknown; role?: unknown };
 export interface OfficialHooks {
   /** The result document of a draft that issues (JSON bytes): exactly what the signatory will sign. `act` is the draft act. */
   draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState, act: Record<string, unknown>): Promise<Buffer>;
+  /** Refuses an act the service's own facts contradict (a finding against a computed check), before it is recorded. */
+  vetAct?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; event: WorkflowEvent }): Promise<void>;
   /** Records the service's result (a licence, a permit) in the transaction that closes the case. */
   issued?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; document: SignedEnvelope; official: Official }): Promise<void>;
 }
@@ -154,6 +156,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
         const now = new Date();
         const result = apply(definitions.get(current.service, current.definition_version), caseFromJson(current.state), event, now);
         if (!result.ok) throw result.error;
+        await hooks.vetAct?.(trx, { row: current, state: result.state, event });
         const extra: { draft_document?: Buffer; result_document?: ReturnType<typeof fromEnvelope> } = {};
         if (event.type === 'draft_result') {
           extra.draft_document = result.state.draft === 'issue' ? await hooks.draftIssue(trx, current, result.state, signed.act) : refusalDocument(current, result.state, now);

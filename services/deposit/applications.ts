@@ -1,0 +1,85 @@
+// The depositor's side of deposit.software on the kit's shared flow: the application (депозитке салу өтінімі)
+// names an uploaded object, which must exist, be complete and be no one else's deposit.
+import * as grpc from '@grpc/grpc-js';
+import type { Application, DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import { applicantApi, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
+import type { ApplicationRow, CaseStore } from '../kit/cases/store.ts';
+import { toAppeal, type ApplicationView } from '../kit/cases/view.ts';
+import { RuqsatError, toRuqsatError, toServiceError, type FieldViolation } from '../kit/errors.ts';
+import { unary } from '../kit/grpc/handler.ts';
+import { depositName, objectName } from './domain/names.ts';
+import type { DepositStore, ObjectType } from './store.ts';
+
+const FIELD = 'application.payload.object';
+const OBJECT_ID = /^objects\/([A-Za-z0-9._~-]{1,128})$/;
+
+// The definition's sub-kinds by the uploaded object's type (the manifest's "documentation" is the
+// definition's normative-technical documentation).
+export const SUB_KIND: Record<ObjectType, string> = {
+  information_system: 'information_system',
+  software_product: 'software_product',
+  program_code: 'program_code',
+  documentation: 'normative_technical_documentation',
+};
+
+export interface DepositDetails {
+  /** The deposited object's id ("objects/{id}" without the prefix). */
+  object: string;
+  /** Set at signature: the registry entry's id and its deposit number. */
+  deposit?: string;
+  deposit_number?: string;
+}
+
+/** The object named must be stored and complete, and not named by another depositor's application. */
+export function depositSubmission(deposits: DepositStore, cases: CaseStore): NonNullable<CaseHooks['submission']> {
+  return async (act, applicant) => {
+    const match = typeof act.object === 'string' ? OBJECT_ID.exec(act.object) : null;
+    if (!match) return { violations: [{ field: FIELD, description: 'names the uploaded object, "objects/{object}"' }], details: {} };
+    const id = match[1]!;
+    const found = await deposits.object(id);
+    if (!found) return { violations: [{ field: FIELD, description: `${objectName(id)} was never uploaded` }], details: {} };
+    const violations: FieldViolation[] = [];
+    const o = found.object;
+    const subKinds = Array.isArray(act.sub_kinds) ? (act.sub_kinds as unknown[]) : [];
+    if (subKinds.length > 0 && !subKinds.includes(SUB_KIND[o.object_type])) {
+      violations.push({ field: 'application.payload.sub_kinds', description: `the object is declared as ${SUB_KIND[o.object_type]}; the application must say the same` });
+    }
+    if (violations.length > 0) return { violations, details: {} };
+    // The object's state is a fact about the upload, not about the request: FAILED_PRECONDITION.
+    const precondition: FieldViolation[] = [];
+    if (o.state !== 'stored') precondition.push({ field: FIELD, description: `${objectName(id)} is still uploading; finish it first` });
+    else if (!o.complete) precondition.push({ field: FIELD, description: `${objectName(id)} is incomplete: ${(JSON.parse(o.findings ?? '[]') as string[]).join('; ')}` });
+    const others = await cases.db.table<ApplicationRow>('applications').whereRaw(`details->>'object' = ?`, [id]).whereNot('applicant_identifier', applicant.identifier).first();
+    if (others) precondition.push({ field: FIELD, description: `${objectName(id)} is another depositor's application` });
+    if (precondition.length > 0) {
+      throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'OBJECT_NOT_DEPOSITABLE', precondition.map((v) => `${v.field}: ${v.description}`).join('; '), {}, precondition);
+    }
+    const details: DepositDetails = { object: id };
+    return { violations: [], details: { ...details } };
+  };
+}
+
+export const toApplication = (view: ApplicationView, row: ApplicationRow): Application => {
+  const d = row.details as Partial<DepositDetails>;
+  return { ...view, deposit: d.deposit ? depositName(d.deposit) : '', object: d.object ? objectName(d.object) : '', depositNumber: d.deposit_number ?? '' };
+};
+
+type ApplicantHandlers = Pick<DepositServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
+
+export function applicationHandlers(deps: CaseDeps, deposits: DepositStore): ApplicantHandlers {
+  const api = applicantApi(deps, { submission: depositSubmission(deposits, deps.store) });
+  const full = async (row: ApplicationRow) => toApplication(await api.view(row), row);
+  const { logger } = deps;
+  return {
+    submitApplication: unary(logger, async (req) => full(await api.submit(req))),
+    getApplication: unary(logger, async (req) => full(await api.get(req.name))),
+    listApplications: unary(logger, async (req) => {
+      const page = await api.list(req);
+      return { applications: await Promise.all(page.items.map(full)), nextPageToken: page.nextPageToken };
+    }),
+    withdrawApplication: unary(logger, async (req) => full(await api.withdraw(req.name, req.withdrawal))),
+    submitDocuments: unary(logger, async (req) => full(await api.submitDocuments(req.name, req.answer))),
+    fileAppeal: unary(logger, async (req) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
+    watchApplication: (call) => api.watch(call, toApplication, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
+  };
+}
