@@ -7,6 +7,10 @@
 // objection window, then the negative finding) is carried through the later steps at once with the negative finding
 // (the Organization's steps included, though on paper it would never see the file), and the Committee Head signs the
 // reasoned refusal (the kit's ruqsat.refusal document) at the last step. Nothing is written to a register then.
+//
+// The EIR/IS entry: on paper the Organization enters the IR/IS at B11a, before the Certificate exists; here B11a is a
+// recorded finding and the entry is written when the Committee Head signs (C18), so the register never shows an
+// entry without its signed Certificate. The number is taken when the Organization drafts the Certificate (B11b).
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';

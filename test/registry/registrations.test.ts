@@ -220,4 +220,22 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     expect(found).to.have.length(1);
     expect(found[0]!.attributes).to.include({ model: 'Kassa Online', software_version: '4.2.1', conclusion: 'conforms' });
   });
+
+  it('refuses a KKM conclusion at the inspection after the hearing, signed by the Committee Head, writing no entry', async () => {
+    const ground = CONFORMITY_KKM_COMPUTER_SYSTEM.refusalPoints[0]!.grounds[1]!;
+    const app = await submit('kkm-2', { service: 'conformity.kkm_computer_system', model: 'Kassa Lite', manufacturer: 'Tenge Soft LLP', software_version: '0.9', attachments: KKM_ATTACHMENTS });
+    let c = await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
+    c = await walk(CONFORMITY_KKM_COMPUTER_SYSTEM, app.name, c, 'inspection', { complies: true });
+    await act(commission, app.name, { act: 'preliminary_refusal', reasons: [ground] });
+    await call(bind(registry, 'submitDocuments'), { name: app.name, answer: signAct(owner.key, { act: 'submit_documents', application: app.name, text: 'the second server room was shown to the commission' }, owner.chain) });
+    c = await act(commission, app.name, { act: 'record_finding', complies: false, reasons: [ground] });
+    c = await walk(CONFORMITY_KKM_COMPUTER_SYSTEM, app.name, c, 'signature', { complies: false, reasons: [ground] });
+    expect(JSON.parse(Buffer.from(c.draftDocument).toString())).to.include({ document: 'ruqsat.refusal', service: 'conformity.kkm_computer_system' });
+    await act(head, app.name, { act: 'refuse', document_signature: signBytes(head.key, c.draftDocument) });
+    const refused = await get(app.name);
+    expect(refused.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
+    expect(refused.refusalReasons).to.deep.equal([ground]);
+    const none = (await call(bind(registry, 'searchEntries'), { parent: 'registers/kkm-computer-systems', query: '', holder: '', number: '', kind: '', status: 0, filter: `source_resource = "${app.name}"`, pageSize: 10, pageToken: '' })).response.entries;
+    expect(none).to.deep.equal([]);
+  });
 });
