@@ -28,7 +28,10 @@ export interface RegistryDeps {
   logger: Logger;
 }
 
-export function registryHandlers({ store, changes, logger }: RegistryDeps): RegistryServiceServer {
+/** The register RPCs; the applications' RPCs are in applications.ts. */
+export type RegisterHandlers = Pick<RegistryServiceServer, 'getRegister' | 'listRegisters' | 'getEntry' | 'listEntries' | 'publishEntry' | 'searchEntries' | 'watchRegister'>;
+
+export function registryHandlers({ store, changes, logger }: RegistryDeps): RegisterHandlers {
   return {
     getRegister: unary(logger, async (req) => {
       const { register } = parseName(req.name, REGISTER, 'name');

@@ -1,6 +1,20 @@
-// Wiring of the registry service: its store, change feed, handlers and public HTTP endpoint.
-import { RegistryServiceService } from '../../gen/ruqsat/registry/v1/registry.ts';
+// Wiring of the registry service: its store, change feed, handlers and public HTTP endpoint, and its own two state
+// services (EIR/IS registration, KKM conformity conclusions) on the kit's case flow with the officials' CaseService.
+import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
+import { RegistryServiceService, type RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
+import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
+import { AuditLog } from '../kit/audit.ts';
+import { ApplicationChanges } from '../kit/cases/changes.ts';
+import { SlaMonitor } from '../kit/cases/monitor.ts';
+import { CaseStore } from '../kit/cases/store.ts';
+import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
+import { TrustFollower } from '../kit/trust-follower.ts';
+import { CONFORMITY_KKM_COMPUTER_SYSTEM, DefinitionRegistry, REGISTRY_EIR_IS } from '../kit/workflow/index.ts';
+import { profiles } from '../trust/domain/pki/profiles.ts';
+import { trustConfig } from '../trust/config.ts';
+import { applicationHandlers } from './applications.ts';
+import { caseHandlers } from './cases.ts';
 import { EntryChanges } from './changes.ts';
 import { registryConfig } from './config.ts';
 import { registryHandlers } from './handlers.ts';
@@ -8,14 +22,31 @@ import { startRegistryHttp } from './http.ts';
 import { migrations } from './migrations/index.ts';
 import { RegistryStore } from './store.ts';
 
-async function startRegistry({ db, shared, logger, config }: ServiceDeps) {
+export const definitions = new DefinitionRegistry([REGISTRY_EIR_IS, CONFORMITY_KKM_COMPUTER_SYSTEM]);
+
+async function startRegistry({ db, shared, logger, config, metrics }: ServiceDeps) {
   const rc = registryConfig(config.env);
   const store = new RegistryStore(db);
+  const changes = new EntryChanges(shared.bus);
   const http = rc.httpPort >= 0 ? await startRegistryHttp(config.host, rc.httpPort, store, logger) : undefined;
   if (http) logger.info({ port: http.port }, 'registry HTTP endpoint listening');
+  // The registry's own registrations: signed acts are verified in-process against trust's anchors and CRLs.
+  const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
+  trust.startInBackground();
+  const cases = new CaseStore(db);
+  const deps = { service: 'registry', store: cases, audit: new AuditLog(db), trust, changes: new ApplicationChanges(shared.bus, 'registry'), definitions, logger };
+  const rolePolicy = Object.fromEntries(Object.entries(profiles(trustConfig(config.env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
+  const monitor = new SlaMonitor({ ...deps, registry: metrics });
+  if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
+  const handlers: RegistryServiceServer = { ...registryHandlers({ store, changes, logger }), ...applicationHandlers(deps) };
   return {
-    handlers: registryHandlers({ store, changes: new EntryChanges(shared.bus), logger }),
-    stop: async () => http?.close(),
+    handlers,
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, store, rolePolicy, changes) }],
+    stop: async () => {
+      await monitor.stop();
+      trust.stop();
+      await http?.close();
+    },
   };
 }
 

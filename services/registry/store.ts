@@ -140,9 +140,10 @@ export class RegistryStore {
   /**
    * Writes a published entry and its numbered change in one transaction, unless the entry already
    * shows this or a later version of its source: then nothing changes and the current row returns.
-   * `encode` makes the change's snapshot from the written row.
+   * `encode` makes the change's snapshot from the written row. With `outer`, it writes inside that
+   * transaction (the registry's own registrations: the entry commits with the signed certificate).
    */
-  async publish(input: PublishInput, document: Buffer | null, encode: (row: EntryRow) => Buffer): Promise<PublishOutcome> {
+  async publish(input: PublishInput, document: Buffer | null, encode: (row: EntryRow) => Buffer, outer?: Knex.Transaction): Promise<PublishOutcome> {
     const id = entryIdOf(input.sourceResource);
     const key = { register_id: input.registerId, id };
     const columns = {
@@ -162,7 +163,7 @@ export class RegistryStore {
       kind: input.attributes.kind ?? '',
       search: this.db.knex.raw('?::tsvector', [tsvectorOf(input.number, input.title, input.holder.name)]),
     };
-    return this.db.transaction(async (trx) => {
+    const write = async (trx: Knex.Transaction): Promise<PublishOutcome> => {
       const inserted = (await this.db.table('entries', trx).insert({ ...key, ...columns }).onConflict(['register_id', 'id']).ignore().returning(ENTRY_COLUMNS)) as EntryRow[];
       let row = inserted[0];
       const created = row !== undefined;
@@ -175,7 +176,8 @@ export class RegistryStore {
       const [head] = (await this.db.table('change_head', trx).increment('seq', 1).returning('seq')) as { seq: string }[];
       await this.db.table('changes', trx).insert({ seq: head!.seq, register_id: key.register_id, entry_id: id, created, at: row!.updated_at, entry: encode(row!) });
       return { row: row!, change: { seq: String(head!.seq), created } };
-    });
+    };
+    return outer ? write(outer) : this.db.transaction(write);
   }
 
   /** Changes after `afterSeq`, oldest first; of one register, or of all when `registerId` is undefined. */

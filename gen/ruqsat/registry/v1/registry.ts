@@ -21,7 +21,19 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { Party, SignedEnvelope } from "../../common/v1/common";
+import {
+  Appeal,
+  ApplicationStatus,
+  applicationStatusFromJSON,
+  applicationStatusToJSON,
+  Attachment,
+  HistoryEntry,
+  Notice,
+  Party,
+  PausedInterval,
+  SignedEnvelope,
+  StepClock,
+} from "../../common/v1/common";
 
 export const protobufPackage = "ruqsat.registry.v1";
 
@@ -242,6 +254,125 @@ export interface ListEntriesRequest {
 export interface ListEntriesResponse {
   entries: Entry[];
   nextPageToken: string;
+}
+
+/** An application for an EIR/IS registration or a KKM conformity conclusion (өтініш), run on the service's versioned definition. */
+export interface Application {
+  /** Resource name, "applications/{application}". */
+  name: string;
+  /** State-service id: "registry.eir_is" or "conformity.kkm_computer_system". */
+  service: string;
+  definitionVersion: number;
+  /** The base variant ("registration", "conclusion"). */
+  variant: string;
+  applicant: Party | undefined;
+  status: ApplicationStatus;
+  registrationNumber: string;
+  subKinds: string[];
+  currentStep: string;
+  stepDueTime:
+    | Date
+    | undefined;
+  /** The overall deadline, moved only by pauses that stop the clock. */
+  dueTime:
+    | Date
+    | undefined;
+  /** The deadline as the applicant is shown it, e.g. "2026-04-09 18:30 (Asia/Almaty)". */
+  dueDisplay: string;
+  createTime: Date | undefined;
+  updateTime: Date | undefined;
+  registrationTime: Date | undefined;
+  paymentReference: string;
+  attachments: Attachment[];
+  steps: StepClock[];
+  pausedIntervals: PausedInterval[];
+  notice: Notice | undefined;
+  history: HistoryEntry[];
+  /** The result: the registration certificate or the conclusion, or the reasoned refusal, as signed. */
+  resultDocument: SignedEnvelope | undefined;
+  refusalReasons: string[];
+  appeals: Appeal[];
+  /** Once issued: the register entry, "registers/{register}/entries/{entry}". */
+  entry: string;
+  /** Once issued: the registration number or the conclusion number. */
+  resultNumber: string;
+  /** EIR/IS: the owner (собственник) of the resource or system. */
+  owner:
+    | Party
+    | undefined;
+  /** EIR/IS: its name. */
+  resourceName: string;
+  /** EIR/IS: its class ("electronic_information_resource" or "information_system") as the applicant gave it. */
+  resourceClass: string;
+  /** EIR/IS: its purpose. */
+  purpose: string;
+  /** KKM: the computer system's model, manufacturer and software version. */
+  model: string;
+  manufacturer: string;
+  softwareVersion: string;
+}
+
+export interface SubmitApplicationRequest {
+  /** Idempotency key: a retried submit returns the same application. */
+  requestId: string;
+  /**
+   * The applicant's EDS over JSON {"act":"submit_application","service":"registry.eir_is",
+   * "sub_kinds":[CLASS],"owner":{"type":"individual"|"legal_entity","identifier":IIN/BIN,"name":NAME},
+   * "resource_name":NAME,"resource_class":CLASS,"purpose":TEXT,"attachments":[{"id","sha256"}]} or
+   * {"act":"submit_application","service":"conformity.kkm_computer_system","model":M,"manufacturer":M,
+   * "software_version":V,"attachments":[...]}.
+   */
+  application: SignedEnvelope | undefined;
+}
+
+export interface GetApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
+}
+
+export interface ListApplicationsRequest {
+  /** At most 1000; 0 means the default of 50. */
+  pageSize: number;
+  pageToken: string;
+  /** When set, only applications of this IIN or BIN. */
+  applicantIdentifier: string;
+}
+
+export interface ListApplicationsResponse {
+  applications: Application[];
+  nextPageToken: string;
+}
+
+export interface WithdrawApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
+  /** The applicant's EDS over JSON {"act":"withdraw_application","application":NAME}. */
+  withdrawal: SignedEnvelope | undefined;
+}
+
+export interface WatchApplicationRequest {
+  /** "applications/{application}". */
+  name: string;
+}
+
+export interface SubmitDocumentsRequest {
+  /** "applications/{application}". */
+  name: string;
+  /**
+   * The applicant's EDS over JSON {"act":"submit_documents","application":NAME,
+   * "attachments":[{"id":ID,"sha256":HEX}],"text":OBJECTION}.
+   */
+  answer: SignedEnvelope | undefined;
+}
+
+export interface FileAppealRequest {
+  /** "applications/{application}". */
+  name: string;
+  /**
+   * The applicant's EDS over JSON {"act":"file_appeal","application":NAME,
+   * "to":"head_of_provider"|"quality_body","text":TEXT}.
+   */
+  appeal: SignedEnvelope | undefined;
 }
 
 function createBaseRegister(): Register {
@@ -2245,6 +2376,1395 @@ export const ListEntriesResponse: MessageFns<ListEntriesResponse> = {
   },
 };
 
+function createBaseApplication(): Application {
+  return {
+    name: "",
+    service: "",
+    definitionVersion: 0,
+    variant: "",
+    applicant: undefined,
+    status: 0,
+    registrationNumber: "",
+    subKinds: [],
+    currentStep: "",
+    stepDueTime: undefined,
+    dueTime: undefined,
+    dueDisplay: "",
+    createTime: undefined,
+    updateTime: undefined,
+    registrationTime: undefined,
+    paymentReference: "",
+    attachments: [],
+    steps: [],
+    pausedIntervals: [],
+    notice: undefined,
+    history: [],
+    resultDocument: undefined,
+    refusalReasons: [],
+    appeals: [],
+    entry: "",
+    resultNumber: "",
+    owner: undefined,
+    resourceName: "",
+    resourceClass: "",
+    purpose: "",
+    model: "",
+    manufacturer: "",
+    softwareVersion: "",
+  };
+}
+
+export const Application: MessageFns<Application> = {
+  encode(message: Application, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.service !== "") {
+      writer.uint32(18).string(message.service);
+    }
+    if (message.definitionVersion !== 0) {
+      writer.uint32(24).int32(message.definitionVersion);
+    }
+    if (message.variant !== "") {
+      writer.uint32(34).string(message.variant);
+    }
+    if (message.applicant !== undefined) {
+      Party.encode(message.applicant, writer.uint32(42).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(48).int32(message.status);
+    }
+    if (message.registrationNumber !== "") {
+      writer.uint32(58).string(message.registrationNumber);
+    }
+    for (const v of message.subKinds) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.currentStep !== "") {
+      writer.uint32(74).string(message.currentStep);
+    }
+    if (message.stepDueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.stepDueTime), writer.uint32(82).fork()).join();
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(90).fork()).join();
+    }
+    if (message.dueDisplay !== "") {
+      writer.uint32(98).string(message.dueDisplay);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(106).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    if (message.registrationTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.registrationTime), writer.uint32(122).fork()).join();
+    }
+    if (message.paymentReference !== "") {
+      writer.uint32(130).string(message.paymentReference);
+    }
+    for (const v of message.attachments) {
+      Attachment.encode(v!, writer.uint32(138).fork()).join();
+    }
+    for (const v of message.steps) {
+      StepClock.encode(v!, writer.uint32(146).fork()).join();
+    }
+    for (const v of message.pausedIntervals) {
+      PausedInterval.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.notice !== undefined) {
+      Notice.encode(message.notice, writer.uint32(162).fork()).join();
+    }
+    for (const v of message.history) {
+      HistoryEntry.encode(v!, writer.uint32(170).fork()).join();
+    }
+    if (message.resultDocument !== undefined) {
+      SignedEnvelope.encode(message.resultDocument, writer.uint32(178).fork()).join();
+    }
+    for (const v of message.refusalReasons) {
+      writer.uint32(186).string(v!);
+    }
+    for (const v of message.appeals) {
+      Appeal.encode(v!, writer.uint32(194).fork()).join();
+    }
+    if (message.entry !== "") {
+      writer.uint32(202).string(message.entry);
+    }
+    if (message.resultNumber !== "") {
+      writer.uint32(210).string(message.resultNumber);
+    }
+    if (message.owner !== undefined) {
+      Party.encode(message.owner, writer.uint32(218).fork()).join();
+    }
+    if (message.resourceName !== "") {
+      writer.uint32(226).string(message.resourceName);
+    }
+    if (message.resourceClass !== "") {
+      writer.uint32(234).string(message.resourceClass);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(242).string(message.purpose);
+    }
+    if (message.model !== "") {
+      writer.uint32(250).string(message.model);
+    }
+    if (message.manufacturer !== "") {
+      writer.uint32(258).string(message.manufacturer);
+    }
+    if (message.softwareVersion !== "") {
+      writer.uint32(266).string(message.softwareVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Application {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.definitionVersion = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.applicant = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.registrationNumber = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.subKinds.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.currentStep = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.stepDueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.dueDisplay = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.registrationTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.paymentReference = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.attachments.push(Attachment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.steps.push(StepClock.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.pausedIntervals.push(PausedInterval.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.notice = Notice.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.history.push(HistoryEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.resultDocument = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.refusalReasons.push(reader.string());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.appeals.push(Appeal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.entry = reader.string();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.resultNumber = reader.string();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.owner = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.resourceName = reader.string();
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.resourceClass = reader.string();
+            continue;
+          }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.manufacturer = reader.string();
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.softwareVersion = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Application {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      service: isSet(object.service) ? globalThis.String(object.service) : "",
+      definitionVersion: isSet(object.definitionVersion)
+        ? globalThis.Number(object.definitionVersion)
+        : isSet(object.definition_version)
+        ? globalThis.Number(object.definition_version)
+        : 0,
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+      applicant: isSet(object.applicant) ? Party.fromJSON(object.applicant) : undefined,
+      status: isSet(object.status) ? applicationStatusFromJSON(object.status) : 0,
+      registrationNumber: isSet(object.registrationNumber)
+        ? globalThis.String(object.registrationNumber)
+        : isSet(object.registration_number)
+        ? globalThis.String(object.registration_number)
+        : "",
+      subKinds: globalThis.Array.isArray(object?.subKinds)
+        ? object.subKinds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.sub_kinds)
+        ? object.sub_kinds.map((e: any) => globalThis.String(e))
+        : [],
+      currentStep: isSet(object.currentStep)
+        ? globalThis.String(object.currentStep)
+        : isSet(object.current_step)
+        ? globalThis.String(object.current_step)
+        : "",
+      stepDueTime: isSet(object.stepDueTime)
+        ? fromJsonTimestamp(object.stepDueTime)
+        : isSet(object.step_due_time)
+        ? fromJsonTimestamp(object.step_due_time)
+        : undefined,
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      dueDisplay: isSet(object.dueDisplay)
+        ? globalThis.String(object.dueDisplay)
+        : isSet(object.due_display)
+        ? globalThis.String(object.due_display)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      registrationTime: isSet(object.registrationTime)
+        ? fromJsonTimestamp(object.registrationTime)
+        : isSet(object.registration_time)
+        ? fromJsonTimestamp(object.registration_time)
+        : undefined,
+      paymentReference: isSet(object.paymentReference)
+        ? globalThis.String(object.paymentReference)
+        : isSet(object.payment_reference)
+        ? globalThis.String(object.payment_reference)
+        : "",
+      attachments: globalThis.Array.isArray(object?.attachments)
+        ? object.attachments.map((e: any) => Attachment.fromJSON(e))
+        : [],
+      steps: globalThis.Array.isArray(object?.steps)
+        ? object.steps.map((e: any) => StepClock.fromJSON(e))
+        : [],
+      pausedIntervals: globalThis.Array.isArray(object?.pausedIntervals)
+        ? object.pausedIntervals.map((e: any) => PausedInterval.fromJSON(e))
+        : globalThis.Array.isArray(object?.paused_intervals)
+        ? object.paused_intervals.map((e: any) => PausedInterval.fromJSON(e))
+        : [],
+      notice: isSet(object.notice) ? Notice.fromJSON(object.notice) : undefined,
+      history: globalThis.Array.isArray(object?.history)
+        ? object.history.map((e: any) => HistoryEntry.fromJSON(e))
+        : [],
+      resultDocument: isSet(object.resultDocument)
+        ? SignedEnvelope.fromJSON(object.resultDocument)
+        : isSet(object.result_document)
+        ? SignedEnvelope.fromJSON(object.result_document)
+        : undefined,
+      refusalReasons: globalThis.Array.isArray(object?.refusalReasons)
+        ? object.refusalReasons.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.refusal_reasons)
+        ? object.refusal_reasons.map((e: any) => globalThis.String(e))
+        : [],
+      appeals: globalThis.Array.isArray(object?.appeals) ? object.appeals.map((e: any) => Appeal.fromJSON(e)) : [],
+      entry: isSet(object.entry) ? globalThis.String(object.entry) : "",
+      resultNumber: isSet(object.resultNumber)
+        ? globalThis.String(object.resultNumber)
+        : isSet(object.result_number)
+        ? globalThis.String(object.result_number)
+        : "",
+      owner: isSet(object.owner) ? Party.fromJSON(object.owner) : undefined,
+      resourceName: isSet(object.resourceName)
+        ? globalThis.String(object.resourceName)
+        : isSet(object.resource_name)
+        ? globalThis.String(object.resource_name)
+        : "",
+      resourceClass: isSet(object.resourceClass)
+        ? globalThis.String(object.resourceClass)
+        : isSet(object.resource_class)
+        ? globalThis.String(object.resource_class)
+        : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      manufacturer: isSet(object.manufacturer) ? globalThis.String(object.manufacturer) : "",
+      softwareVersion: isSet(object.softwareVersion)
+        ? globalThis.String(object.softwareVersion)
+        : isSet(object.software_version)
+        ? globalThis.String(object.software_version)
+        : "",
+    };
+  },
+
+  toJSON(message: Application): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    if (message.definitionVersion !== 0) {
+      obj.definitionVersion = Math.round(message.definitionVersion);
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
+    if (message.applicant !== undefined) {
+      obj.applicant = Party.toJSON(message.applicant);
+    }
+    if (message.status !== 0) {
+      obj.status = applicationStatusToJSON(message.status);
+    }
+    if (message.registrationNumber !== "") {
+      obj.registrationNumber = message.registrationNumber;
+    }
+    if (message.subKinds?.length) {
+      obj.subKinds = message.subKinds;
+    }
+    if (message.currentStep !== "") {
+      obj.currentStep = message.currentStep;
+    }
+    if (message.stepDueTime !== undefined) {
+      obj.stepDueTime = message.stepDueTime.toISOString();
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.dueDisplay !== "") {
+      obj.dueDisplay = message.dueDisplay;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.registrationTime !== undefined) {
+      obj.registrationTime = message.registrationTime.toISOString();
+    }
+    if (message.paymentReference !== "") {
+      obj.paymentReference = message.paymentReference;
+    }
+    if (message.attachments?.length) {
+      obj.attachments = message.attachments.map((e) => Attachment.toJSON(e));
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => StepClock.toJSON(e));
+    }
+    if (message.pausedIntervals?.length) {
+      obj.pausedIntervals = message.pausedIntervals.map((e) => PausedInterval.toJSON(e));
+    }
+    if (message.notice !== undefined) {
+      obj.notice = Notice.toJSON(message.notice);
+    }
+    if (message.history?.length) {
+      obj.history = message.history.map((e) => HistoryEntry.toJSON(e));
+    }
+    if (message.resultDocument !== undefined) {
+      obj.resultDocument = SignedEnvelope.toJSON(message.resultDocument);
+    }
+    if (message.refusalReasons?.length) {
+      obj.refusalReasons = message.refusalReasons;
+    }
+    if (message.appeals?.length) {
+      obj.appeals = message.appeals.map((e) => Appeal.toJSON(e));
+    }
+    if (message.entry !== "") {
+      obj.entry = message.entry;
+    }
+    if (message.resultNumber !== "") {
+      obj.resultNumber = message.resultNumber;
+    }
+    if (message.owner !== undefined) {
+      obj.owner = Party.toJSON(message.owner);
+    }
+    if (message.resourceName !== "") {
+      obj.resourceName = message.resourceName;
+    }
+    if (message.resourceClass !== "") {
+      obj.resourceClass = message.resourceClass;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.manufacturer !== "") {
+      obj.manufacturer = message.manufacturer;
+    }
+    if (message.softwareVersion !== "") {
+      obj.softwareVersion = message.softwareVersion;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Application>, I>>(base?: I): Application {
+    return Application.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Application>, I>>(object: I): Application {
+    const message = createBaseApplication();
+    message.name = object.name ?? "";
+    message.service = object.service ?? "";
+    message.definitionVersion = object.definitionVersion ?? 0;
+    message.variant = object.variant ?? "";
+    message.applicant = (object.applicant !== undefined && object.applicant !== null)
+      ? Party.fromPartial(object.applicant)
+      : undefined;
+    message.status = object.status ?? 0;
+    message.registrationNumber = object.registrationNumber ?? "";
+    message.subKinds = object.subKinds?.map((e) => e) || [];
+    message.currentStep = object.currentStep ?? "";
+    message.stepDueTime = object.stepDueTime ?? undefined;
+    message.dueTime = object.dueTime ?? undefined;
+    message.dueDisplay = object.dueDisplay ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.registrationTime = object.registrationTime ?? undefined;
+    message.paymentReference = object.paymentReference ?? "";
+    message.attachments = object.attachments?.map((e) => Attachment.fromPartial(e)) || [];
+    message.steps = object.steps?.map((e) => StepClock.fromPartial(e)) || [];
+    message.pausedIntervals = object.pausedIntervals?.map((e) => PausedInterval.fromPartial(e)) || [];
+    message.notice = (object.notice !== undefined && object.notice !== null)
+      ? Notice.fromPartial(object.notice)
+      : undefined;
+    message.history = object.history?.map((e) => HistoryEntry.fromPartial(e)) || [];
+    message.resultDocument = (object.resultDocument !== undefined && object.resultDocument !== null)
+      ? SignedEnvelope.fromPartial(object.resultDocument)
+      : undefined;
+    message.refusalReasons = object.refusalReasons?.map((e) => e) || [];
+    message.appeals = object.appeals?.map((e) => Appeal.fromPartial(e)) || [];
+    message.entry = object.entry ?? "";
+    message.resultNumber = object.resultNumber ?? "";
+    message.owner = (object.owner !== undefined && object.owner !== null) ? Party.fromPartial(object.owner) : undefined;
+    message.resourceName = object.resourceName ?? "";
+    message.resourceClass = object.resourceClass ?? "";
+    message.purpose = object.purpose ?? "";
+    message.model = object.model ?? "";
+    message.manufacturer = object.manufacturer ?? "";
+    message.softwareVersion = object.softwareVersion ?? "";
+    return message;
+  },
+};
+
+function createBaseSubmitApplicationRequest(): SubmitApplicationRequest {
+  return { requestId: "", application: undefined };
+}
+
+export const SubmitApplicationRequest: MessageFns<SubmitApplicationRequest> = {
+  encode(message: SubmitApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.application !== undefined) {
+      SignedEnvelope.encode(message.application, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.application = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitApplicationRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      application: isSet(object.application) ? SignedEnvelope.fromJSON(object.application) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.application !== undefined) {
+      obj.application = SignedEnvelope.toJSON(message.application);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitApplicationRequest>, I>>(base?: I): SubmitApplicationRequest {
+    return SubmitApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitApplicationRequest>, I>>(object: I): SubmitApplicationRequest {
+    const message = createBaseSubmitApplicationRequest();
+    message.requestId = object.requestId ?? "";
+    message.application = (object.application !== undefined && object.application !== null)
+      ? SignedEnvelope.fromPartial(object.application)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetApplicationRequest(): GetApplicationRequest {
+  return { name: "" };
+}
+
+export const GetApplicationRequest: MessageFns<GetApplicationRequest> = {
+  encode(message: GetApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetApplicationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetApplicationRequest>, I>>(base?: I): GetApplicationRequest {
+    return GetApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetApplicationRequest>, I>>(object: I): GetApplicationRequest {
+    const message = createBaseGetApplicationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListApplicationsRequest(): ListApplicationsRequest {
+  return { pageSize: 0, pageToken: "", applicantIdentifier: "" };
+}
+
+export const ListApplicationsRequest: MessageFns<ListApplicationsRequest> = {
+  encode(message: ListApplicationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.applicantIdentifier !== "") {
+      writer.uint32(26).string(message.applicantIdentifier);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApplicationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.applicantIdentifier = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApplicationsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      applicantIdentifier: isSet(object.applicantIdentifier)
+        ? globalThis.String(object.applicantIdentifier)
+        : isSet(object.applicant_identifier)
+        ? globalThis.String(object.applicant_identifier)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApplicationsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.applicantIdentifier !== "") {
+      obj.applicantIdentifier = message.applicantIdentifier;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApplicationsRequest>, I>>(base?: I): ListApplicationsRequest {
+    return ListApplicationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApplicationsRequest>, I>>(object: I): ListApplicationsRequest {
+    const message = createBaseListApplicationsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.applicantIdentifier = object.applicantIdentifier ?? "";
+    return message;
+  },
+};
+
+function createBaseListApplicationsResponse(): ListApplicationsResponse {
+  return { applications: [], nextPageToken: "" };
+}
+
+export const ListApplicationsResponse: MessageFns<ListApplicationsResponse> = {
+  encode(message: ListApplicationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.applications) {
+      Application.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApplicationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApplicationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.applications.push(Application.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApplicationsResponse {
+    return {
+      applications: globalThis.Array.isArray(object?.applications)
+        ? object.applications.map((e: any) => Application.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApplicationsResponse): unknown {
+    const obj: any = {};
+    if (message.applications?.length) {
+      obj.applications = message.applications.map((e) => Application.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApplicationsResponse>, I>>(base?: I): ListApplicationsResponse {
+    return ListApplicationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApplicationsResponse>, I>>(object: I): ListApplicationsResponse {
+    const message = createBaseListApplicationsResponse();
+    message.applications = object.applications?.map((e) => Application.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWithdrawApplicationRequest(): WithdrawApplicationRequest {
+  return { name: "", withdrawal: undefined };
+}
+
+export const WithdrawApplicationRequest: MessageFns<WithdrawApplicationRequest> = {
+  encode(message: WithdrawApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.withdrawal !== undefined) {
+      SignedEnvelope.encode(message.withdrawal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithdrawApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithdrawApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.withdrawal = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithdrawApplicationRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      withdrawal: isSet(object.withdrawal) ? SignedEnvelope.fromJSON(object.withdrawal) : undefined,
+    };
+  },
+
+  toJSON(message: WithdrawApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.withdrawal !== undefined) {
+      obj.withdrawal = SignedEnvelope.toJSON(message.withdrawal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithdrawApplicationRequest>, I>>(base?: I): WithdrawApplicationRequest {
+    return WithdrawApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithdrawApplicationRequest>, I>>(object: I): WithdrawApplicationRequest {
+    const message = createBaseWithdrawApplicationRequest();
+    message.name = object.name ?? "";
+    message.withdrawal = (object.withdrawal !== undefined && object.withdrawal !== null)
+      ? SignedEnvelope.fromPartial(object.withdrawal)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWatchApplicationRequest(): WatchApplicationRequest {
+  return { name: "" };
+}
+
+export const WatchApplicationRequest: MessageFns<WatchApplicationRequest> = {
+  encode(message: WatchApplicationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchApplicationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchApplicationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchApplicationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: WatchApplicationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchApplicationRequest>, I>>(base?: I): WatchApplicationRequest {
+    return WatchApplicationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchApplicationRequest>, I>>(object: I): WatchApplicationRequest {
+    const message = createBaseWatchApplicationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseSubmitDocumentsRequest(): SubmitDocumentsRequest {
+  return { name: "", answer: undefined };
+}
+
+export const SubmitDocumentsRequest: MessageFns<SubmitDocumentsRequest> = {
+  encode(message: SubmitDocumentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.answer !== undefined) {
+      SignedEnvelope.encode(message.answer, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitDocumentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitDocumentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.answer = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitDocumentsRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      answer: isSet(object.answer) ? SignedEnvelope.fromJSON(object.answer) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitDocumentsRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.answer !== undefined) {
+      obj.answer = SignedEnvelope.toJSON(message.answer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitDocumentsRequest>, I>>(base?: I): SubmitDocumentsRequest {
+    return SubmitDocumentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitDocumentsRequest>, I>>(object: I): SubmitDocumentsRequest {
+    const message = createBaseSubmitDocumentsRequest();
+    message.name = object.name ?? "";
+    message.answer = (object.answer !== undefined && object.answer !== null)
+      ? SignedEnvelope.fromPartial(object.answer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFileAppealRequest(): FileAppealRequest {
+  return { name: "", appeal: undefined };
+}
+
+export const FileAppealRequest: MessageFns<FileAppealRequest> = {
+  encode(message: FileAppealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.appeal !== undefined) {
+      SignedEnvelope.encode(message.appeal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileAppealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileAppealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appeal = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileAppealRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      appeal: isSet(object.appeal) ? SignedEnvelope.fromJSON(object.appeal) : undefined,
+    };
+  },
+
+  toJSON(message: FileAppealRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.appeal !== undefined) {
+      obj.appeal = SignedEnvelope.toJSON(message.appeal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileAppealRequest>, I>>(base?: I): FileAppealRequest {
+    return FileAppealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileAppealRequest>, I>>(object: I): FileAppealRequest {
+    const message = createBaseFileAppealRequest();
+    message.name = object.name ?? "";
+    message.appeal = (object.appeal !== undefined && object.appeal !== null)
+      ? SignedEnvelope.fromPartial(object.appeal)
+      : undefined;
+    return message;
+  },
+};
+
 /** The state registers and the read side every agency queries. */
 export type RegistryServiceService = typeof RegistryServiceService;
 export const RegistryServiceService = {
@@ -2323,6 +3843,86 @@ export const RegistryServiceService = {
     responseSerialize: (value: EntryChange): Buffer => Buffer.from(EntryChange.encode(value).finish()),
     responseDeserialize: (value: Buffer): EntryChange => EntryChange.decode(value),
   },
+  /**
+   * An EDS-signed application for registration of an EIR/IS or for a KKM computer system's conformity
+   * conclusion; the applicant is the signer. Idempotent on request_id.
+   */
+  submitApplication: {
+    path: "/ruqsat.registry.v1.RegistryService/SubmitApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitApplicationRequest): Buffer =>
+      Buffer.from(SubmitApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitApplicationRequest => SubmitApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** Gets one application, with its status, deadlines, notice, history and result. */
+  getApplication: {
+    path: "/ruqsat.registry.v1.RegistryService/GetApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetApplicationRequest): Buffer =>
+      Buffer.from(GetApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetApplicationRequest => GetApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications: {
+    path: "/ruqsat.registry.v1.RegistryService/ListApplications" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListApplicationsRequest): Buffer =>
+      Buffer.from(ListApplicationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListApplicationsRequest => ListApplicationsRequest.decode(value),
+    responseSerialize: (value: ListApplicationsResponse): Buffer =>
+      Buffer.from(ListApplicationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListApplicationsResponse => ListApplicationsResponse.decode(value),
+  },
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication: {
+    path: "/ruqsat.registry.v1.RegistryService/WithdrawApplication" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WithdrawApplicationRequest): Buffer =>
+      Buffer.from(WithdrawApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WithdrawApplicationRequest => WithdrawApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication: {
+    path: "/ruqsat.registry.v1.RegistryService/WatchApplication" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchApplicationRequest): Buffer =>
+      Buffer.from(WatchApplicationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchApplicationRequest => WatchApplicationRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** The applicant answers a notice: documents asked for, or an objection to a preliminary refusal. */
+  submitDocuments: {
+    path: "/ruqsat.registry.v1.RegistryService/SubmitDocuments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitDocumentsRequest): Buffer =>
+      Buffer.from(SubmitDocumentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitDocumentsRequest => SubmitDocumentsRequest.decode(value),
+    responseSerialize: (value: Application): Buffer => Buffer.from(Application.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Application => Application.decode(value),
+  },
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal: {
+    path: "/ruqsat.registry.v1.RegistryService/FileAppeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FileAppealRequest): Buffer => Buffer.from(FileAppealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FileAppealRequest => FileAppealRequest.decode(value),
+    responseSerialize: (value: Appeal): Buffer => Buffer.from(Appeal.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Appeal => Appeal.decode(value),
+  },
 } as const;
 
 export interface RegistryServiceServer extends UntypedServiceImplementation {
@@ -2343,6 +3943,23 @@ export interface RegistryServiceServer extends UntypedServiceImplementation {
   searchEntries: handleUnaryCall<SearchEntriesRequest, SearchEntriesResponse>;
   /** Streams every change to the entries of one register (or all), replayed after a cursor, then live. */
   watchRegister: handleServerStreamingCall<WatchRegisterRequest, EntryChange>;
+  /**
+   * An EDS-signed application for registration of an EIR/IS or for a KKM computer system's conformity
+   * conclusion; the applicant is the signer. Idempotent on request_id.
+   */
+  submitApplication: handleUnaryCall<SubmitApplicationRequest, Application>;
+  /** Gets one application, with its status, deadlines, notice, history and result. */
+  getApplication: handleUnaryCall<GetApplicationRequest, Application>;
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications: handleUnaryCall<ListApplicationsRequest, ListApplicationsResponse>;
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication: handleUnaryCall<WithdrawApplicationRequest, Application>;
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication: handleServerStreamingCall<WatchApplicationRequest, Application>;
+  /** The applicant answers a notice: documents asked for, or an objection to a preliminary refusal. */
+  submitDocuments: handleUnaryCall<SubmitDocumentsRequest, Application>;
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal: handleUnaryCall<FileAppealRequest, Appeal>;
 }
 
 export interface RegistryServiceClient extends Client {
@@ -2449,6 +4066,112 @@ export interface RegistryServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<EntryChange>;
+  /**
+   * An EDS-signed application for registration of an EIR/IS or for a KKM computer system's conformity
+   * conclusion; the applicant is the signer. Idempotent on request_id.
+   */
+  submitApplication(
+    request: SubmitApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitApplication(
+    request: SubmitApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitApplication(
+    request: SubmitApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** Gets one application, with its status, deadlines, notice, history and result. */
+  getApplication(
+    request: GetApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  getApplication(
+    request: GetApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  getApplication(
+    request: GetApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** Lists applications, newest first, optionally for one applicant. */
+  listApplications(
+    request: ListApplicationsRequest,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  listApplications(
+    request: ListApplicationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  listApplications(
+    request: ListApplicationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListApplicationsResponse) => void,
+  ): ClientUnaryCall;
+  /** The applicant withdraws an application that has no result yet, by an EDS-signed act. */
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  withdrawApplication(
+    request: WithdrawApplicationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** The personal cabinet: the application as it is now, then every change, until the caller leaves. */
+  watchApplication(request: WatchApplicationRequest, options?: Partial<CallOptions>): ClientReadableStream<Application>;
+  watchApplication(
+    request: WatchApplicationRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<Application>;
+  /** The applicant answers a notice: documents asked for, or an objection to a preliminary refusal. */
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  submitDocuments(
+    request: SubmitDocumentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Application) => void,
+  ): ClientUnaryCall;
+  /** An appeal (шағым) to the provider's head (5 WD) or the quality body (15 WD). */
+  fileAppeal(
+    request: FileAppealRequest,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
+  fileAppeal(
+    request: FileAppealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
+  fileAppeal(
+    request: FileAppealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Appeal) => void,
+  ): ClientUnaryCall;
 }
 
 export const RegistryServiceClient = makeGenericClientConstructor(
