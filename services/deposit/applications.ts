@@ -2,11 +2,10 @@
 // names an uploaded object, which must exist, be complete and be no one else's deposit.
 import * as grpc from '@grpc/grpc-js';
 import type { Application, DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import { applicantApi, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
+import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow, CaseStore } from '../kit/cases/store.ts';
-import { toAppeal, type ApplicationView } from '../kit/cases/view.ts';
-import { RuqsatError, toRuqsatError, toServiceError, type FieldViolation } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
+import type { ApplicationView } from '../kit/cases/view.ts';
+import { RuqsatError, type FieldViolation } from '../kit/errors.ts';
 import { depositName, objectName } from './domain/names.ts';
 import type { DepositStore, ObjectType } from './store.ts';
 
@@ -67,19 +66,5 @@ export const toApplication = (view: ApplicationView, row: ApplicationRow): Appli
 type ApplicantHandlers = Pick<DepositServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
 
 export function applicationHandlers(deps: CaseDeps, deposits: DepositStore): ApplicantHandlers {
-  const api = applicantApi(deps, { submission: depositSubmission(deposits, deps.store) });
-  const full = async (row: ApplicationRow) => toApplication(await api.view(row), row);
-  const { logger } = deps;
-  return {
-    submitApplication: unary(logger, async (req) => full(await api.submit(req))),
-    getApplication: unary(logger, async (req) => full(await api.get(req.name))),
-    listApplications: unary(logger, async (req) => {
-      const page = await api.list(req);
-      return { applications: await Promise.all(page.items.map(full)), nextPageToken: page.nextPageToken };
-    }),
-    withdrawApplication: unary(logger, async (req) => full(await api.withdraw(req.name, req.withdrawal))),
-    submitDocuments: unary(logger, async (req) => full(await api.submitDocuments(req.name, req.answer))),
-    fileAppeal: unary(logger, async (req) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
-    watchApplication: (call) => api.watch(call, toApplication, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
-  };
+  return applicantHandlers(applicantApi(deps, { submission: depositSubmission(deposits, deps.store) }), toApplication, deps.logger);
 }

@@ -2,12 +2,10 @@
 // the State Register (MTC Order 209, App. 2) and the conclusion on a KKM computer system's conformity (App. 3).
 // The service's own fields are checked here and kept in the application's details.
 import type { Application, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
-import { applicantApi, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
+import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
-import { toAppeal, type ApplicationView } from '../kit/cases/view.ts';
+import type { ApplicationView } from '../kit/cases/view.ts';
 import type { FieldViolation } from '../kit/errors.ts';
-import { toRuqsatError, toServiceError } from '../kit/errors.ts';
-import { unary } from '../kit/grpc/handler.ts';
 import { isValidIinBin, toParty, type PartyKind } from '../kit/party.ts';
 import { CONFORMITY_KKM_COMPUTER_SYSTEM, REGISTRY_EIR_IS } from '../kit/workflow/index.ts';
 
@@ -102,19 +100,5 @@ export const toApplication = (view: ApplicationView, row: ApplicationRow): Appli
 export type ApplicantHandlers = Pick<RegistryServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
 
 export function applicationHandlers(deps: CaseDeps): ApplicantHandlers {
-  const api = applicantApi(deps, { submission });
-  const full = async (row: ApplicationRow) => toApplication(await api.view(row), row);
-  const { logger } = deps;
-  return {
-    submitApplication: unary(logger, async (req) => full(await api.submit(req))),
-    getApplication: unary(logger, async (req) => full(await api.get(req.name))),
-    listApplications: unary(logger, async (req) => {
-      const page = await api.list(req);
-      return { applications: await Promise.all(page.items.map(full)), nextPageToken: page.nextPageToken };
-    }),
-    withdrawApplication: unary(logger, async (req) => full(await api.withdraw(req.name, req.withdrawal))),
-    submitDocuments: unary(logger, async (req) => full(await api.submitDocuments(req.name, req.answer))),
-    fileAppeal: unary(logger, async (req) => toAppeal(await api.fileAppeal(req.name, req.appeal))),
-    watchApplication: (call) => api.watch(call, toApplication, (err) => void call.emit('error', toServiceError(toRuqsatError(err)))),
-  };
+  return applicantHandlers(applicantApi(deps, { submission }), toApplication, deps.logger);
 }
