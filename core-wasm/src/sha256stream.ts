@@ -32,7 +32,7 @@ export class Sha256 {
 
   /** A new hasher. (The arguments are internal: copy() hands over a forked core handle.) */
   constructor(...internal: [typeof FORK, number] | []) {
-    this.#handle = Sha256.#open(internal[0] === FORK ? internal[1] : core.sha256Init());
+    this.#handle = Sha256.#open(internal[0] === FORK ? internal[1]! : core.sha256Init());
     abandoned.register(this, this.#handle, this);
   }
 
