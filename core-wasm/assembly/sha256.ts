@@ -181,3 +181,154 @@ export function sha256Batch(base: usize, desc: usize, n: u32, out: usize): void 
     }
   }
 }
+
+// ---- Incremental SHA-256: the state lives in a block the caller owns (a handle), never in globals. ----
+// The h0..h7 globals are only compress()'s working registers within one call: each call loads the handle's
+// words, compresses, and stores them back, so any number of hashers can be open at once.
+// Layout of a handle (STATE_BYTES): [0,32) H0..H7 (native u32) · [32,40) total length in bytes (u64) ·
+// [40,44) MAGIC · [44,48) 1 once finalised · [48,112) the partial block (total % 64 bytes are pending).
+const STATE_BYTES: usize = 112;
+const MAGIC: u32 = 0x32616873; // "sha2"
+const BUF: usize = 48;
+// Results: 0 ok; negative values say what was wrong, nothing was touched.
+const BAD_HANDLE: i32 = -1;
+const FINALISED: i32 = -2;
+const OUT_OF_RANGE: i32 = -3;
+const BAD_STATE: i32 = -4;
+
+// @ts-ignore: decorator
+@inline function memEnd(): usize { return <usize>memory.size() << 16; }
+
+// True when [p, p + len) lies inside linear memory (no overflow on the sum).
+// @ts-ignore: decorator
+@inline function inMemory(p: usize, len: usize): bool { const end = memEnd(); return len <= end && p <= end - len; }
+
+function live(s: usize): bool {
+  return inMemory(s, STATE_BYTES) && load<u32>(s, 40) == MAGIC;
+}
+
+function resetState(s: usize): void {
+  store<u32>(s, 0x6a09e667, 0); store<u32>(s, 0xbb67ae85, 4); store<u32>(s, 0x3c6ef372, 8); store<u32>(s, 0xa54ff53a, 12);
+  store<u32>(s, 0x510e527f, 16); store<u32>(s, 0x9b05688c, 20); store<u32>(s, 0x1f83d9ab, 24); store<u32>(s, 0x5be0cd19, 28);
+  store<u64>(s, 0, 32);
+  store<u32>(s, MAGIC, 40);
+  store<u32>(s, 0, 44);
+}
+
+// @ts-ignore: decorator
+@inline function loadH(s: usize): void {
+  h0 = load<u32>(s, 0); h1 = load<u32>(s, 4); h2 = load<u32>(s, 8); h3 = load<u32>(s, 12);
+  h4 = load<u32>(s, 16); h5 = load<u32>(s, 20); h6 = load<u32>(s, 24); h7 = load<u32>(s, 28);
+}
+
+// @ts-ignore: decorator
+@inline function saveH(s: usize): void {
+  store<u32>(s, h0, 0); store<u32>(s, h1, 4); store<u32>(s, h2, 8); store<u32>(s, h3, 12);
+  store<u32>(s, h4, 16); store<u32>(s, h5, 20); store<u32>(s, h6, 24); store<u32>(s, h7, 28);
+}
+
+/** A new hasher; 0 when memory is exhausted. Free it with sha256Free. */
+export function sha256Init(): usize {
+  const s = heap.alloc(STATE_BYTES);
+  if (s == 0) return 0;
+  resetState(s);
+  return s;
+}
+
+/** A new hasher in the same state as `s` (e.g. a running digest without ending the original); 0 on a bad handle. */
+export function sha256Copy(s: usize): usize {
+  if (!live(s)) return 0;
+  const c = heap.alloc(STATE_BYTES);
+  if (c == 0) return 0;
+  memory.copy(c, s, STATE_BYTES);
+  return c;
+}
+
+export function sha256Free(s: usize): void {
+  if (!live(s)) return;
+  store<u32>(s, 0, 40); // a second free of the same handle is a no-op
+  heap.free(s);
+}
+
+/** Feeds [p, p + len) to the hasher. */
+export function sha256Update(s: usize, p: usize, len: u32): i32 {
+  if (!live(s)) return BAD_HANDLE;
+  if (load<u32>(s, 44) != 0) return FINALISED;
+  const n = <usize>len;
+  if (!inMemory(p, n)) return OUT_OF_RANGE;
+  const total = load<u64>(s, 32);
+  store<u64>(s, total + <u64>len, 32);
+  let fill = <usize>(total & 63);
+  let off: usize = 0;
+  if (fill != 0) {
+    const take = min<usize>(64 - fill, n);
+    memory.copy(s + BUF + fill, p, take);
+    off = take;
+    if (fill + take < 64) return 0;
+    loadH(s);
+    compress(s + BUF);
+  } else {
+    if (n < 64) { memory.copy(s + BUF, p, n); return 0; }
+    loadH(s);
+  }
+  while (n - off >= 64) { compress(p + off); off += 64; }
+  memory.copy(s + BUF, p + off, n - off);
+  saveH(s);
+  return 0;
+}
+
+/** Pads, writes the 32-byte digest to out, and marks the hasher finalised (it must still be freed). */
+export function sha256Final(s: usize, out: usize): i32 {
+  if (!live(s)) return BAD_HANDLE;
+  if (load<u32>(s, 44) != 0) return FINALISED;
+  if (!inMemory(out, 32)) return OUT_OF_RANGE;
+  const total = load<u64>(s, 32);
+  const rest = <usize>(total & 63);
+  memory.copy(TAIL, s + BUF, rest);
+  store<u8>(TAIL + rest, 0x80);
+  const padded: usize = rest < 56 ? 64 : 128;
+  memory.fill(TAIL + rest + 1, 0, padded - rest - 9);
+  // FIPS 180-4 §5.1.1: the message length in bits as a 64-bit big-endian integer (modulo 2^64).
+  store<u64>(TAIL + padded - 8, bswap<u64>(total << 3));
+  loadH(s);
+  compress(TAIL);
+  if (padded == 128) compress(TAIL + 64);
+  store<u32>(out, bswap<u32>(h0)); store<u32>(out + 4, bswap<u32>(h1));
+  store<u32>(out + 8, bswap<u32>(h2)); store<u32>(out + 12, bswap<u32>(h3));
+  store<u32>(out + 16, bswap<u32>(h4)); store<u32>(out + 20, bswap<u32>(h5));
+  store<u32>(out + 24, bswap<u32>(h6)); store<u32>(out + 28, bswap<u32>(h7));
+  store<u32>(s, 1, 44);
+  return 0;
+}
+
+// Portable state (what a service stores to resume a hash elsewhere, by another build or on another machine):
+// H0..H7 big-endian (32 bytes) · total length in bytes, u64 big-endian (8) · the pending total % 64 bytes.
+// 40 to 103 bytes.
+
+/** Writes the portable state to out (room for 104 bytes); returns its length, or a negative result. */
+export function sha256Save(s: usize, out: usize): i32 {
+  if (!live(s)) return BAD_HANDLE;
+  if (load<u32>(s, 44) != 0) return FINALISED;
+  const total = load<u64>(s, 32);
+  const rest = <i32>(total & 63);
+  if (!inMemory(out, <usize>(40 + rest))) return OUT_OF_RANGE;
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(s + i)));
+  store<u64>(out + 32, bswap<u64>(total));
+  memory.copy(out + 40, s + BUF, <usize>rest);
+  return 40 + rest;
+}
+
+/** Sets hasher `s` to a portable state read from [p, p + len); BAD_STATE when len does not fit its length. */
+export function sha256Load(s: usize, p: usize, len: u32): i32 {
+  if (!live(s)) return BAD_HANDLE;
+  if (!inMemory(p, <usize>len)) return OUT_OF_RANGE;
+  if (len < 40) return BAD_STATE;
+  const total = bswap<u64>(load<u64>(p + 32));
+  const rest = <usize>(total & 63);
+  if (<usize>len != 40 + rest) return BAD_STATE;
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(s + i, bswap<u32>(load<u32>(p + i)));
+  store<u64>(s, total, 32);
+  store<u32>(s, 0, 44);
+  memory.copy(s + BUF, p + 40, rest);
+  return 0;
+}

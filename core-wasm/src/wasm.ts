@@ -11,6 +11,13 @@ export interface CoreExports {
   parseCrl(ptr: number, len: number, out: number, extCap: number): number;
   sha256(ptr: number, len: number, out: number): void;
   sha256Batch(base: number, desc: number, n: number, out: number): void;
+  sha256Init(): number;
+  sha256Copy(h: number): number;
+  sha256Free(h: number): void;
+  sha256Update(h: number, ptr: number, len: number): number;
+  sha256Final(h: number, out: number): number;
+  sha256Save(h: number, out: number): number;
+  sha256Load(h: number, ptr: number, len: number): number;
   sha512(ptr: number, len: number, out: number): void;
   tblNew(expected: number): number;
   tblFree(h: number): void;

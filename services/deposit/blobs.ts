@@ -1,6 +1,6 @@
 // The depositary's content: blobs addressed by their SHA-256, and the staged files of uploads in progress.
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
@@ -17,7 +17,8 @@ export interface BlobStore {
   syncStaged(key: StagedKey): Promise<void>;
   /** Drops staged bytes past `length`: written before a crash but never acknowledged. */
   truncateStaged(key: StagedKey, length: number): Promise<void>;
-  readStaged(key: StagedKey): Promise<Buffer>;
+  /** The first `length` bytes of a staged file, in pieces (only to rebuild a hash state that was not recorded). */
+  readStagedPrefix(key: StagedKey, length: number): AsyncIterable<Uint8Array>;
   /** True when the staged file exists. */
   hasStaged(key: StagedKey): Promise<boolean>;
   /** Moves a complete staged file under its SHA-256 (hex); identical content is stored once. */
@@ -90,8 +91,9 @@ export class DiskBlobStore implements BlobStore {
     else if (size < length) throw new Error(`staged file ${path} holds ${size} of ${length} acknowledged bytes`);
   }
 
-  async readStaged(key: StagedKey): Promise<Buffer> {
-    return readFile(this.stagedPath(key));
+  readStagedPrefix(key: StagedKey, length: number): AsyncIterable<Uint8Array> {
+    if (length === 0) return (async function* () {})();
+    return createReadStream(this.stagedPath(key), { start: 0, end: length - 1, highWaterMark: 1 << 20 });
   }
 
   async hasStaged(key: StagedKey): Promise<boolean> {

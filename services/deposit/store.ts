@@ -46,6 +46,8 @@ export interface ObjectFileRow {
   declared_size: string | number;
   received_bytes: string | number;
   sha256: Buffer | null;
+  /** The SHA-256 hasher's portable state after received_bytes bytes (Sha256.exportState()); null before any byte. */
+  sha256_state?: Buffer | null;
   stored: boolean;
 }
 
@@ -103,7 +105,10 @@ export class DepositStore {
       const files = await this.db.table<ObjectFileRow>('object_files', trx).where({ object_id: id }).orderBy('idx');
       object.manifest_sha256 = asBuffer(object.manifest_sha256)!;
       object.merkle_root = asBuffer(object.merkle_root);
-      for (const f of files) f.sha256 = asBuffer(f.sha256);
+      for (const f of files) {
+        f.sha256 = asBuffer(f.sha256);
+        f.sha256_state = asBuffer(f.sha256_state);
+      }
       return { object, files };
     });
   }
@@ -123,14 +128,14 @@ export class DepositStore {
     });
   }
 
-  /** Records bytes acknowledged; false when another stream moved the file on first. */
-  async acknowledge(id: string, path: string, from: number, to: number): Promise<boolean> {
-    const n = await this.db.table('object_files').where({ object_id: id, path, received_bytes: from }).update({ received_bytes: to });
+  /** Records bytes acknowledged, with the file's hash state after them; false when another stream moved the file on first. */
+  async acknowledge(id: string, path: string, from: number, to: number, sha256State: Uint8Array | null): Promise<boolean> {
+    const n = await this.db.table('object_files').where({ object_id: id, path, received_bytes: from }).update({ received_bytes: to, sha256_state: sha256State && Buffer.from(sha256State) });
     return Number(n) === 1;
   }
 
   async setFileHash(id: string, path: string, sha256: Buffer): Promise<void> {
-    await this.db.table('object_files').where({ object_id: id, path }).update({ sha256 });
+    await this.db.table('object_files').where({ object_id: id, path }).update({ sha256, sha256_state: null });
   }
 
   /** Seals the object: its check result, its Merkle root, which files were stored. */

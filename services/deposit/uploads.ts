@@ -3,7 +3,7 @@
 // dropped stream or a restart resumes after the last acknowledged byte.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { hex, sha256, sha256Batch } from '../../core-wasm/src/index.ts';
+import { hex, Sha256, sha256Batch } from '../../core-wasm/src/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, RuqsatError } from '../kit/errors.ts';
 import type { BlobStore } from './blobs.ts';
@@ -28,6 +28,8 @@ interface FileState {
   /** Fsynced and recorded: where a resumed upload continues. */
   acked: number;
   sha256?: Buffer;
+  /** SHA-256 of bytes [0, received), fed as chunks are written; undefined before the first byte and once hashed. */
+  hasher?: Sha256;
 }
 
 interface Session {
@@ -71,36 +73,46 @@ export class Uploads {
     const manifest = validateManifest(first.value.manifest, this.limits.maxFileBytes);
     return this.locked(manifest.uploadId, async () => {
       const session = await this.open(manifest, caller);
-      let finished = false;
-      const group: Chunk[] = [];
-      const applyGroup = async () => {
-        const digests = sha256Batch(group.map((c) => c.data));
-        for (let i = 0; i < group.length; i++) await this.chunk(session, group[i]!, digests[i]!);
-        group.length = 0;
-      };
       try {
-        for (let next = await it.next(); !next.done; next = await it.next()) {
-          const m = next.value;
-          if (m.chunk) {
-            group.push(m.chunk);
-            if (group.length === HASH_GROUP) await applyGroup();
-            continue;
-          }
-          await applyGroup();
-          if (m.finish) finished = true;
-          else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
-          else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
-          if (finished) break;
+        return await this.run(session, it);
+      } finally {
+        // The recorded states are what a later stream resumes from; this stream's hashers give their core memory back.
+        for (const f of session.files.values()) f.hasher?.free();
+      }
+    });
+  }
+
+  private async run(session: Session, it: AsyncIterator<UploadMessage>): Promise<string> {
+    const manifest = session.manifest;
+    let finished = false;
+    const group: Chunk[] = [];
+    const applyGroup = async () => {
+      const digests = sha256Batch(group.map((c) => c.data));
+      for (let i = 0; i < group.length; i++) await this.chunk(session, group[i]!, digests[i]!);
+      group.length = 0;
+    };
+    try {
+      for (let next = await it.next(); !next.done; next = await it.next()) {
+        const m = next.value;
+        if (m.chunk) {
+          group.push(m.chunk);
+          if (group.length === HASH_GROUP) await applyGroup();
+          continue;
         }
         await applyGroup();
-      } finally {
-        // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
-        await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
+        if (m.finish) finished = true;
+        else if (m.manifest) throw invalidArgument([{ field: 'manifest', description: 'only the first message may be the manifest' }]);
+        else throw invalidArgument([{ field: 'content', description: 'a message must hold a manifest, a chunk or finish' }]);
+        if (finished) break;
       }
-      const all = [...session.files.values()].every((f) => f.sha256);
-      if (!session.stored && (finished || all)) await this.seal(session);
-      return manifest.uploadId;
-    });
+      await applyGroup();
+    } finally {
+      // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
+      await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
+    }
+    const all = [...session.files.values()].every((f) => f.sha256);
+    if (!session.stored && (finished || all)) await this.seal(session);
+    return manifest.uploadId;
   }
 
   private async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -135,9 +147,37 @@ export class Uploads {
       if (f.sha256) await this.commit(session, f); // hashed before a crash; the rename may not have happened
       else if (await this.blobs.hasStaged({ uploadId: manifest.uploadId, index: f.index })) await this.blobs.truncateStaged({ uploadId: manifest.uploadId, index: f.index }, f.received);
       else if (f.received > 0) throw new Error(`upload ${manifest.uploadId}: staged ${f.path} is gone with ${f.received} bytes acknowledged`);
+      if (!f.sha256 && f.received > 0) f.hasher = await this.resumeHash(session, f, row.sha256_state);
       if (!f.sha256 && f.received === f.size) await this.complete(session, f);
     }
     return session;
+  }
+
+  /**
+   * The file's hasher after its acknowledged bytes. The state is persisted with every acknowledgement rather than the
+   * staged prefix re-hashed on resume: a resumed 4 GiB file then costs one row read, not a re-read of up to 4 GiB, and
+   * the ≤ 103-byte state goes in the same UPDATE as received_bytes, so the two cannot disagree. Re-hashing the prefix
+   * remains only for a row without a state (acknowledged before the state was recorded).
+   */
+  private async resumeHash(session: Session, f: FileState, state: Buffer | null | undefined): Promise<Sha256> {
+    if (state) {
+      const h = Sha256.fromState(state);
+      if (h.length === f.received) return h;
+      h.free();
+      this.logger.warn({ upload: session.manifest.uploadId, path: f.path, stateBytes: h.length, acknowledged: f.received }, 'recorded hash state does not match the acknowledged bytes; re-hashing the staged prefix');
+    }
+    const h = new Sha256();
+    try {
+      for await (const piece of this.blobs.readStagedPrefix({ uploadId: session.manifest.uploadId, index: f.index }, f.received)) h.update(piece);
+    } catch (err) {
+      h.free();
+      throw err;
+    }
+    if (h.length !== f.received) {
+      h.free();
+      throw new Error(`upload ${session.manifest.uploadId}: staged ${f.path} holds ${h.length} of ${f.received} acknowledged bytes`);
+    }
+    return h;
   }
 
   /** Applies one chunk, whose SHA-256 the core computed (`digest`). */
@@ -156,7 +196,10 @@ export class Uploads {
     if (end <= f.received) return; // already acknowledged: a resent prefix
     if (session.stored) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_STORED', `${objectName(session.manifest.uploadId)} is already stored`);
     const fresh = chunk.data.subarray(f.received - chunk.offset);
+    if (!f.hasher && f.received > 0) throw new Error(`upload ${session.manifest.uploadId}: ${f.path} has ${f.received} bytes but no hash state`);
     await this.blobs.writeStaged({ uploadId: session.manifest.uploadId, index: f.index }, f.received, fresh);
+    // The file's hash advances with exactly the bytes written: no second pass once the file is complete.
+    (f.hasher ??= new Sha256()).update(fresh);
     f.received = end;
     session.unacked += fresh.length;
     if (f.received === f.size) {
@@ -177,7 +220,7 @@ export class Uploads {
       await this.persist(session);
     } else {
       for (const f of dirty) {
-        if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.acked, f.received))) {
+        if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.acked, f.received, hashState(f)))) {
           throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
         }
       }
@@ -190,7 +233,7 @@ export class Uploads {
     const m = session.manifest;
     await this.store.createObject(
       { id: m.uploadId, state: 'uploading', object_type: m.objectType, title: m.title, version: m.version, manifest_sha256: manifestDigest(m), created_at: new Date() },
-      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f.received })),
+      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f.received, sha256_state: hashState(f) })),
     ).catch((err: unknown) => {
       if ((err as { code?: string }).code === '23505') throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `upload ${m.uploadId} was started by another stream; ask GetUploadStatus and resume`);
       throw err;
@@ -200,11 +243,17 @@ export class Uploads {
     for (const f of session.files.values()) if (f.size === 0 && !f.sha256) await this.complete(session, f);
   }
 
-  /** The whole file arrived: hash it in the core, record the hash, then move it under its hash. */
+  /** The whole file arrived: finish its running hash, record it, then move the file under its hash. */
   private async complete(session: Session, f: FileState): Promise<void> {
     const key = { uploadId: session.manifest.uploadId, index: f.index };
     if (f.size === 0 && !(await this.blobs.hasStaged(key))) await this.blobs.writeStaged(key, 0, new Uint8Array(0));
-    const digest = Buffer.from(sha256(await this.blobs.readStaged(key)));
+    const hasher = f.hasher ?? new Sha256(); // only an empty file has none
+    f.hasher = undefined;
+    if (hasher.length !== f.size) {
+      hasher.free();
+      throw new Error(`upload ${key.uploadId}: ${f.path} hashed ${hasher.length} of ${f.size} bytes`);
+    }
+    const digest = Buffer.from(hasher.digest());
     await this.store.setFileHash(session.manifest.uploadId, f.path, digest);
     f.sha256 = digest;
     await this.commit(session, f);
@@ -241,4 +290,9 @@ export class Uploads {
     await this.blobs.discardUpload(m.uploadId);
     this.logger.info({ object: objectName(m.uploadId), merkleRoot: root.toString('hex'), files: stored.length, bytes: totalSize }, 'deposit object stored');
   }
+}
+
+/** What is recorded with a file's acknowledged bytes: its hasher's portable state, until the file is hashed. */
+function hashState(f: FileState): Buffer | null {
+  return !f.sha256 && f.hasher ? Buffer.from(f.hasher.exportState()) : null;
 }

@@ -26,12 +26,6 @@ export interface RawManifest {
   files: { path: string; sizeBytes: number }[];
 }
 
-/**
- * The largest file the trust core can hash: it exposes a one-shot SHA-256 only (no incremental API), and its
- * allocator's largest block is 1 GiB, so a file is hashed in one piece of at most this many bytes.
- */
-export const CORE_HASH_MAX_BYTES = 1024 * 1024 * 1024 - 64;
-
 const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const MAX_FILES = 100_000;
 const MAX_PATH_BYTES = 1024;
@@ -57,7 +51,7 @@ export const byPath = (a: { path: string }, b: { path: string }) => Buffer.compa
 
 /** Checks a manifest: field violations → INVALID_ARGUMENT; a file over the limit → RESOURCE_EXHAUSTED. */
 export function validateManifest(raw: RawManifest, configuredMax: number): Manifest {
-  const maxFileBytes = Math.min(configuredMax, CORE_HASH_MAX_BYTES);
+  const maxFileBytes = configuredMax;
   const v: FieldViolation[] = [];
   if (!UPLOAD_ID.test(raw.uploadId)) v.push({ field: 'manifest.upload_id', description: 'must match [a-z0-9][a-z0-9._-]{0,62}' });
   if (!raw.objectType) v.push({ field: 'manifest.object_type', description: 'is required' });
@@ -78,7 +72,7 @@ export function validateManifest(raw: RawManifest, configuredMax: number): Manif
   });
   if (v.length > 0) throw invalidArgument(v);
   if (oversized) {
-    throw new RuqsatError(grpc.status.RESOURCE_EXHAUSTED, 'FILE_TOO_LARGE', `${oversized.path}: ${oversized.size} bytes is over the limit of ${maxFileBytes} bytes per file${maxFileBytes < configuredMax ? ' (the most the trust core hashes in one piece)' : ''}`, {
+    throw new RuqsatError(grpc.status.RESOURCE_EXHAUSTED, 'FILE_TOO_LARGE', `${oversized.path}: ${oversized.size} bytes is over the limit of ${maxFileBytes} bytes per file`, {
       path: oversized.path,
       limit_bytes: String(maxFileBytes),
     });
