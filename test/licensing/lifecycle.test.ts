@@ -55,6 +55,13 @@ describe('licensing: refusal with a hearing, re-issue, appeals, licence status',
     await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'each-bad', application: signAct(b.applicant.key, { act: 'submit_application', service: 'license.crypto_dev', sub_kinds: ['repair'], payment_reference: 'P', attachments: [{ id: 'qualification_requirements_form', sha256: 'a'.repeat(64) }] }, [b.applicant.cert]) }, grpc.status.INVALID_ARGUMENT);
   });
 
+  it('gives every racing retry of one request_id the same application', async () => {
+    const tries = await Promise.all(Array.from({ length: 8 }, () => b.submit('race-1', { payment_reference: 'EGOV-RACE' })));
+    expect(new Set(tries.map((a) => a.name)).size).to.equal(1);
+    const mine = (await call(bind(b.licensing, 'listApplications'), { pageSize: 1000, pageToken: '', applicantIdentifier: APPLICANT_IIN })).response.applications;
+    expect(mine.filter((a) => a.paymentReference === 'EGOV-RACE')).to.have.length(1);
+  });
+
   it('refuses only after a hearing: notice, objection, reasoned refusal signed by the head of the Licensing Department', async () => {
     const app = await b.submit('refuse-1');
     await b.act(b.officials.registrar, app.name, { act: 'register', registration_no: 'REG-R1' });

@@ -135,7 +135,7 @@ export function applicantApi({ service, store, audit, trust, changes, definition
         variant,
         application: { applicantKind: applicant.kind, subKinds: subKinds!, paymentReference: paymentReference || undefined, attachments: attachments.map((x) => x.id) },
       });
-      const row = await store.db.transaction(async (trx) => {
+      const insert = () => store.db.transaction(async (trx) => {
         const raced = await store.applicationByRequestId(req.requestId, trx);
         if (raced) return raced;
         const columns = caseColumns(state, receivedAt);
@@ -158,6 +158,13 @@ export function applicantApi({ service, store, audit, trust, changes, definition
         });
         await audit.append(trx, { actor: `applicant ${applicant.identifier}`, action: 'submit_application', resource: `applications/${inserted.id}`, payload: { service: def.id, version: def.version, due: state.dueAt.toISOString() } });
         return inserted;
+      });
+      // Two submits with one request_id racing on PostgreSQL: the loser's insert hits the unique key; answer as a retry.
+      const row = await insert().catch(async (err: { code?: string }) => {
+        const winner = err.code === '23505' ? await store.applicationByRequestId(req.requestId) : undefined;
+        if (!winner) throw err;
+        if (winner.request_hash !== requestHash) throw new RuqsatError(grpc.status.ALREADY_EXISTS, 'REQUEST_ID_REUSED', `request_id "${req.requestId}" was used for a different application`);
+        return winner;
       });
       logger.info({ application: row.id, service: row.service }, 'application received');
       await changes.changed(row.id);
