@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
 import { MovementType } from '../../gen/ruqsat/permit/v1/permit.ts';
+import { CONCLUSION_TECH_RESEARCH, PERMIT_CRYPTO_SALE } from '../../services/kit/workflow/index.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
@@ -31,6 +32,7 @@ describe('permit: a customs conclusion on the case flow', function () {
   let executor: Signer;
   let signatory: Signer;
   let importer: Signer;
+  let registrar: Signer;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ruqsat-permit-flow-'));
@@ -41,10 +43,12 @@ describe('permit: a customs conclusion on the case flow', function () {
     executor = await makeSigner(w, dir, '851120300359', 'official_executor');
     signatory = await makeSigner(w, dir, '920702400470', 'official_signatory');
     importer = await makeSigner(w, dir, '870601300126', 'individual_sign');
+    registrar = await makeSigner(w, dir, '900315400215', 'official_registrar');
     const staff = new CaseStore(w.store.db);
     await staff.addStaff(head.iin, 'head_of_licensing_department', 'Kim Viktor');
     await staff.addStaff(executor.iin, 'executor', 'Zhaksybekov Yerlan');
     await staff.addStaff(signatory.iin, 'signatory', 'Abenova Aigerim');
+    await staff.addStaff(registrar.iin, 'registrar', 'Omarova Dana');
     await trustReady(w);
   });
   after(async () => {
@@ -99,12 +103,38 @@ describe('permit: a customs conclusion on the case flow', function () {
     expect(verdict.ok, verdict.verification?.message).to.equal(true);
   });
 
+  it('issues a sale permit (15 WD, office registration) and a technical-research conclusion after a sample', async () => {
+    const attachments = (def: { requiredAttachments: { id: string }[] }) => def.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) }));
+    const sale = (await call(bind(w.permits, 'submitApplication'), { requestId: 'sale-1', application: signAct(importer.key, { act: 'submit_application', service: 'permit.crypto_sale', goods: GOODS, attachments: attachments(PERMIT_CRYPTO_SALE) }, importer.chain) })).response;
+    expect(sale.status).to.equal(ApplicationStatus.APPLICATION_STATUS_DELIVERED);
+    await act(registrar, sale.name, { act: 'register', registration_no: 'NSC-S-1' });
+    await act(executor, sale.name, { act: 'record_finding', complies: true });
+    const saleDraft = await act(executor, sale.name, { act: 'draft_result', signatory_iin: signatory.iin });
+    expect(JSON.parse(Buffer.from(saleDraft.draftDocument).toString())).to.include({ kind: 'permit.crypto_sale' }).and.not.have.property('movement_type');
+    await act(signatory, sale.name, { act: 'sign', document_signature: signBytes(signatory.key, saleDraft.draftDocument) });
+    expect((await get(sale.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
+
+    const research = (await call(bind(w.permits, 'submitApplication'), { requestId: 'research-1', application: signAct(importer.key, { act: 'submit_application', service: 'conclusion.tech_research', variant: 'with_sample', goods: GOODS, attachments: attachments(CONCLUSION_TECH_RESEARCH) }, importer.chain) })).response;
+    // With a sample, the review runs 30 WD: the term is at least six calendar weeks.
+    expect((research.dueTime!.getTime() - research.createTime!.getTime()) / 86_400_000).to.be.greaterThan(40);
+    await act(head, research.name, { act: 'assign_executor', executor_id: executor.iin });
+    await act(executor, research.name, { act: 'request_samples', what: 'one unit for laboratory research' });
+    expect((await get(research.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
+    await call(bind(w.permits, 'submitDocuments'), { name: research.name, answer: signAct(importer.key, { act: 'submit_documents', application: research.name }, importer.chain) });
+    const researchDraft = await act(executor, research.name, { act: 'draft_result', signatory_iin: signatory.iin });
+    await act(signatory, research.name, { act: 'sign', document_signature: signBytes(signatory.key, researchDraft.draftDocument) });
+    const done = await get(research.name);
+    expect(done.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
+    expect(done.pausedIntervals).to.have.length(1);
+    expect(JSON.parse(Buffer.from(done.resultDocument!.payload).toString())).to.include({ kind: 'conclusion.tech_research' });
+  });
+
   it('refuses a submission whose goods or contract a permit could not carry, registering nothing', async () => {
     const bad = await callFails(bind(w.permits, 'submitApplication'), { requestId: 'flow-bad', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_crypto', variant: 'import', goods: [{ ...GOODS[0], hs_code: '8543', quantity: '-1' }], attachments: ATTACHMENTS }, importer.chain) }, grpc.status.INVALID_ARGUMENT);
     const fields = bad.status.fieldViolations.map((v) => v.field);
     expect(fields).to.include.members(['application.payload.goods[0].hs_code', 'application.payload.goods[0].quantity', 'application.payload.contract_reference']);
-    // Only the good application of the test before is on the importer's list.
+    // Only the good applications of the tests before are on the importer's list.
     const mine = (await call(bind(w.permits, 'listApplications'), { pageSize: 50, pageToken: '', applicantIdentifier: importer.iin })).response.applications;
-    expect(mine).to.have.length(1);
+    expect(mine.map((a) => a.service).sort()).to.deep.equal(['conclusion.tech_research', 'permit.crypto_sale', 'permit.customs_crypto']);
   });
 });
