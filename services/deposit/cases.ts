@@ -16,11 +16,6 @@ import { decodeCertificate, DEPOSIT_DOCUMENT, DEPOSIT_DOCUMENT_VERSION, DEPOSIT_
 import { depositName, objectName } from './domain/names.ts';
 import type { DepositStore } from './store.ts';
 
-async function nextSerial(trx: Knex.Transaction, schema: string): Promise<number> {
-  const result = await trx.raw<{ rows: { n: string }[] }>('select nextval(?::regclass) as n', [`${schema}.deposit_number_seq`]);
-  return Number(result.rows[0]!.n);
-}
-
 const objectOf = (details: unknown) => (details as Partial<DepositDetails>).object ?? '';
 
 export function depositHooks(cases: CaseStore, deposits: DepositStore, outbox: Outbox): OfficialHooks {
@@ -54,7 +49,7 @@ export function depositHooks(cases: CaseStore, deposits: DepositStore, outbox: O
       return encodeCertificate({
         document: DEPOSIT_DOCUMENT,
         version: DEPOSIT_DOCUMENT_VERSION,
-        deposit_number: depositNumber(today.slice(0, 4), await nextSerial(trx, cases.db.schema)),
+        deposit_number: depositNumber(today.slice(0, 4), await cases.db.nextval(trx, 'deposit_number_seq')),
         register: DEPOSIT_REGISTER,
         object: {
           name: objectName(o.id),

@@ -107,6 +107,12 @@ export class ServiceDb {
     return this.knex.transaction(fn);
   }
 
+  /** The next value of one of this schema's sequences (document numbers: gaps allowed, repeats never). */
+  async nextval(trx: Knex.Transaction, sequence: string): Promise<number> {
+    const result = await trx.raw<{ rows: { n: string }[] }>('select nextval(?::regclass) as n', [`${this.schema}.${sequence}`]);
+    return Number(result.rows[0]!.n);
+  }
+
   async migrate(migrations: Migration[]): Promise<void> {
     const schema = this.schema;
     await this.knex.raw('create schema if not exists ??', [schema]);

@@ -16,7 +16,7 @@ export function licenceHooks(store: LicensingStore, deps: CaseDeps, publish: Pub
     async draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState) {
       const now = new Date();
       const previous = reissued(row) ? await store.license(reissued(row)!, trx) : undefined;
-      const number = previous?.number ?? licenceNumber(Number(almatyDate(now).slice(0, 4)), await store.nextLicenseSerial(trx));
+      const number = previous?.number ?? licenceNumber(Number(almatyDate(now).slice(0, 4)), await store.db.nextval(trx, 'license_number_seq'));
       const def = deps.definitions.get(row.service, row.definition_version);
       return encodeLicence({
         number,

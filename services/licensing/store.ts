@@ -51,10 +51,4 @@ export class LicensingStore extends CaseStore {
     const [row] = await this.db.table('licenses', trx).where({ id }).update({ ...changes, updated_at: new Date() }).returning<LicenseRow[]>('*');
     return row!;
   }
-
-  /** The next licence number's serial, from the schema's sequence (gaps are allowed, repeats never). */
-  async nextLicenseSerial(trx: Knex.Transaction): Promise<number> {
-    const result = await trx.raw<{ rows: { n: string }[] }>('select nextval(?::regclass) as n', [`${this.db.schema}.license_number_seq`]);
-    return Number(result.rows[0]!.n);
-  }
 }

@@ -1,6 +1,5 @@
 // The NSC officials' acts on permit cases: the kit's CaseService, with the signed conclusion or permit as the result.
 import * as grpc from '@grpc/grpc-js';
-import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { EntryStatus } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { addDays, wallClock } from '../kit/calendar/zone.ts';
@@ -21,11 +20,6 @@ const MAX_VALIDITY_DAYS = 365;
 /** Permit numbers: stable and sortable, e.g. "NSC-P-2026-000042". */
 export const permitNumber = (year: string, serial: number) => `NSC-P-${year}-${String(serial).padStart(6, '0')}`;
 
-async function nextSerial(trx: Knex.Transaction, schema: string): Promise<number> {
-  const result = await trx.raw<{ rows: { n: string }[] }>('select nextval(?::regclass) as n', [`${schema}.permit_number_seq`]);
-  return Number(result.rows[0]!.n);
-}
-
 export function permitHooks(cases: CaseStore, permits: PermitStore, outbox: Outbox): OfficialHooks {
   return {
     /** The executor forms the draft and sends it to a named authorized person (уәкілетті адам), who alone may sign it. */
@@ -42,7 +36,7 @@ export function permitHooks(cases: CaseStore, permits: PermitStore, outbox: Outb
       const doc: PermitDocument = {
         document: PERMIT_DOCUMENT,
         version: PERMIT_DOCUMENT_VERSION,
-        number: permitNumber(today.slice(0, 4), await nextSerial(trx, cases.db.schema)),
+        number: permitNumber(today.slice(0, 4), await cases.db.nextval(trx, 'permit_number_seq')),
         kind,
         ...(CUSTOMS_KINDS.includes(kind) ? { movement_type: state.definition.variant as Movement, contract_reference: details.contract_reference ?? '' } : {}),
         holder: { type: row.applicant_type, identifier: row.applicant_identifier, name: row.applicant_name },

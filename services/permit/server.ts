@@ -4,12 +4,9 @@ import { PermitServiceService, type PermitServiceServer } from '../../gen/ruqsat
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { AuditLog } from '../kit/audit.ts';
-import { ApplicationChanges } from '../kit/cases/changes.ts';
-import { SlaMonitor } from '../kit/cases/monitor.ts';
+import { startCaseFlow } from '../kit/cases/flow.ts';
 import { CaseStore } from '../kit/cases/store.ts';
-import { Outbox } from '../kit/outbox.ts';
 import { DefinitionRegistry, NSC_PERMITS } from '../kit/workflow/index.ts';
-import { profiles } from '../trust/domain/pki/profiles.ts';
 import { applicationHandlers } from './applications.ts';
 import { caseHandlers } from './cases.ts';
 import { clientFor } from '../kit/grpc/client.ts';
@@ -28,7 +25,8 @@ import { trustConfig } from '../trust/config.ts';
 
 export const definitions = new DefinitionRegistry(NSC_PERMITS);
 
-async function startPermit({ db, shared, logger, config, metrics }: ServiceDeps) {
+async function startPermit(service: ServiceDeps) {
+  const { db, shared, logger, config } = service;
   const store = new PermitStore(db, shared.kind === 'memory');
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
@@ -41,13 +39,8 @@ async function startPermit({ db, shared, logger, config, metrics }: ServiceDeps)
   const audit = new AuditLog(db);
   const consumptions = new Consumptions(store, audit, changes);
   // Applications for conclusions and permits run on the kit's case flow; a signed one becomes a permit here.
-  const cases = new CaseStore(db);
-  const deps = { service: 'permit', store: cases, audit, trust, changes: new ApplicationChanges(shared.bus, 'permit'), definitions, logger };
-  const outbox = new Outbox({ db, logger, config, metrics });
-  const rolePolicy = Object.fromEntries(Object.entries(profiles(trustConfig(config.env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
-  const monitor = new SlaMonitor({ ...deps, registry: metrics });
-  if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
-  outbox.start();
+  const flow = startCaseFlow(service, { service: 'permit', store: new CaseStore(db), audit, trust, definitions, outbox: true });
+  const { deps, rolePolicy } = flow;
   const handlers: PermitServiceServer = {
     ...applicationHandlers(deps),
     ...permitHandlers(store, logger),
@@ -56,10 +49,9 @@ async function startPermit({ db, shared, logger, config, metrics }: ServiceDeps)
   };
   return {
     handlers,
-    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, store, outbox, rolePolicy) }],
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, store, flow.outbox!, rolePolicy) }],
     stop: async () => {
-      await monitor.stop();
-      await outbox.stop();
+      await flow.stop();
       trust.stop();
       await unsubscribe();
     },

@@ -12,7 +12,6 @@
 // recorded finding and the entry is written when the Committee Head signs (C18), so the register never shows an
 // entry without its signed Certificate. The number is taken when the Organization drafts the Certificate (B11b).
 import * as grpc from '@grpc/grpc-js';
-import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
 import { EntryStatus, PublishEntryRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
@@ -70,11 +69,6 @@ export interface KkmConclusion {
 
 type ResultDocument = EirIsCertificate | KkmConclusion;
 
-async function nextSerial(trx: Knex.Transaction, schema: string, sequence: string): Promise<number> {
-  const result = await trx.raw<{ rows: { n: string }[] }>('select nextval(?::regclass) as n', [`${schema}.${sequence}`]);
-  return Number(result.rows[0]!.n);
-}
-
 const parse = (bytes: Uint8Array | null): ResultDocument | undefined => {
   if (!bytes) return undefined;
   try {
@@ -104,10 +98,10 @@ export function registrationHooks(cases: CaseStore, registry: RegistryStore, onC
       const earlier = parse(row.draft_document);
       let doc: ResultDocument;
       if (row.service === REGISTRY_EIR_IS.id) {
-        const number = earlier?.document === EIR_IS_DOCUMENT ? earlier.number : eirIsNumber(today.slice(0, 4), await nextSerial(trx, cases.db.schema, 'eir_is_number_seq'));
+        const number = earlier?.document === EIR_IS_DOCUMENT ? earlier.number : eirIsNumber(today.slice(0, 4), await cases.db.nextval(trx, 'eir_is_number_seq'));
         doc = { document: EIR_IS_DOCUMENT, number, owner: d.owner!, name: d.name!, class: d.class!, purpose: d.purpose!, date: today, signatory };
       } else if (row.service === CONFORMITY_KKM_COMPUTER_SYSTEM.id) {
-        const number = earlier?.document === KKM_DOCUMENT ? earlier.number : kkmNumber(today.slice(0, 4), await nextSerial(trx, cases.db.schema, 'kkm_conclusion_number_seq'));
+        const number = earlier?.document === KKM_DOCUMENT ? earlier.number : kkmNumber(today.slice(0, 4), await cases.db.nextval(trx, 'kkm_conclusion_number_seq'));
         doc = {
           document: KKM_DOCUMENT,
           number,

@@ -4,15 +4,12 @@ import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { RegistryServiceService, type RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { AuditLog } from '../kit/audit.ts';
-import { ApplicationChanges } from '../kit/cases/changes.ts';
-import { SlaMonitor } from '../kit/cases/monitor.ts';
+import { startCaseFlow } from '../kit/cases/flow.ts';
 import { CaseStore } from '../kit/cases/store.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
 import { CONFORMITY_KKM_COMPUTER_SYSTEM, DefinitionRegistry, REGISTRY_EIR_IS } from '../kit/workflow/index.ts';
-import { profiles } from '../trust/domain/pki/profiles.ts';
-import { trustConfig } from '../trust/config.ts';
 import { applicationHandlers } from './applications.ts';
 import { caseHandlers } from './cases.ts';
 import { EntryChanges } from './changes.ts';
@@ -24,7 +21,8 @@ import { RegistryStore } from './store.ts';
 
 export const definitions = new DefinitionRegistry([REGISTRY_EIR_IS, CONFORMITY_KKM_COMPUTER_SYSTEM]);
 
-async function startRegistry({ db, shared, logger, config, metrics }: ServiceDeps) {
+async function startRegistry(service: ServiceDeps) {
+  const { db, shared, logger, config } = service;
   const rc = registryConfig(config.env);
   const store = new RegistryStore(db);
   const changes = new EntryChanges(shared.bus);
@@ -33,17 +31,14 @@ async function startRegistry({ db, shared, logger, config, metrics }: ServiceDep
   // The registry's own registrations: signed acts are verified in-process against trust's anchors and CRLs.
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
-  const cases = new CaseStore(db);
-  const deps = { service: 'registry', store: cases, audit: new AuditLog(db), trust, changes: new ApplicationChanges(shared.bus, 'registry'), definitions, logger };
-  const rolePolicy = Object.fromEntries(Object.entries(profiles(trustConfig(config.env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
-  const monitor = new SlaMonitor({ ...deps, registry: metrics });
-  if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
+  const flow = startCaseFlow(service, { service: 'registry', store: new CaseStore(db), audit: new AuditLog(db), trust, definitions });
+  const { deps, rolePolicy } = flow;
   const handlers: RegistryServiceServer = { ...registryHandlers({ store, changes, logger }), ...applicationHandlers(deps) };
   return {
     handlers,
     also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, store, rolePolicy, changes) }],
     stop: async () => {
-      await monitor.stop();
+      await flow.stop();
       trust.stop();
       await http?.close();
     },

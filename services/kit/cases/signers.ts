@@ -7,6 +7,8 @@ import type { PartyKind } from '../party.ts';
 import { binOf, iinOf, policiesOf, requireEnvelope, verifyAct, type SignedAct } from '../signed.ts';
 import type { TrustFollower } from '../trust-follower.ts';
 import type { Role } from '../workflow/index.ts';
+import { profiles } from '../../trust/domain/pki/profiles.ts';
+import { trustConfig } from '../../trust/config.ts';
 import type { CaseStore } from './store.ts';
 
 export interface Applicant {
@@ -24,6 +26,11 @@ export const CERTIFICATE_ROLE: Record<string, string> = {
   signatory: 'official_signatory',
   commission_member: 'official_commission_member',
 };
+
+/** trust's profile id → the role policy OID its certificates carry, under the configured arc. */
+export function rolePolicies(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(profiles(trustConfig(env).policyArc)).map(([id, p]) => [id, p.policies[0]]));
+}
 
 /** Verifies an EDS-signed act in-process against the trust service's anchors and CRLs. */
 export function verifySigned<T>(trust: TrustFollower, envelope: SignedEnvelope | undefined, field: string): SignedAct<T> {

@@ -1,8 +1,7 @@
 // Who may sign a permit: the holder of an authorized signatory's certificate (уәкілетті адам, A13).
-import { profiles } from '../../trust/domain/pki/profiles.ts';
-import { trustConfig } from '../../trust/config.ts';
+import { rolePolicies } from '../../kit/cases/signers.ts';
 
 /** The role policy OID trust's official_signatory profile puts in the certificate, under the configured arc. */
 export function signatoryPolicy(env: Record<string, string | undefined> = process.env): string {
-  return profiles(trustConfig(env).policyArc).official_signatory!.policies[0]!;
+  return rolePolicies(env).official_signatory!;
 }
