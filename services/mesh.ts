@@ -69,6 +69,8 @@ export async function startMesh(config: MeshConfig, names: readonly ServiceName[
       metrics,
       security,
       stop: async () => {
+        // Its revocation stream is a call into trust, which would otherwise wait out its grace period.
+        security?.stopFollowing();
         await Promise.all(serviceStops.map((stop) => stop()));
         await closeAll();
       },

@@ -131,6 +131,32 @@ describe('ruqsat command line', function () {
     }
   });
 
+  it('start with mutual TLS (as npm start): issues the demo identities; health and buf curl present the operator\u2019s; plaintext is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ruqsat-mtls-cli-'));
+    const mesh = join(dir, 'mesh');
+    const env = testEnv({ PGLITE_DIR: join(dir, 'pglite'), MESH_TLS: 'on', MESH_TLS_DIR: mesh, SHUTDOWN_DRAIN_MS: '100' });
+    try {
+      const running = await startMesh(env);
+      try {
+        const targets = Object.values(running.addresses).flatMap((a) => ['--target', a]);
+        const health = await ruqsat(['health', ...targets], env);
+        expect(health.code, health.stdout + health.stderr).to.equal(0);
+        expect(health.stdout.match(/SERVING/g)).to.have.length(5);
+        const tls = ['--cacert', join(mesh, 'ca.pem'), '--cert', join(mesh, 'ruqsat-operator.crt.pem'), '--key', join(mesh, 'ruqsat-operator.key.pem')];
+        const { stdout } = await exec(BUF, ['curl', '--protocol', 'grpc', ...tls, `https://${running.addresses.registry}/ruqsat.registry.v1.RegistryService/GetRegister`, '-d', '{"name":"registers/eir-is"}']);
+        expect(JSON.parse(stdout).name).to.equal('registers/eir-is');
+        const plain = await exec(BUF, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', `http://${running.addresses.registry}/grpc.health.v1.Health/Check`]).then(() => 'answered', () => 'refused');
+        expect(plain).to.equal('refused');
+      } finally {
+        const exited = exitOf(running.child);
+        running.child.kill('SIGINT');
+        expect(await exited, running.output()).to.equal(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ca: holds the key ceremony, issues an RA operator\u2019s certificate on a letter, suspends and dismisses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ruqsat-ca-'));
     const env = testEnv({ PGLITE_DIR: join(dir, 'pglite'), RUQSAT_CA_PASSPHRASE: '', RUQSAT_CA_PASSPHRASE_FILE: join(dir, 'passphrase') });

@@ -9,7 +9,7 @@ import { trustConfig } from '../../trust/config.ts';
 import { loadAccessRights, type AccessRights } from '../access/rights.ts';
 import type { MeshConfig } from '../config.ts';
 import type { Counters } from '../counters.ts';
-import { clientFor, useProcessCredentials } from '../grpc/client.ts';
+import { clientFor, closeClients, useProcessCredentials } from '../grpc/client.ts';
 import type { AccessOptions } from '../interceptors/access.ts';
 import { TrustFollower } from '../trust-follower.ts';
 import { MeshAuthenticator } from './authenticator.ts';
@@ -74,8 +74,14 @@ export class MeshSecurity {
     return this.follower?.ready ?? false;
   }
 
+  stopFollowing(): void {
+    this.follower?.stop();
+  }
+
+  /** Channels hold the identity's file watcher; closing them lets the process exit. */
   stop(): void {
     this.follower?.stop();
+    closeClients();
     useProcessCredentials(undefined);
   }
 }
