@@ -34,7 +34,7 @@ async function startMesh(env: Record<string, string | undefined>): Promise<{ chi
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mesh did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`mesh did not start:\n${out}`)), 150_000);
     const check = () => {
       if (out.includes('Press Ctrl-C to stop.')) {
         clearTimeout(timer);
@@ -54,7 +54,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe('ruqsat command line', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
 
   it('prints help and exits 0; an unknown command exits 1', async () => {
     const help = await ruqsat(['--help']);
