@@ -66,7 +66,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     maxCallMs: config.maxCallMs,
     logger,
     registry: rt.registry,
-    credentials: rt.security?.serverCredentials(),
+    credentials: await rt.security?.serverCredentials(),
     access: rt.security?.access(),
   });
 

@@ -2,7 +2,7 @@
 // (O = organization, OU = BIN…, CN = system). In demo mode the trust process issues the ones
 // that are missing at start, and renews them (same key, new certificate) before they expire.
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
@@ -36,8 +36,7 @@ export interface IssuedIdentity {
 /** Issues `system` a service_mtls certificate; with `keyPem` it certifies that key again (renewal). */
 export async function issueMeshIdentity(authorities: Authorities, who: DemoSystem, host: string, keyPem?: string): Promise<IssuedIdentity> {
   const mesh = authorities.get('mesh');
-  const root = authorities.anchors()[0];
-  if (!mesh || !root) throw new Error('the mesh CA is not open in this trust instance');
+  if (!mesh) throw new Error('the mesh CA is not open in this trust instance');
   let privateKeyPem: string | undefined;
   let spki: Uint8Array;
   if (keyPem) spki = new Uint8Array(createPublicKey(keyPem).export({ type: 'spki', format: 'der' }));
@@ -57,13 +56,25 @@ export async function issueMeshIdentity(authorities: Authorities, who: DemoSyste
   const san = who.system.startsWith('ruqsat-') ? serviceNames(host) : undefined;
   const der = buildCertificate(templateFor(profile, subject, spki, mesh, new Date(), authorities.endpoints, san), mesh.signer);
   const cert = await authorities.store.db.transaction((trx) => authorities.recordIssued(trx, mesh.id, der, 'service_mtls', `${who.bin}/${who.system}`));
-  return { certificatePem: pem('CERTIFICATE', der), privateKeyPem, caPem: pem('CERTIFICATE', root.certificateDer) + pem('CERTIFICATE', mesh.certificateDer), serialHex: cert.serialHex };
+  return { certificatePem: pem('CERTIFICATE', der), privateKeyPem, caPem: bundleOf(authorities), serialHex: cert.serialHex };
+}
+
+/** The mesh trust bundle: the Root CA, then the mesh CA. */
+function bundleOf(authorities: Authorities): string {
+  const mesh = authorities.get('mesh');
+  const root = authorities.anchors()[0];
+  if (!mesh || !root) throw new Error('the mesh CA is not open in this trust instance');
+  return pem('CERTIFICATE', root.certificateDer) + pem('CERTIFICATE', mesh.certificateDer);
 }
 
 /** Demo mode: every listed system without an identity in the directory gets one. */
 export async function provisionMeshIdentities(authorities: Authorities, tls: MeshTlsConfig, systems: DemoSystem[], host: string, logger: Logger): Promise<void> {
+  // Identities a different mesh CA issued (a database made anew beside an old directory) are replaced.
+  const bundle = bundleOf(authorities);
+  const stale = existsSync(identityPaths(tls.dir, 'x').ca) && readFileSync(identityPaths(tls.dir, 'x').ca, 'utf8') !== bundle;
+  if (stale) logger.warn({ dir: tls.dir }, 'mesh identities were issued by another mesh CA: issuing new ones (demo mode)');
   for (const who of systems) {
-    if (hasIdentity(tls.dir, who.system)) continue;
+    if (!stale && hasIdentity(tls.dir, who.system)) continue;
     const issued = await issueMeshIdentity(authorities, who, host);
     writeIdentity(tls.dir, who.system, issued);
     logger.info({ system: who.system, serial: issued.serialHex, dir: tls.dir }, 'mesh identity issued (demo mode)');

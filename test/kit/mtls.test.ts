@@ -47,7 +47,8 @@ function serverSerial(port: number, dir: string): Promise<string> {
 }
 
 describe('mesh security: mutual TLS, caller identity, access rights, rate limits', function () {
-  this.timeout(60_000);
+  // Three services on a fresh embedded database, each over mutual TLS: slow on a loaded machine.
+  this.timeout(180_000);
   let mesh: TestMesh;
   let dir: string;
   let firstSerial: string;
@@ -192,5 +193,16 @@ describe('mesh security: mutual TLS, caller identity, access rights, rate limits
     // The connection made before the renewal goes on; a new client connects with the new certificate.
     await call(bind(operator, 'listRegisters'), { pageSize: 10, pageToken: '' } as never);
     await call(bind(client(RegistryServiceClient, 'registry', 'ruqsat-operator'), 'listRegisters'), { pageSize: 10, pageToken: '' } as never);
+  });
+
+  it('replaces identities another mesh CA issued (a new database beside an old directory)', async () => {
+    const bundle = readFileSync(identityPaths(dir, 'x').ca, 'utf8');
+    await mesh.stop();
+    // A fresh embedded database holds a new key ceremony: a new mesh CA.
+    mesh = await startTestMesh(['trust'], { MESH_TLS: 'on', MESH_TLS_DIR: dir, ACCESS_RIGHTS_FILE: join(dir, '..', 'rights.json') });
+    expect(readFileSync(identityPaths(dir, 'x').ca, 'utf8')).to.not.equal(bundle);
+    const operator = client(TrustServiceClient, 'trust', 'ruqsat-operator');
+    const { response } = await call(bind(operator, 'listTrustAnchors'), {} as never);
+    expect(response.anchors).to.have.length.greaterThan(0);
   });
 });

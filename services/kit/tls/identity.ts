@@ -64,6 +64,29 @@ export class MeshIdentity {
     });
   }
 
+  /** Resolves once the files have been read: a server bound before that would refuse every handshake. */
+  loaded(): Promise<void> {
+    return new Promise((resolve) => {
+      let ca = false;
+      let identity = false;
+      const onCa = (u: unknown) => {
+        ca ||= u !== null;
+        if (ca && identity) done();
+      };
+      const onIdentity = (u: unknown) => {
+        identity ||= u !== null;
+        if (ca && identity) done();
+      };
+      const done = () => {
+        this.provider.removeCaCertificateListener(onCa);
+        this.provider.removeIdentityCertificateListener(onIdentity);
+        resolve();
+      };
+      this.provider.addCaCertificateListener(onCa);
+      this.provider.addIdentityCertificateListener(onIdentity);
+    });
+  }
+
   /** TLS with a client certificate required and checked against the mesh trust bundle. */
   serverCredentials(): grpc.ServerCredentials {
     return grpc.experimental.createCertificateProviderServerCredentials(this.provider, this.provider, true);

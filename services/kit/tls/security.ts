@@ -48,8 +48,11 @@ export class MeshSecurity {
     return this.identity;
   }
 
-  serverCredentials(): grpc.ServerCredentials {
-    return this.ensureIdentity().serverCredentials();
+  async serverCredentials(): Promise<grpc.ServerCredentials> {
+    const identity = this.ensureIdentity();
+    const credentials = identity.serverCredentials();
+    await identity.loaded();
+    return credentials;
   }
 
   access(): AccessOptions {
