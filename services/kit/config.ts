@@ -65,6 +65,8 @@ export interface MeshConfig {
   env: Env;
   host: string;
   ports: Record<ServiceName, number>;
+  /** A plaintext port serving only grpc.health.v1, for probes that cannot present a certificate (kubelet); -1 off. */
+  healthPorts: Record<ServiceName, number>;
   /** Comma-separated addresses per service, for clients; round_robin over several. */
   addresses: Record<ServiceName, string>;
   /** Prometheus /metrics on this port; 0 picks a free one, -1 turns it off. */
@@ -111,9 +113,11 @@ export function loadConfig(env: Env = process.env): MeshConfig {
   const host = readString(env, 'HOST', '127.0.0.1');
   const ports = {} as Record<ServiceName, number>;
   const addresses = {} as Record<ServiceName, string>;
+  const healthPorts = {} as Record<ServiceName, number>;
   for (const name of SERVICE_NAMES) {
     const upper = name.toUpperCase();
     ports[name] = readInt(env, `${upper}_PORT`, DEFAULT_PORTS[name], 0, 65535);
+    healthPorts[name] = readInt(env, `${upper}_HEALTH_PORT`, -1, -1, 65535);
     addresses[name] = readString(env, `${upper}_ADDRESS`, `${host}:${ports[name]}`);
   }
   const schemaPrefix = readString(env, 'DB_SCHEMA_PREFIX', '');
@@ -122,6 +126,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     env,
     host,
     ports,
+    healthPorts,
     addresses,
     metricsPort: readInt(env, 'METRICS_PORT', 9464, -1, 65535),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

@@ -39,6 +39,8 @@ export interface RunningService {
   name: ServiceName;
   port: number;
   address: string;
+  /** The plaintext health-only port, when `<SERVICE>_HEALTH_PORT` asked for one. */
+  healthPort?: number;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     registry: rt.registry,
     credentials: await rt.security?.serverCredentials(),
     access: rt.security?.access(),
+    healthPort: config.healthPorts[module.name],
   });
 
   // Health follows the database: a balancer stops sending calls this instance cannot serve.
@@ -93,6 +96,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
   return {
     name: module.name,
     port: server.port,
+    healthPort: server.healthPort,
     address,
     stop: async () => {
       clearInterval(probe);

@@ -2,6 +2,7 @@
 // and certificate rotation without a restart — on a real mesh over loopback.
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { service as healthService } from 'grpc-health-check';
 import { execFileSync } from 'node:child_process';
 import { sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { CheckPermitRequest, PermitServiceClient } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { ListEntriesRequest, PublishEntryRequest, RegistryServiceClient } from '../../gen/ruqsat/registry/v1/registry.ts';
+import { ListEntriesRequest, ListRegistersRequest, PublishEntryRequest, RegistryServiceClient } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { CaseServiceClient, ListCasesRequest } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { parseCertificate, pemBlocks } from '../../core-wasm/src/index.ts';
@@ -67,6 +68,7 @@ describe('mesh security: mutual TLS, caller identity, access rights, rate limits
       MESH_TLS: 'on',
       MESH_TLS_DIR: join(dir, 'mesh'),
       MESH_TLS_REFRESH_MS: '200',
+      REGISTRY_HEALTH_PORT: '0',
       // Renewed while the tests run: the last test sees the servers present the new certificate.
       MESH_TLS_RENEW_AFTER_MS: '8000',
       ACCESS_RIGHTS_FILE: join(dir, 'rights.json'),
@@ -100,6 +102,18 @@ describe('mesh security: mutual TLS, caller identity, access rights, rate limits
       expect(err, 'refused').to.not.equal(undefined);
       expect(grpc.status[err!.code]).to.be.oneOf(['UNAVAILABLE', 'UNAUTHENTICATED', 'DEADLINE_EXCEEDED']);
     }
+  });
+
+  it('answers kubelet-style plaintext health probes on the health port, and nothing else there', async () => {
+    const healthPort = mesh.mesh.services.find((x) => x.name === 'registry')!.healthPort!;
+    const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
+    const probe = new Health(`127.0.0.1:${healthPort}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & { check: (r: object, cb: (e: grpc.ServiceError | null, r: { status: string }) => void) => void };
+    const other = new RegistryServiceClient(`127.0.0.1:${healthPort}`, grpc.credentials.createInsecure());
+    clients.push(probe, other);
+    const status = await new Promise<string>((resolve, reject) => probe.check({ service: 'ruqsat.registry.v1.RegistryService' }, (e, r) => (e ? reject(e) : resolve(r.status))));
+    expect(status).to.equal('SERVING');
+    const err = await call(bind(other, 'listRegisters'), ListRegistersRequest.fromPartial({ pageSize: 10 })).then(() => undefined, (e: grpc.ServiceError) => e);
+    expect(grpc.status[err!.code]).to.equal('UNIMPLEMENTED');
   });
 
   it('refuses a certificate from another CA at the handshake', async () => {

@@ -31,10 +31,14 @@ export interface GrpcServerOptions {
   credentials?: grpc.ServerCredentials;
   /** Caller authentication, access rights and rate limits; with mutual TLS only. */
   access?: AccessOptions;
+  /** A plaintext port serving only health (kubelet's gRPC probes cannot present a certificate); -1 none. */
+  healthPort?: number;
 }
 
 export interface RunningServer {
   port: number;
+  /** The plaintext health-only port, when one was asked for. */
+  healthPort?: number;
   health: HealthImplementation;
   setServing(serving: boolean): void;
   /** Health NOT_SERVING, wait `drainMs`, let calls finish for `graceMs`, then cancel the rest. */
@@ -68,6 +72,17 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     server.bindAsync(`${o.host}:${o.port}`, o.credentials ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 
+  // The same health state on a second, plaintext server that serves nothing else.
+  let probes: grpc.Server | undefined;
+  let healthPort: number | undefined;
+  if (o.healthPort !== undefined && o.healthPort >= 0) {
+    probes = new grpc.Server();
+    health.addToServer(probes);
+    healthPort = await new Promise<number>((resolve, reject) =>
+      probes!.bindAsync(`${o.host}:${o.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+  }
+
   const setServing = (serving: boolean) => {
     const status = serving ? 'SERVING' : 'NOT_SERVING';
     for (const name of ['', ...names]) health.setStatus(name, status);
@@ -76,6 +91,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
   const stop = async (drainMs: number, graceMs: number) => {
     setServing(false);
     await new Promise((r) => setTimeout(r, drainMs));
+    probes?.forceShutdown();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         o.logger.warn({ graceMs }, 'calls still running after the grace period: cancelling them');
@@ -89,5 +105,5 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     });
   };
 
-  return { port, health, setServing, stop };
+  return { port, healthPort, health, setServing, stop };
 }
