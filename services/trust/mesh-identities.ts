@@ -19,7 +19,8 @@ const pem = (label: string, der: Uint8Array) => `-----BEGIN ${label}-----\n${Buf
 
 /** Names a client may dial a service by: loopback, this host, the services' names (as in deploy/). */
 function serviceNames(host: string): { dns: string[]; ip: string[] } {
-  const dns = ['localhost', hostname(), ...SERVICE_NAMES, ...SERVICE_NAMES.map((s) => `${s}.ruqsat.svc`), ...SERVICE_NAMES.map((s) => `${s}.ruqsat.svc.cluster.local`)];
+  const inCluster = SERVICE_NAMES.flatMap((s) => [s, `${s}-headless`]).flatMap((s) => [s, `${s}.ruqsat.svc`, `${s}.ruqsat.svc.cluster.local`]);
+  const dns = ['localhost', hostname(), ...inCluster];
   const ip = ['127.0.0.1', '::1'];
   if (isIP(host) && host !== '0.0.0.0' && host !== '::') ip.push(host);
   else if (!isIP(host)) dns.push(host);
