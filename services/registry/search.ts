@@ -8,7 +8,7 @@ import { identifierFilter } from '../kit/party.ts';
 import { FilterError, parseFilter, type Filter } from './domain/filter.ts';
 import { REGISTER } from './domain/names.ts';
 import { statusName } from './domain/publish.ts';
-import { tsqueryOf } from './domain/search-text.ts';
+import { distinctWords } from './domain/search-text.ts';
 import { toEntry } from './entries.ts';
 import { whereOf } from './filter-sql.ts';
 import type { EntryQuery, RegistryStore } from './store.ts';
@@ -40,13 +40,15 @@ export function checkSearch(req: SearchEntriesRequest): CheckedSearch {
     violations.push({ field: 'filter', description: err.message });
   }
   if (violations.length > 0) throw invalidArgument(violations);
+  // A query of punctuation alone has no words: no full-text condition, as if it were empty.
+  const words = distinctWords(req.query);
   const query: EntryQuery = {
     registerId: register === '-' ? undefined : register,
     holder: identifierFilter(req.holder, 'holder'),
     number: req.number === '' ? undefined : req.number,
     kind: req.kind === '' ? undefined : req.kind,
     status,
-    tsquery: tsqueryOf(req.query),
+    words: words.length === 0 ? undefined : words,
     where: filter ? [whereOf(filter)] : [],
   };
   const fingerprint = { rpc: 'SearchEntries', parent, q: req.query, h: req.holder, n: req.number, k: req.kind, s: req.status, f: req.filter };
