@@ -2,6 +2,7 @@
 // Loads the entries once into the schema "bench_registry" (BENCH_RELOAD=1 loads again), then
 // times each kind of query from a client in this process against the registry service.
 import * as grpc from '@grpc/grpc-js';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { RegistryServiceClient, type SearchEntriesRequest, type SearchEntriesResponse } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { loadConfig, SERVICE_NAMES } from '../../services/kit/config.ts';
@@ -189,12 +190,18 @@ async function main(): Promise<void> {
     ['full text, one word (1–10 % of entries match)', (i) => ({ query: at(words, i) })],
     ['full text, two words, prefix (Kazakh/Russian)', (i) => ({ query: `${at(words, i).slice(0, 5)} ${at(CITY, i + 3)}` })],
     ['full text + register + status', (i) => ({ query: at(COMPANY_WORD, i), parent: 'registers/nsc-permits', status: 1 })],
+    ['full text, family and given name (0.1 % match)', (i) => ({ query: `${at([...KK_FAMILY, ...RU_FAMILY], i)} ${at(KK_GIVEN, i + 5)}` })],
+    ['filter: (kind OR kind) AND NOT status', () => ({ filter: '(kind = "import_crypto" OR kind = "export_crypto") AND NOT status = ACTIVE' })],
+    ['filter: holder OR holder', (i) => ({ filter: `holder = "${at(usedHolders, i)}" OR holder = "${at(usedHolders, i + 1)}"` })],
     ['filter: status, kind, update_time ≥, page 1 of 50', () => ({ filter: 'status = ACTIVE AND kind = "crypto_development" AND update_time >= "2025-01-01T00:00:00Z"', pageSize: 50 })],
     ['same filter, page 2 (token)', () => ({ filter: 'status = ACTIVE AND kind = "crypto_development" AND update_time >= "2025-01-01T00:00:00Z"', pageSize: 50, pageToken: pageTwo })],
     ['filter: holder AND effective_time range', (i) => ({ filter: `holder = "${at(usedHolders, i)}" AND effective_time >= "2020-01-01T00:00:00Z" AND effective_time < "2024-01-01T00:00:00Z"` })],
   ];
+  const loadBefore = loadavg()[0];
   const results = [];
-  for (const [name, make] of cases) {
+  // BENCH_ONLY=regex runs only the queries whose names match (for runs alternated with another build).
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+  for (const [name, make] of cases.filter(([n]) => !only || only.test(n))) {
     const r = await measure(client, make);
     process.stderr.write(`${name}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms\n`);
     results.push({ name, ...r });
@@ -203,7 +210,7 @@ async function main(): Promise<void> {
   await mesh.stop();
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const lines = [
-    `SearchEntries over gRPC (${new Date().toISOString().slice(0, 10)}; ${TOTAL.toLocaleString('en')} entries in PostgreSQL, ${size} with indexes; ${CALLS} calls per query, ${CONCURRENCY} in flight; default page of 50):`,
+    `SearchEntries over gRPC (${new Date().toISOString().slice(0, 10)}; ${TOTAL.toLocaleString('en')} entries in PostgreSQL, ${size} with indexes; ${CALLS} calls per query, ${CONCURRENCY} in flight; default page of 50; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}):`,
     '',
     '| query | p50 | p99 | entries per answer |',
     '|---|---|---|---|',

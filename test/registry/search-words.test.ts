@@ -1,5 +1,6 @@
-// Full text through the search words: a query word searched as the exact words it completes to
-// finds exactly what a prefix search (word:*) would, with the prefix search kept for short words.
+// Full text through the search words (a query word searched as the exact words it completes to finds
+// exactly what a prefix search would; too short a word stays a prefix search), and paging past the cap.
+import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RegistryServiceClient, type SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
@@ -7,9 +8,9 @@ import { clientFor } from '../../services/kit/grpc/client.ts';
 import { distinctWords, tsqueryOf } from '../../services/registry/domain/search-text.ts';
 import { searchWords } from '../../services/registry/migrations/006_search_words.ts';
 import { RegistryStore } from '../../services/registry/store.ts';
-import { bind, call } from '../helpers/grpc.ts';
+import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
-import { licence } from './helpers.ts';
+import { licence, PERSON } from './helpers.ts';
 
 describe('registry: full text through the search words', () => {
   let t: TestMesh;
@@ -73,5 +74,28 @@ describe('registry: full text through the search words', () => {
     const known = (await db.table<{ word: string }>('search_words').pluck('word')) as string[];
     expect(known).to.include.members(distinctWords('Өзгертілген атауы KZ-W-70 ТОО «Защита»', 'б69'));
     expect(await search('өзгерт')).to.deep.equal(['KZ-W-1']);
+  });
+
+  it('clamps an oversized page to 1000 entries, pages on from there, and refuses a token from another query', async () => {
+    // 1001 entries of one holder, written straight into the table (the search needs no words for them).
+    await db.knex.raw(
+      `insert into ?? (register_id, id, number, title, holder_type, holder_identifier, holder_name, status, source_resource)
+       select 'nsc-licenses', 'bulk.' || g, 'KZ-B-' || g, 'Bulk', 'individual', ?, 'Bulk Holder', 'active', 'licenses/bulk' || g from generate_series(1, 1001) g`,
+      [`${db.schema}.entries`, PERSON],
+    );
+    const req = { parent: '', query: '', holder: PERSON, number: '', kind: '', status: 0, filter: '', pageSize: 50_000, pageToken: '' } satisfies SearchEntriesRequest;
+    const first = (await call(bind(client, 'searchEntries'), req)).response;
+    expect(first.entries).to.have.length(1000);
+    expect(first.entries[0]!.number).to.equal('KZ-B-1001');
+    expect(first.nextPageToken).to.not.equal('');
+    const second = (await call(bind(client, 'searchEntries'), { ...req, pageSize: 2_147_483_647, pageToken: first.nextPageToken })).response;
+    expect(second.entries.map((e) => e.number)).to.deep.equal(['KZ-B-1']);
+    expect(second.nextPageToken).to.equal('');
+
+    const changed = await callFails(bind(client, 'searchEntries'), { ...req, filter: 'status = ACTIVE', pageToken: first.nextPageToken }, grpc.status.INVALID_ARGUMENT);
+    expect(changed.status.fieldViolations[0]).to.include({ field: 'page_token', description: 'was issued for a different query' });
+    const listed = (await call(bind(client, 'listEntries'), { parent: 'registers/nsc-licenses', pageSize: 1, pageToken: '' })).response;
+    const foreign = await callFails(bind(client, 'searchEntries'), { ...req, parent: 'registers/nsc-licenses', holder: '', pageToken: listed.nextPageToken }, grpc.status.INVALID_ARGUMENT);
+    expect(foreign.status.fieldViolations[0]).to.include({ field: 'page_token', description: 'was issued for a different query' });
   });
 });
