@@ -17,6 +17,8 @@ import { RegistrationStore } from '../../services/trust/registration-store.ts';
 import { TrustStore } from '../../services/trust/store.ts';
 import { identityPaths, writeIdentity } from '../../services/kit/tls/identity.ts';
 import { issueMeshIdentity } from '../../services/trust/mesh-identities.ts';
+import { Outbox } from '../../services/kit/outbox.ts';
+import { certificatePublisher } from '../../services/trust/publish.ts';
 
 const USAGE = `ruqsat ca init
        ruqsat ca operator issue --iin IIN --surname S --given-name G --office-bin BIN --office-name NAME --letter REF --csr FILE
@@ -152,6 +154,8 @@ async function withTrust(init: boolean, fn: (t: Trust) => Promise<number>): Prom
     const fresh = (await store.allAuthorities()).length === 0;
     if (fresh && !init) throw new Error('there are no certifying centres yet: run "ruqsat ca init" first');
     const authorities = new Authorities(store, caPassphrase(tc, fresh), { publicUrl: tc.publicUrl ?? `http://${config.host}:${tc.httpPort}` }, tc.policyArc);
+    // Queued here, delivered to registry by the running trust service's outbox relay.
+    store.onCertificateChange = certificatePublisher(store, new Outbox({ db, logger, config }), () => authorities);
     await authorities.open(logger);
     return await fn({ store, registration: new RegistrationStore(db), authorities });
   } finally {

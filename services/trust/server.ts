@@ -13,12 +13,16 @@ import { migrations } from './migrations/index.ts';
 import { readFixture, TableReferenceRegistry } from './reference.ts';
 import { RegistrationStore } from './registration-store.ts';
 import { TrustStore } from './store.ts';
+import { Outbox } from '../kit/outbox.ts';
+import { certificatePublisher } from './publish.ts';
 import { loadAccessRights } from '../kit/access/rights.ts';
 import { demoSystems, provisionMeshIdentities, renewMeshIdentities } from './mesh-identities.ts';
 
-async function startTrust({ db, shared, logger, config }: ServiceDeps) {
+async function startTrust({ db, shared, logger, config, metrics }: ServiceDeps) {
   const tc = trustConfig(config.env);
   const store = new TrustStore(db);
+  // Every registration certificate issued or revoked reaches registry's register, even if it is down now.
+  const outbox = new Outbox({ db, logger, config, metrics });
   const registration = new RegistrationStore(db);
   const fresh = (await store.allAuthorities()).length === 0;
   const passphrase = caPassphrase(tc, fresh);
@@ -26,7 +30,9 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   const http = tc.httpPort >= 0 ? await startTrustHttp(config.host, tc.httpPort, store, logger) : undefined;
   const publicUrl = tc.publicUrl ?? `http://${config.host}:${http?.port ?? 0}`;
   const authorities = new Authorities(store, passphrase, { publicUrl }, tc.policyArc);
+  store.onCertificateChange = certificatePublisher(store, outbox, () => authorities);
   await authorities.open(logger);
+  outbox.start();
   http?.serve(authorities);
   const renewal = await provisionMesh(authorities, config, tc.meshRenewAfterMs, logger);
   // Demo mode: an empty reference registry is filled from the fixture (production reads the state databases).
@@ -44,6 +50,7 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
     handlers: trustHandlers(ctx),
     stop: async () => {
       clearInterval(renewal);
+      await outbox.stop();
       unsubscribe();
       await publisher.stop();
       await feed.stop();
