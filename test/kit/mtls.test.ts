@@ -148,6 +148,14 @@ describe('mesh security: mutual TLS, caller identity, access rights, rate limits
     expect(after.response).to.deep.equal(before.response);
   });
 
+  it('lets a service running alone publish only to the registers it is the source of', async () => {
+    const permitAlone = client(RegistryServiceClient, 'registry', 'ruqsat-permit');
+    const forged = PublishEntryRequest.fromPartial({ register: 'registers/nsc-licenses', sourceService: 'licensing', sourceResource: 'licenses/forged', sequence: 1, number: 'NSC-LIC-2026-000666', title: 'forged',
+      holder: { type: 2, identifier: '010440001231', displayName: 'X' }, status: 1, effectiveTime: new Date() });
+    const { status } = await callFails(bind(permitAlone, 'publishEntry'), forged, grpc.status.PERMISSION_DENIED);
+    expect(status.errorInfo?.reason).to.equal('NOT_THE_SOURCE_SERVICE');
+  });
+
   it('denies the portal the customs check, and counts the refusal', async () => {
     const portal = client(PermitServiceClient, 'permit', 'egov-portal');
     await callFails(bind(portal, 'checkPermit'), CHECK, grpc.status.PERMISSION_DENIED);
