@@ -1,4 +1,5 @@
 // ruqsat — the command line: one entry point, a module per subcommand under scripts/cli/.
+import { closeClients } from '../services/kit/grpc/client.ts';
 import { useOperatorIdentity } from './cli/identity.ts';
 
 export interface Command {
@@ -58,6 +59,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`ruqsat ${name}: ${(err as Error).message}\n`);
     return err instanceof UsageError ? 1 : 2;
+  } finally {
+    // Open channels (and the identity's file watcher) would keep a finished command's process alive.
+    if (name !== 'start') closeClients();
   }
 }
 
