@@ -81,6 +81,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const files = readDemoOperator(o.demoDir);
       expect(files, `no RA operator in ${o.demoDir}: start the mesh with \`npm start\` (embedded database, or RUQSAT_DEMO=on) and run the demo from the same directory`);
       s.operator = operatorOf(files);
+      await ask(trust.listTrustAnchors.bind(trust), {}, 5_000).catch((e: grpc.ServiceError) => {
+        throw new StoryBroken(`trust does not answer at ${o.addresses.trust} (${e.details}): is \`npm start\` running, with the same port settings?`);
+      });
       // permit verifies signatures with its own copy of the PKI, loaded from trust at start.
       await until('permit loading the trust anchors', 30, async () => {
         const r = await ask(permits.checkPermit.bind(permits), { number: 'NSC-P-0000-000000', declarantIdentifier: IMPORTER.bin, hsCode: HS_CODE, quantity: 1, movementType: MovementType.MOVEMENT_TYPE_IMPORT, date: undefined }).catch((e: grpc.ServiceError) => (e.code === 14 ? undefined : Promise.reject(e)));
