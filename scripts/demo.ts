@@ -10,7 +10,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const failures = await runDemo({
     addresses: config.addresses,
-    demoDir: demoSettings(config.env).dir,
+    demoDir: demoSettings(config.env, config.pgliteDir).dir,
     outDir: join(tmpdir(), 'ruqsat-demo'),
     print: (line) => process.stdout.write(line + '\n'),
   });

@@ -18,7 +18,7 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
     let config, demo;
     try {
       config = loadConfig();
-      demo = demoSettings(config.env);
+      demo = demoSettings(config.env, config.pgliteDir);
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`ruqsat start: invalid configuration: ${err.message}\n`);
@@ -41,7 +41,7 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
     const lines = mesh.services.map((s) => `  ${s.name.padEnd(10)} grpc://${s.address}`);
     if (mesh.metrics) lines.push(`  ${'metrics'.padEnd(10)} http://${config.host}:${mesh.metrics.port}/metrics`);
     process.stdout.write(`Ruqsat mesh is up (database: ${mesh.database.location}; cache/bus: ${mesh.shared.kind}):\n${lines.join('\n')}\n`);
-    if (shouldProvision(demo, mesh)) {
+    if (shouldProvision(demo, mesh, config)) {
       // Demo mode never stops the mesh: a failure here only means `npm run demo` cannot run.
       try {
         const done = await provisionDemo(mesh, config, demo);

@@ -5,7 +5,7 @@
 // the network appoint an RA operator); the process that owns the database does it, in the same place as the
 // demo CA passphrase. Idempotent: a start that finds a working operator and the staff rows changes nothing.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { AuditLog } from '../../services/kit/audit.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
@@ -33,13 +33,15 @@ export const DEMO_OFFICIALS = [
 ] as const;
 
 export interface DemoSettings {
-  /** auto: with the embedded database only; on: also on PostgreSQL; off: never. */
+  /** auto: with the embedded database on disk only; on: also in memory or on PostgreSQL; off: never. */
   mode: 'auto' | 'on' | 'off';
   dir: string;
 }
 
-export function demoSettings(env: Env = process.env): DemoSettings {
-  const dir = readString(env, 'RUQSAT_DEMO_DIR', './data/demo');
+/** The demo's files sit beside the embedded database by default (./data/demo beside ./data/pglite). */
+export function demoSettings(env: Env = process.env, pgliteDir = './data/pglite'): DemoSettings {
+  const beside = pgliteDir.startsWith('memory://') ? './data/demo' : join(dirname(pgliteDir), 'demo');
+  const dir = readString(env, 'RUQSAT_DEMO_DIR', beside);
   if (dir.trim() === '') throw new ConfigError('RUQSAT_DEMO_DIR', 'must name a directory');
   return { mode: readEnum(env, 'RUQSAT_DEMO', 'auto', ['auto', 'on', 'off'] as const), dir };
 }
@@ -57,11 +59,11 @@ export function readDemoOperator(dir: string): DemoOperatorFiles | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as DemoOperatorFiles;
 }
 
-/** Whether this start provisions: trust and permit in this process, demo mode on (or auto with PGlite). */
-export function shouldProvision(settings: DemoSettings, mesh: Mesh): boolean {
+/** Whether this start provisions: trust and permit in this process, demo mode on (or auto with PGlite on disk). */
+export function shouldProvision(settings: DemoSettings, mesh: Mesh, config: MeshConfig): boolean {
   const names = mesh.services.map((s) => s.name);
   if (!names.includes('trust') || !names.includes('permit')) return false;
-  return settings.mode === 'on' || (settings.mode === 'auto' && mesh.database.kind === 'pglite');
+  return settings.mode === 'on' || (settings.mode === 'auto' && mesh.database.kind === 'pglite' && !config.pgliteDir.startsWith('memory://'));
 }
 
 /** Provisions the RA operator and the officials; returns what it did, in words. */
