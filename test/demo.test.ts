@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provisionDemo } from '../scripts/demo/provision.ts';
-import { runDemo } from '../scripts/demo/story.ts';
+import { main } from '../scripts/demo.ts';
 import { startTestMesh, type TestMesh } from './helpers/mesh.ts';
 
 describe('npm run demo', function () {
@@ -33,18 +33,15 @@ describe('npm run demo', function () {
   it('tells the whole story, twice on the same mesh, with no failed step', async () => {
     for (const round of [1, 2]) {
       const lines: string[] = [];
-      const failures = await runDemo({
-        addresses: { trust: t.address('trust'), permit: t.address('permit'), registry: t.address('registry') },
-        demoDir: join(dir, 'demo'),
-        outDir: join(dir, 'out'),
-        print: (line) => lines.push(line),
-      });
+      // The entry point itself, with the environment `npm start` and `npm run demo` would share.
+      const env = { ...process.env, TRUST_ADDRESS: t.address('trust'), PERMIT_ADDRESS: t.address('permit'), REGISTRY_ADDRESS: t.address('registry'), RUQSAT_DEMO_DIR: join(dir, 'demo'), TMPDIR: join(dir, 'tmp') };
+      const failures = await main(env, (line) => lines.push(line));
       const text = lines.join('\n');
       expect(failures, `round ${round}:\n${text}`).to.equal(0);
       expect(text).to.include('QUANTITY_EXCEEDS_REMAINDER').and.include('FAIL SIGNATORY_REVOKED').and.include('The whole story went as told');
       expect(text).to.not.include('FAILED:');
       if (process.env.DEMO_PRINT) console.log(text);
     }
-    expect(existsSync(join(dir, 'out'))).to.equal(true);
+    expect(existsSync(join(dir, 'tmp', 'ruqsat-demo'))).to.equal(true);
   });
 });

@@ -137,7 +137,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const app = await ask(permits.submitDocuments.bind(permits), { name: s.application, answer: signAct(s.importer.key, { act: 'submit_documents', application: s.application, attachments: [{ id: 'samples_receipt', sha256: sha256(`receipt ${run}`) }] }, s.importer.chain) });
       expect(app.status === ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS, `the case should be back in progress, it is ${ApplicationStatus[app.status]}`);
       const pause = app.pausedIntervals[app.pausedIntervals.length - 1];
-      say(`samples receipt signed and sent; paused from ${when(pause?.startTime)} to ${when(pause?.endTime)}.`);
+      const stood = pause?.startTime && pause.endTime ? (pause.endTime.getTime() - pause.startTime.getTime()) / 1000 : 0;
+      say(`samples receipt signed and sent; the clock stood still for ${stood.toFixed(1)} s (in real life up to 5 calendar days).`);
       say(`due ${when(app.dueTime)} (was ${when(before.dueTime)}: the pause is added when it falls within office hours).`);
     }],
 
