@@ -139,7 +139,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const pause = app.pausedIntervals[app.pausedIntervals.length - 1];
       const stood = pause?.startTime && pause.endTime ? (pause.endTime.getTime() - pause.startTime.getTime()) / 1000 : 0;
       say(`samples receipt signed and sent; the clock stood still for ${stood.toFixed(1)} s (in real life up to 5 calendar days).`);
-      say(`due ${when(app.dueTime)} (was ${when(before.dueTime)}: the pause is added when it falls within office hours).`);
+      say(`due ${when(app.dueTime)} (was ${when(before.dueTime)}): a pause moves the due time by the office hours it covered.`);
     }],
 
     ['The executor drafts the conclusion and addresses it to the authorized signatory', async () => {
