@@ -1,7 +1,7 @@
 // A customs post with no connection: it keeps the Root CA, the CA certificates and the latest CRLs as files
 // (synced when it last had a link) and checks an exported permit with them alone, as
 // `npx ruqsat verify-document --ca … --untrusted … --crl … permit.json` does.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
@@ -29,7 +29,7 @@ export async function syncOfflineKit(trust: Trust, dir: string): Promise<Offline
   for (const a of authorities) {
     for (const delta of [false, true]) {
       // A centre that has published no CRL (yet) answers NOT_FOUND: nothing to keep.
-      const crl = await ask(trust.getCrl.bind(trust), { authority: a.name, delta }).catch((err: grpc.ServiceError) => (err.code === 5 ? undefined : Promise.reject(err)));
+      const crl = await ask(trust.getCrl.bind(trust), { authority: a.name, delta }).catch((err: grpc.ServiceError) => (err.code === grpc.status.NOT_FOUND ? undefined : Promise.reject(err)));
       if (crl) crls.push(toPem(crl.crlDer, 'X509 CRL'));
     }
   }

@@ -1,6 +1,6 @@
 // The demo's story, step by step, against a running mesh: an importer's certificate, an import conclusion for
 // encryption means through the officials' signed acts, the customs posts, and a revoked signatory.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       });
       // permit verifies signatures with its own copy of the PKI, loaded from trust at start.
       await until('permit loading the trust anchors', 30, async () => {
-        const r = await ask(permits.checkPermit.bind(permits), { number: 'NSC-P-0000-000000', declarantIdentifier: IMPORTER.bin, hsCode: HS_CODE, quantity: 1, movementType: MovementType.MOVEMENT_TYPE_IMPORT, date: undefined }).catch((e: grpc.ServiceError) => (e.code === 14 ? undefined : Promise.reject(e)));
+        const r = await ask(permits.checkPermit.bind(permits), { number: 'NSC-P-0000-000000', declarantIdentifier: IMPORTER.bin, hsCode: HS_CODE, quantity: 1, movementType: MovementType.MOVEMENT_TYPE_IMPORT, date: undefined }).catch((e: grpc.ServiceError) => (e.code === grpc.status.UNAVAILABLE ? undefined : Promise.reject(e)));
         return r ? true : undefined;
       });
       say(`trust ${o.addresses.trust}, permit ${o.addresses.permit}, registry ${o.addresses.registry}; run ${run}; files in ${out}`);
