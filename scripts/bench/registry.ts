@@ -154,7 +154,7 @@ async function measure(client: InstanceType<typeof RegistryServiceClient>, make:
 }
 
 async function main(): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL, DB_SCHEMA_PREFIX: PREFIX, LOG_LEVEL: 'warn', METRICS_PORT: '-1', REGISTRY_HTTP_PORT: '-1' };
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL, DB_SCHEMA_PREFIX: PREFIX, LOG_LEVEL: 'warn', METRICS_PORT: '-1', REGISTRY_HTTP_PORT: '-1', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
   const config = loadConfig(env);
   // The service's own migrations make the schema and its indexes; the bench only fills it.

@@ -6,6 +6,7 @@ import type { MeshConfig, ServiceName } from './config.ts';
 import { ServiceDb, type Database, type Migration } from './db.ts';
 import { startGrpcServer, type ServedService } from './grpc/server.ts';
 import type { Shared } from './redis.ts';
+import type { MeshSecurity } from './tls/security.ts';
 
 export interface ServiceDeps {
   db: ServiceDb;
@@ -47,6 +48,8 @@ export interface Runtime {
   shared: Shared;
   logger: Logger;
   registry: Registry;
+  /** Mutual TLS, caller identity and access rights (MESH_TLS=on). */
+  security?: MeshSecurity;
 }
 
 export async function startService(module: ServiceModule, rt: Runtime, port = rt.config.ports[module.name]): Promise<RunningService> {
@@ -63,6 +66,8 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     maxCallMs: config.maxCallMs,
     logger,
     registry: rt.registry,
+    credentials: await rt.security?.serverCredentials(),
+    access: rt.security?.access(),
   });
 
   // Health follows the database: a balancer stops sending calls this instance cannot serve.

@@ -13,6 +13,8 @@ import { migrations } from './migrations/index.ts';
 import { readFixture, TableReferenceRegistry } from './reference.ts';
 import { RegistrationStore } from './registration-store.ts';
 import { TrustStore } from './store.ts';
+import { loadAccessRights } from '../kit/access/rights.ts';
+import { demoSystems, provisionMeshIdentities, renewMeshIdentities } from './mesh-identities.ts';
 
 async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   const tc = trustConfig(config.env);
@@ -26,6 +28,7 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   const authorities = new Authorities(store, passphrase, { publicUrl }, tc.policyArc);
   await authorities.open(logger);
   http?.serve(authorities);
+  const renewal = await provisionMesh(authorities, config, tc.meshRenewAfterMs, logger);
   // Demo mode: an empty reference registry is filled from the fixture (production reads the state databases).
   if (!(await registration.hasReferenceParties())) await registration.loadReferenceParties(readFixture());
 
@@ -40,12 +43,26 @@ async function startTrust({ db, shared, logger, config }: ServiceDeps) {
   return {
     handlers: trustHandlers(ctx),
     stop: async () => {
+      clearInterval(renewal);
       unsubscribe();
       await publisher.stop();
       await feed.stop();
       await http?.close();
     },
   };
+}
+
+/** Demo mode: issue the mesh identities that are missing (before this server binds with one), then keep them renewed. */
+async function provisionMesh(authorities: Authorities, config: ServiceDeps['config'], renewAfterMs: number, logger: ServiceDeps['logger']) {
+  const tls = config.meshTls;
+  if (!tls.enabled || !tls.provision) return undefined;
+  const systems = demoSystems(loadAccessRights(tls.accessRightsFile).file.demo ?? [], tls.identity);
+  await provisionMeshIdentities(authorities, tls, systems, config.host, logger);
+  const timer = setInterval(() => {
+    renewMeshIdentities(authorities, tls, systems, config.host, renewAfterMs, logger).catch((err: Error) => logger.error({ err: err.message }, 'mesh identity renewal failed'));
+  }, Math.min(60_000, Math.max(250, renewAfterMs / 4)));
+  timer.unref();
+  return timer;
 }
 
 export const trust: ServiceModule = {

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { accessInterceptor, type AccessOptions } from '../interceptors/access.ts';
 import { deadlineInterceptor } from '../interceptors/deadline.ts';
 import { errorDetailsInterceptor } from '../interceptors/errors.ts';
 import { loggingInterceptor } from '../interceptors/logging.ts';
@@ -26,6 +27,10 @@ export interface GrpcServerOptions {
   maxCallMs: number;
   logger: Logger;
   registry: Registry;
+  /** Mutual TLS; without it the port is plaintext (MESH_TLS=off: tests and local development only). */
+  credentials?: grpc.ServerCredentials;
+  /** Caller authentication, access rights and rate limits; with mutual TLS only. */
+  access?: AccessOptions;
 }
 
 export interface RunningServer {
@@ -39,7 +44,14 @@ export interface RunningServer {
 export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServer> {
   const server = new grpc.Server({
     // The first interceptor is nearest the wire: it sees metadata first and the status last.
-    interceptors: [requestIdInterceptor, errorDetailsInterceptor, loggingInterceptor(o.logger), metricsInterceptor(o.registry), deadlineInterceptor(o.maxCallMs)],
+    interceptors: [
+      requestIdInterceptor,
+      errorDetailsInterceptor,
+      loggingInterceptor(o.logger),
+      metricsInterceptor(o.registry),
+      ...(o.access ? [accessInterceptor(o.access)] : []),
+      deadlineInterceptor(o.maxCallMs),
+    ],
     'grpc.max_receive_message_length': o.maxMessageBytes,
     'grpc.max_send_message_length': o.maxMessageBytes,
     'grpc.keepalive_time_ms': 60_000,
@@ -53,7 +65,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
   reflectionFor(names).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync(`${o.host}:${o.port}`, o.credentials ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 
   const setServing = (serving: boolean) => {
