@@ -70,7 +70,7 @@ export class UsageError extends Error {}
  * Client commands present the operator's mesh identity (MESH_IDENTITY, default ruqsat-operator) when
  * mutual TLS is on and the identity is on disk; `npm start` issues it in demo mode.
  */
-function useOperatorIdentity(): void {
+export function useOperatorIdentity(): void {
   let config;
   try {
     config = loadConfig();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../services/kit/config.ts';
+import { useOperatorIdentity } from './cli.ts';
 import { closeClients } from '../services/kit/grpc/client.ts';
 import { demoSettings } from './demo/provision.ts';
 import { runDemo } from './demo/story.ts';
@@ -20,6 +21,8 @@ export async function main(env: Record<string, string | undefined> = process.env
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // Like the CLI, the demo presents the operator's mesh identity, which `npm start` issues in demo mode.
+  useOperatorIdentity();
   main().then(
     (code) => {
       closeClients();
