@@ -1,9 +1,9 @@
 // Demo mode: on `npm start` with the embedded database, provision an RA operator (key and certificate under
 // RUQSAT_DEMO_DIR) and the NSC officials in permit's staff table, so `npm run demo` can run against the running
 // mesh. The embedded PGlite is held by `npm start`, so neither `ruqsat ca operator` nor `ruqsat staff` can
-// reach it from a second process, and there is no gRPC API for them (an unauthenticated one would let anyone on
-// the network appoint an RA operator); the process that owns the database does it, in the same place as the
-// demo CA passphrase. Idempotent: a start that finds a working operator and the staff rows changes nothing.
+// reach it from a second process, and there is no gRPC API for them (an operator-only RPC under the access rights
+// would be a deployment's way, not built); the process that owns the database does it, beside the demo CA
+// passphrase. Idempotent: a start that finds a working operator and the staff rows changes nothing.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
