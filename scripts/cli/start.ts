@@ -6,6 +6,7 @@ import { DatabaseUnreachable } from '../../services/kit/db.ts';
 import { createLogger } from '../../services/kit/logger.ts';
 import { RedisUnreachable } from '../../services/kit/redis.ts';
 import { startMesh } from '../../services/mesh.ts';
+import { demoSettings, provisionDemo, shouldProvision } from '../demo/provision.ts';
 
 export const command: Command = {
   name: 'start',
@@ -14,9 +15,10 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
   usage: 'ruqsat start [--service NAME]...',
   async run(args) {
     const names = parseServices(args);
-    let config;
+    let config, demo;
     try {
       config = loadConfig();
+      demo = demoSettings(config.env, config.pgliteDir);
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`ruqsat start: invalid configuration: ${err.message}\n`);
@@ -38,12 +40,23 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
     }
     const lines = mesh.services.map((s) => `  ${s.name.padEnd(10)} grpc://${s.address}`);
     if (mesh.metrics) lines.push(`  ${'metrics'.padEnd(10)} http://${config.host}:${mesh.metrics.port}/metrics`);
-    process.stdout.write(`Ruqsat mesh is up (database: ${mesh.database.location}; cache/bus: ${mesh.shared.kind}):\n${lines.join('\n')}\nPress Ctrl-C to stop.\n`);
-
-    const signal = await new Promise<string>((resolve) => {
+    process.stdout.write(`Ruqsat mesh is up (database: ${mesh.database.location}; cache/bus: ${mesh.shared.kind}):\n${lines.join('\n')}\n`);
+    if (shouldProvision(demo, mesh, config)) {
+      // Before the ready line, so no caller meets its work (PGlite and the CA key unlock hold the event loop);
+      // a failure only means `npm run demo` cannot run.
+      try {
+        const done = await provisionDemo(mesh, config, demo);
+        process.stdout.write(`Demo mode (RUQSAT_DEMO=${demo.mode}): ${done.length > 0 ? `provisioned ${done.join('; ')}` : `RA operator and officials ready (${demo.dir})`}; try \`npm run demo\`.\n`);
+      } catch (err) {
+        process.stderr.write(`ruqsat start: demo provisioning failed, \`npm run demo\` will not work: ${(err as Error).message}\n`);
+      }
+    }
+    process.stdout.write('Press Ctrl-C to stop.\n');
+    const stopped = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    const signal = await stopped;
     logger.info({ signal }, 'shutting down: NOT_SERVING, draining, stopping');
     // A second signal means "now": skip the drain.
     const force = () => process.exit(130);

@@ -19,7 +19,7 @@ import { verifySignedDocument } from '../../services/kit/documents/verify.ts';
 import { LICENCE_DOCUMENT, LICENCE_KIND } from '../../services/licensing/domain/document.ts';
 import { parseTime } from './verify.ts';
 
-interface Verdict {
+export interface Verdict {
   ok: boolean;
   code: string;
   message: string;
@@ -29,7 +29,7 @@ interface Verdict {
   chain: string[];
 }
 
-interface Trust {
+export interface Trust {
   core: TrustStore;
   intermediates: Certificate[];
 }
@@ -54,6 +54,13 @@ const VERIFIERS: Record<string, DocumentVerifier> = {
   },
 };
 
+/** One export's verdict, by the verifier of the kind its payload declares. */
+export function verifyEnvelope(envelope: SignedEnvelope, trust: Trust, time?: Date): Verdict {
+  const kind = documentKindOf(envelope.payload);
+  const verify = kind ? VERIFIERS[kind] : undefined;
+  return verify ? verify(envelope, trust, time) : { ok: false, code: 'UNKNOWN_KIND', message: `no verifier for document kind ${JSON.stringify(kind ?? null)}`, summary: '', chain: [] };
+}
+
 function read(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
@@ -63,7 +70,7 @@ function read(file: string, what: string): Buffer {
 }
 
 /** Anchors and CRLs from files: a customs post with no connection. */
-function trustFromFiles(ca: string[], crls: string[], untrusted: string[]): Trust {
+export function trustFromFiles(ca: string[], crls: string[], untrusted: string[]): Trust {
   const core = new TrustStore();
   const certs = (f: string, what: string) => {
     const all = derObjects(read(f, what), ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']).map(decodeCertificate);
@@ -124,10 +131,7 @@ The export file is JSON: {"format":"ruqsat.signed-document","version":1,"payload
     for (const file of files) {
       let verdict: Verdict;
       try {
-        const envelope = importSignedDocument(read(file, 'FILE').toString('utf8'));
-        const kind = documentKindOf(envelope.payload);
-        const verify = kind ? VERIFIERS[kind] : undefined;
-        verdict = verify ? verify(envelope, trust, time) : { ok: false, code: 'UNKNOWN_KIND', message: `no verifier for document kind ${JSON.stringify(kind ?? null)}`, summary: '', chain: [] };
+        verdict = verifyEnvelope(importSignedDocument(read(file, 'FILE').toString('utf8')), trust, time);
       } catch (err) {
         if (err instanceof UsageError) throw err;
         verdict = { ok: false, code: 'MALFORMED', message: `cannot read: ${(err as Error).message}`, summary: '', chain: [] };
