@@ -1,6 +1,6 @@
 // The depositary's content: blobs addressed by their SHA-256, and the staged files of uploads in progress.
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
@@ -11,10 +11,8 @@ import { createReadStream } from 'node:fs';
  * content under its hash, once however many objects hold it.
  */
 export interface BlobStore {
-  /** Writes `data` at `offset` of a staged file; durable only after `syncStaged`. */
-  writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void>;
-  /** Makes everything written to a staged file durable (fsync). */
-  syncStaged(key: StagedKey): Promise<void>;
+  /** Opens a staged file for writing, creating it (durably) when new; one stream holds it open while it writes. */
+  openStaged(key: StagedKey): Promise<StagedFile>;
   /** Drops staged bytes past `length`: written before a crash but never acknowledged. */
   truncateStaged(key: StagedKey, length: number): Promise<void>;
   /** The first `length` bytes of a staged file, in pieces (only to rebuild a hash state that was not recorded). */
@@ -27,6 +25,15 @@ export interface BlobStore {
   discardUpload(uploadId: string): Promise<void>;
   has(sha256Hex: string): Promise<boolean>;
   read(sha256Hex: string): Readable;
+}
+
+/** An open staged file. Writes may overlap a sync: a sync makes durable at least what was written before it began. */
+export interface StagedFile {
+  /** Writes `data` at `offset`; durable only after `sync`. */
+  write(offset: number, data: Uint8Array): Promise<void>;
+  /** Makes everything written so far durable (fsync). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface StagedKey {
@@ -50,9 +57,9 @@ export class DiskBlobStore implements BlobStore {
     return join(this.root, 'staging', uploadId, String(index));
   }
 
-  async writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void> {
+  async openStaged(key: StagedKey): Promise<StagedFile> {
     const path = this.stagedPath(key);
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(path, constants.O_WRONLY);
     } catch (err) {
@@ -63,25 +70,16 @@ export class DiskBlobStore implements BlobStore {
       await fsyncDir(dirname(path));
       await fsyncDir(dirname(dirname(path)));
     }
-    try {
-      let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
-        written += bytesWritten;
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async syncStaged(key: StagedKey): Promise<void> {
-    // fsync applies to the file, not the descriptor: this flushes what earlier handles wrote.
-    const fh = await open(this.stagedPath(key), constants.O_WRONLY);
-    try {
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    return {
+      write: async (offset, data) => {
+        for (let written = 0; written < data.length; ) {
+          const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
+          written += bytesWritten;
+        }
+      },
+      sync: () => fh.datasync(),
+      close: () => fh.close(),
+    };
   }
 
   async truncateStaged(key: StagedKey, length: number): Promise<void> {

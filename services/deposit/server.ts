@@ -1,7 +1,7 @@
 // Wiring of the deposit service: its proto, its migrations, its blob store, its handlers, and the deposit
 // applications on the kit's case flow (the depositary's officials' CaseService beside it).
 import { CaseServiceService } from '../../gen/ruqsat/cases/v1/cases.ts';
-import { DepositServiceService, type DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import type { DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { AuditLog } from '../kit/audit.ts';
 import { startCaseFlow } from '../kit/cases/flow.ts';
@@ -17,13 +17,15 @@ import { depositConfig } from './config.ts';
 import { depositHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { DepositStore } from './store.ts';
+import { depositServiceDefinition } from './wire.ts';
 
 export const definitions = new DefinitionRegistry([DEPOSIT_SOFTWARE]);
 
 export const deposit: ServiceModule = {
   name: 'deposit',
   serviceName: 'ruqsat.deposit.v1.DepositService',
-  definition: DepositServiceService,
+  // The generated codecs, except the streaming RPCs' chunks, which are read without a copy.
+  definition: depositServiceDefinition,
   migrations,
   implement: async (serviceDeps) => {
     const { db, logger, config } = serviceDeps;
