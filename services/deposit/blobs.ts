@@ -1,6 +1,6 @@
 // The depositary's content: blobs addressed by their SHA-256, and the staged files of uploads in progress.
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
@@ -25,6 +25,20 @@ export interface BlobStore {
   discardUpload(uploadId: string): Promise<void>;
   has(sha256Hex: string): Promise<boolean>;
   read(sha256Hex: string): Readable;
+
+  // For the collector (collector.ts), which removes a blob in two steps so a concurrent upload of the
+  // same content cannot lose it: hide it, check that nothing names it, then drop it (or restore it).
+  /** Every blob, with when it was last written. */
+  listBlobs(): AsyncIterable<{ sha256Hex: string; modified: Date }>;
+  /** Every upload with staged files, with when any of them was last written. */
+  listStaged(): AsyncIterable<{ uploadId: string; modified: Date }>;
+  /** Moves a blob out of sight under `token`; false when it is not there. */
+  hideBlob(sha256Hex: string, token: string): Promise<boolean>;
+  /** Puts a hidden blob back (identical content may have been stored meanwhile; either copy is right). */
+  restoreBlob(sha256Hex: string, token: string): Promise<void>;
+  dropHidden(token: string): Promise<void>;
+  /** Tokens still hidden: left by a collector that stopped between hiding and deciding. */
+  listHidden(): Promise<string[]>;
 }
 
 /** An open staged file. Writes may overlap a sync: a sync makes durable at least what was written before it began. */
@@ -122,6 +136,62 @@ export class DiskBlobStore implements BlobStore {
 
   read(sha256Hex: string): Readable {
     return createReadStream(this.blobPath(sha256Hex));
+  }
+
+  async *listBlobs(): AsyncIterable<{ sha256Hex: string; modified: Date }> {
+    const root = join(this.root, 'sha256');
+    for (const prefix of await readdir(root).catch(() => [] as string[])) {
+      for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+        if (!HEX.test(name) || name.slice(0, 2) !== prefix) continue;
+        const s = await stat(join(root, prefix, name)).catch(() => undefined);
+        if (s) yield { sha256Hex: name, modified: s.mtime };
+      }
+    }
+  }
+
+  async *listStaged(): AsyncIterable<{ uploadId: string; modified: Date }> {
+    const root = join(this.root, 'staging');
+    for (const uploadId of await readdir(root).catch(() => [] as string[])) {
+      const dir = join(root, uploadId);
+      let modified = await stat(dir).then((s) => s.mtime, () => undefined);
+      if (!modified) continue;
+      for (const f of await readdir(dir).catch(() => [] as string[])) {
+        const m = await stat(join(dir, f)).then((s) => s.mtime, () => undefined);
+        if (m && m > modified) modified = m;
+      }
+      yield { uploadId, modified };
+    }
+  }
+
+  private hiddenPath(token: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(token)) throw new Error(`not a collector token: ${token}`);
+    return join(this.root, 'collecting', token);
+  }
+
+  async hideBlob(sha256Hex: string, token: string): Promise<boolean> {
+    await mkdir(join(this.root, 'collecting'), { recursive: true });
+    try {
+      await rename(this.blobPath(sha256Hex), this.hiddenPath(token));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  async restoreBlob(sha256Hex: string, token: string): Promise<void> {
+    const target = this.blobPath(sha256Hex);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(this.hiddenPath(token), target);
+    await fsyncDir(dirname(target));
+  }
+
+  async listHidden(): Promise<string[]> {
+    return readdir(join(this.root, 'collecting')).catch(() => []);
+  }
+
+  async dropHidden(token: string): Promise<void> {
+    await rm(this.hiddenPath(token), { force: true });
   }
 }
 

@@ -6,20 +6,18 @@ import {
   type DepositObject,
   type DepositServiceServer,
 } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, notFound } from '../kit/errors.ts';
 import { clientStreaming, unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import type { ServiceDeps } from '../kit/service.ts';
-import type { BlobStore } from './blobs.ts';
 import type { DepositConfig } from './config.ts';
 import { merkleRoot } from './domain/merkle.ts';
 import { DEPOSIT, depositName, OBJECT, objectName } from './domain/names.ts';
 import { compareFiles, validateSubmitted, type SubmittedFile } from './domain/verify.ts';
 import { DepositStore, type DepositRow, type ObjectFileRow, type ObjectRow, type ObjectType as ObjectKind } from './store.ts';
-import { Uploads, type UploadMessage } from './uploads.ts';
+import type { Uploads, UploadMessage } from './uploads.ts';
 import { hashStreamedFiles } from './verify-files.ts';
 
 const OBJECT_TYPES: Record<ObjectKind, ObjectType> = {
@@ -66,9 +64,8 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
 /** The depositary's own RPCs; the applications' are in applications.ts. */
 type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit' | 'verifyDepositFiles'>;
 
-export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositaryHandlers {
+export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, uploads: Uploads): DepositaryHandlers {
   const store = new DepositStore(db);
-  const uploads = new Uploads(store, blobs, audit, config, logger);
 
   const objectView = async (id: string, name: string) => {
     const found = await store.object(id);

@@ -84,6 +84,11 @@ export class Uploads {
     private readonly logger: Logger,
   ) {}
 
+  /** True while a stream of this upload runs (or waits) in this instance. */
+  active(uploadId: string): boolean {
+    return this.locks.has(uploadId);
+  }
+
   /** Runs one UploadObject stream; returns the upload id, whose state the handler reads back. */
   async receive(messages: AsyncIterable<UploadMessage>, caller: string): Promise<string> {
     const it = messages[Symbol.asyncIterator]();
@@ -350,7 +355,16 @@ export class Uploads {
   private async commit(session: Session, f: FileState): Promise<void> {
     const key = { uploadId: session.manifest.uploadId, index: f.index };
     if (await this.blobs.hasStaged(key)) await this.blobs.commitStaged(key, f.sha256!.toString('hex'));
-    else if (!(await this.blobs.has(f.sha256!.toString('hex')))) throw new Error(`upload ${key.uploadId}: ${f.path} is neither staged nor stored`);
+    else if (!(await this.stored(f.sha256!.toString('hex')))) throw new Error(`upload ${key.uploadId}: ${f.path} is neither staged nor stored`);
+  }
+
+  /** The collector may hide a blob for a moment before it sees a file names it and puts it back. */
+  private async stored(sha256Hex: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await this.blobs.has(sha256Hex)) return true;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+    return false;
   }
 
   /** Stores the object: what arrived, its Merkle root, completeness and conformity; audit-logged. */
