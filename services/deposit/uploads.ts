@@ -59,6 +59,10 @@ interface Session {
   caller: string;
   /** Bytes written since the last acknowledgement was planned. */
   unacked: number;
+  /** Files written past their planned acknowledgement (kept, not scanned for: a manifest may list 100,000 files). */
+  dirty: Set<FileState>;
+  /** Files not yet fully written. */
+  incomplete: number;
   /** The acknowledgements and file completions under way, in order. */
   durable: Promise<void>;
   /** Why one of them failed: the stream fails with it, and nothing after it is acknowledged. */
@@ -191,14 +195,16 @@ export class Uploads {
   private async open(manifest: Manifest, caller: string): Promise<Session> {
     const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0, planned: 0, acked: 0 } as FileState]));
     const existing = await this.store.object(manifest.uploadId);
-    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0, durable: Promise.resolve() };
+    const incomplete = manifest.files.filter((f) => f.size > 0).length;
+    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0, dirty: new Set(), incomplete, durable: Promise.resolve() };
     if (!existing.object.manifest_sha256.equals(manifestDigest(manifest))) {
       throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'MANIFEST_CHANGED', `upload ${manifest.uploadId} was started with a different manifest; resume it with the same one, or use a new upload_id`, { upload_id: manifest.uploadId });
     }
-    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0, durable: Promise.resolve() };
+    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0, dirty: new Set(), incomplete, durable: Promise.resolve() };
     for (const row of existing.files) {
       const f = files.get(row.path)!;
       f.received = f.planned = f.acked = Number(row.received_bytes);
+      if (f.size > 0 && f.received === f.size) session.incomplete--;
       if (row.sha256) f.sha256 = row.sha256;
       if (session.stored) continue;
       if (f.sha256) await this.commit(session, f); // hashed before a crash; the rename may not have happened
@@ -267,7 +273,9 @@ export class Uploads {
     }
     f.received = end;
     session.unacked += fresh.length;
+    session.dirty.add(f);
     if (f.received === f.size) {
+      session.incomplete--;
       await session.durable; // at most one acknowledgement waits behind the one under way
       this.schedule(session, this.completion(session, f));
     } else if (session.unacked >= this.limits.ackBytes) {
@@ -275,7 +283,7 @@ export class Uploads {
       this.schedule(session, this.acknowledgement(session));
     }
     if (session.failure) throw session.failure;
-    if (!session.stored && [...session.files.values()].every((x) => x.received === x.size)) {
+    if (session.incomplete === 0 && !session.stored) {
       await this.settle(session);
       await this.seal(session);
     }
@@ -286,11 +294,12 @@ export class Uploads {
    * that fsyncs it and then records it: from then on it survives anything. Null when there is nothing new.
    */
   private acknowledgement(session: Session): (() => Promise<void>) | undefined {
-    const marks: Mark[] = [...session.files.values()]
+    const marks: Mark[] = [...session.dirty]
       .filter((f) => !f.failed && f.received > f.planned)
       .map((f) => ({ f, from: f.planned, to: f.received, state: hashState(f) }));
     if (marks.length === 0) return undefined;
     for (const m of marks) m.f.planned = m.to;
+    session.dirty.clear();
     session.unacked = 0;
     return () => this.record(session, marks);
   }
