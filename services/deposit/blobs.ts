@@ -1,6 +1,6 @@
 // The depositary's content: blobs addressed by their SHA-256, and the staged files of uploads in progress.
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
@@ -11,10 +11,8 @@ import { createReadStream } from 'node:fs';
  * content under its hash, once however many objects hold it.
  */
 export interface BlobStore {
-  /** Writes `data` at `offset` of a staged file; durable only after `syncStaged`. */
-  writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void>;
-  /** Makes everything written to a staged file durable (fsync). */
-  syncStaged(key: StagedKey): Promise<void>;
+  /** Opens a staged file for writing, creating it (durably) when new; one stream holds it open while it writes. */
+  openStaged(key: StagedKey): Promise<StagedFile>;
   /** Drops staged bytes past `length`: written before a crash but never acknowledged. */
   truncateStaged(key: StagedKey, length: number): Promise<void>;
   /** The first `length` bytes of a staged file, in pieces (only to rebuild a hash state that was not recorded). */
@@ -27,6 +25,29 @@ export interface BlobStore {
   discardUpload(uploadId: string): Promise<void>;
   has(sha256Hex: string): Promise<boolean>;
   read(sha256Hex: string): Readable;
+
+  // For the collector (collector.ts), which removes a blob in two steps so a concurrent upload of the
+  // same content cannot lose it: hide it, check that nothing names it, then drop it (or restore it).
+  /** Every blob, with when it was last written. */
+  listBlobs(): AsyncIterable<{ sha256Hex: string; modified: Date }>;
+  /** Every upload with staged files, with when any of them was last written. */
+  listStaged(): AsyncIterable<{ uploadId: string; modified: Date }>;
+  /** Moves a blob out of sight under `token`; false when it is not there. */
+  hideBlob(sha256Hex: string, token: string): Promise<boolean>;
+  /** Puts a hidden blob back (identical content may have been stored meanwhile; either copy is right). */
+  restoreBlob(sha256Hex: string, token: string): Promise<void>;
+  dropHidden(token: string): Promise<void>;
+  /** Tokens still hidden: left by a collector that stopped between hiding and deciding. */
+  listHidden(): Promise<string[]>;
+}
+
+/** An open staged file. Writes may overlap a sync: a sync makes durable at least what was written before it began. */
+export interface StagedFile {
+  /** Writes `data` at `offset`; durable only after `sync`. */
+  write(offset: number, data: Uint8Array): Promise<void>;
+  /** Makes everything written so far durable (fsync). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface StagedKey {
@@ -50,9 +71,9 @@ export class DiskBlobStore implements BlobStore {
     return join(this.root, 'staging', uploadId, String(index));
   }
 
-  async writeStaged(key: StagedKey, offset: number, data: Uint8Array): Promise<void> {
+  async openStaged(key: StagedKey): Promise<StagedFile> {
     const path = this.stagedPath(key);
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(path, constants.O_WRONLY);
     } catch (err) {
@@ -63,25 +84,16 @@ export class DiskBlobStore implements BlobStore {
       await fsyncDir(dirname(path));
       await fsyncDir(dirname(dirname(path)));
     }
-    try {
-      let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
-        written += bytesWritten;
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async syncStaged(key: StagedKey): Promise<void> {
-    // fsync applies to the file, not the descriptor: this flushes what earlier handles wrote.
-    const fh = await open(this.stagedPath(key), constants.O_WRONLY);
-    try {
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    return {
+      write: async (offset, data) => {
+        for (let written = 0; written < data.length; ) {
+          const { bytesWritten } = await fh.write(data, written, data.length - written, offset + written);
+          written += bytesWritten;
+        }
+      },
+      sync: () => fh.datasync(),
+      close: () => fh.close(),
+    };
   }
 
   async truncateStaged(key: StagedKey, length: number): Promise<void> {
@@ -124,6 +136,62 @@ export class DiskBlobStore implements BlobStore {
 
   read(sha256Hex: string): Readable {
     return createReadStream(this.blobPath(sha256Hex));
+  }
+
+  async *listBlobs(): AsyncIterable<{ sha256Hex: string; modified: Date }> {
+    const root = join(this.root, 'sha256');
+    for (const prefix of await readdir(root).catch(() => [] as string[])) {
+      for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+        if (!HEX.test(name) || name.slice(0, 2) !== prefix) continue;
+        const s = await stat(join(root, prefix, name)).catch(() => undefined);
+        if (s) yield { sha256Hex: name, modified: s.mtime };
+      }
+    }
+  }
+
+  async *listStaged(): AsyncIterable<{ uploadId: string; modified: Date }> {
+    const root = join(this.root, 'staging');
+    for (const uploadId of await readdir(root).catch(() => [] as string[])) {
+      const dir = join(root, uploadId);
+      let modified = await stat(dir).then((s) => s.mtime, () => undefined);
+      if (!modified) continue;
+      for (const f of await readdir(dir).catch(() => [] as string[])) {
+        const m = await stat(join(dir, f)).then((s) => s.mtime, () => undefined);
+        if (m && m > modified) modified = m;
+      }
+      yield { uploadId, modified };
+    }
+  }
+
+  private hiddenPath(token: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(token)) throw new Error(`not a collector token: ${token}`);
+    return join(this.root, 'collecting', token);
+  }
+
+  async hideBlob(sha256Hex: string, token: string): Promise<boolean> {
+    await mkdir(join(this.root, 'collecting'), { recursive: true });
+    try {
+      await rename(this.blobPath(sha256Hex), this.hiddenPath(token));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  async restoreBlob(sha256Hex: string, token: string): Promise<void> {
+    const target = this.blobPath(sha256Hex);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(this.hiddenPath(token), target);
+    await fsyncDir(dirname(target));
+  }
+
+  async listHidden(): Promise<string[]> {
+    return readdir(join(this.root, 'collecting')).catch(() => []);
+  }
+
+  async dropHidden(token: string): Promise<void> {
+    await rm(this.hiddenPath(token), { force: true });
   }
 }
 

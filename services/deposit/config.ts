@@ -12,6 +12,10 @@ export interface DepositConfig {
   maxFileBytes: number;
   /** Written bytes are fsynced and recorded (acknowledged) at least this often, and at every file's end and stream's end. */
   ackBytes: number;
+  /** An upload with no acknowledgement for this long is expired: its rows, staged files and unreferenced blobs go. */
+  uploadRetentionMs: number;
+  /** How often the collector runs; 0 never. */
+  gcIntervalMs: number;
 }
 
 export function depositConfig(env: Env = process.env): DepositConfig {
@@ -19,5 +23,7 @@ export function depositConfig(env: Env = process.env): DepositConfig {
     blobDir: readString(env, 'DEPOSIT_BLOB_DIR', './data/blobs'),
     maxFileBytes: readInt(env, 'DEPOSIT_MAX_FILE_BYTES', 4 * GIB, 0, 4 * GIB),
     ackBytes: readInt(env, 'DEPOSIT_ACK_BYTES', 8 * 1024 * 1024, 0, GIB),
+    uploadRetentionMs: readInt(env, 'DEPOSIT_UPLOAD_RETENTION_S', 7 * 24 * 3600, 1, 10 * 365 * 24 * 3600) * 1000,
+    gcIntervalMs: readInt(env, 'DEPOSIT_GC_INTERVAL_S', 3600, 0, 7 * 24 * 3600) * 1000,
   };
 }

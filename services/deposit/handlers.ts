@@ -6,20 +6,19 @@ import {
   type DepositObject,
   type DepositServiceServer,
 } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, notFound } from '../kit/errors.ts';
 import { clientStreaming, unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import type { ServiceDeps } from '../kit/service.ts';
-import type { BlobStore } from './blobs.ts';
 import type { DepositConfig } from './config.ts';
 import { merkleRoot } from './domain/merkle.ts';
 import { DEPOSIT, depositName, OBJECT, objectName } from './domain/names.ts';
-import { compareFiles, validateSubmitted } from './domain/verify.ts';
+import { compareFiles, validateSubmitted, type SubmittedFile } from './domain/verify.ts';
 import { DepositStore, type DepositRow, type ObjectFileRow, type ObjectRow, type ObjectType as ObjectKind } from './store.ts';
-import { Uploads, type UploadMessage } from './uploads.ts';
+import type { Uploads, UploadMessage } from './uploads.ts';
+import { hashStreamedFiles } from './verify-files.ts';
 
 const OBJECT_TYPES: Record<ObjectKind, ObjectType> = {
   information_system: ObjectType.OBJECT_TYPE_INFORMATION_SYSTEM,
@@ -63,11 +62,10 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
 };
 
 /** The depositary's own RPCs; the applications' are in applications.ts. */
-type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit'>;
+type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit' | 'verifyDepositFiles'>;
 
-export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, blobs: BlobStore, audit: AuditLog): DepositaryHandlers {
+export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, uploads: Uploads): DepositaryHandlers {
   const store = new DepositStore(db);
-  const uploads = new Uploads(store, blobs, audit, config, logger);
 
   const objectView = async (id: string, name: string) => {
     const found = await store.object(id);
@@ -85,6 +83,26 @@ export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConf
     const byRoot = await store.storedObjectByRoot(row.merkle_root);
     if (!byRoot) throw notFound(`the content of ${ref}`);
     return byRoot.id;
+  };
+
+  /** The stored object a deposit reference names, with its stored files. */
+  const storedObject = async (ref: string) => {
+    const id = await objectOf(ref);
+    const found = await store.object(id);
+    if (!found || found.object.state !== 'stored') throw notFound(objectName(id));
+    return { id, root: found.object.merkle_root, files: found.files.filter((f) => f.stored).map((f) => ({ path: f.path, size: Number(f.declared_size), sha256: f.sha256! })) };
+  };
+
+  const verification = (deposited: Awaited<ReturnType<typeof storedObject>>, submitted: SubmittedFile[]) => {
+    const result = compareFiles(deposited.files, submitted);
+    return {
+      matches: result.matches,
+      object: objectName(deposited.id),
+      merkleRoot: deposited.root ?? merkleRoot(deposited.files),
+      differingPaths: result.differing,
+      missingPaths: result.missing,
+      extraPaths: result.extra,
+    };
   };
 
   return {
@@ -128,21 +146,19 @@ export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConf
     }),
 
     verifyDeposit: unary(logger, async (req) => {
-      const id = await objectOf(req.deposit);
-      const found = await store.object(id);
-      if (!found || found.object.state !== 'stored') throw notFound(objectName(id));
+      const deposited = await storedObject(req.deposit);
       const submitted = req.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.sizeBytes }));
       validateSubmitted(submitted);
-      const deposited = found.files.filter((f) => f.stored).map((f) => ({ path: f.path, size: Number(f.declared_size), sha256: f.sha256! }));
-      const result = compareFiles(deposited, submitted);
-      return {
-        matches: result.matches,
-        object: objectName(id),
-        merkleRoot: found.object.merkle_root ?? merkleRoot(deposited),
-        differingPaths: result.differing,
-        missingPaths: result.missing,
-        extraPaths: result.extra,
-      };
+      return verification(deposited, submitted);
+    }),
+
+    verifyDepositFiles: clientStreaming(logger, async (requests) => {
+      const it = requests[Symbol.asyncIterator]();
+      const first = await it.next();
+      if (first.done || first.value.deposit === undefined) throw invalidArgument([{ field: 'deposit', description: 'the first message of the stream must name the deposit' }]);
+      // The deposit is looked up before any byte is hashed: a wrong name fails at once.
+      const deposited = await storedObject(first.value.deposit);
+      return verification(deposited, await hashStreamedFiles(it, config.maxFileBytes));
     }),
   };
 }

@@ -37,6 +37,8 @@ export interface ObjectRow {
   findings: string | null;
   created_at: Date;
   stored_at: Date | null;
+  /** Last acknowledgement; null until the first after creation. */
+  active_at?: Date | null;
 }
 
 export interface ObjectFileRow {
@@ -131,7 +133,32 @@ export class DepositStore {
   /** Records bytes acknowledged, with the file's hash state after them; false when another stream moved the file on first. */
   async acknowledge(id: string, path: string, from: number, to: number, sha256State: Uint8Array | null): Promise<boolean> {
     const n = await this.db.table('object_files').where({ object_id: id, path, received_bytes: from }).update({ received_bytes: to, sha256_state: sha256State && Buffer.from(sha256State) });
-    return Number(n) === 1;
+    if (Number(n) !== 1) return false;
+    await this.db.table('objects').where({ id }).update({ active_at: new Date() });
+    return true;
+  }
+
+  /** Uploads still in progress with no acknowledgement since `cutoff`. */
+  async idleUploads(cutoff: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.table('objects').where({ state: 'uploading' }).where(this.db.knex.raw('coalesce(active_at, created_at)'), '<', cutoff).select('id');
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes an upload (its files cascade) if it is still in progress and still idle since `cutoff`. */
+  async dropIdleUpload(id: string, cutoff: Date): Promise<boolean> {
+    const gone = await this.db.table('objects').where({ id, state: 'uploading' }).where(this.db.knex.raw('coalesce(active_at, created_at)'), '<', cutoff).delete().returning('id');
+    return gone.length === 1;
+  }
+
+  async hasObject(id: string): Promise<boolean> {
+    return !!(await this.db.table('objects').where({ id }).first('id'));
+  }
+
+  /** Which of these SHA-256 digests any object's file names (uploading or stored). */
+  async referencedBlobs(digests: Buffer[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows: { sha256: Uint8Array }[] = await this.db.table('object_files').whereIn('sha256', digests).distinct('sha256');
+    return new Set(rows.map((r) => asBuffer(r.sha256)!.toString('hex')));
   }
 
   async setFileHash(id: string, path: string, sha256: Buffer): Promise<void> {

@@ -1,12 +1,14 @@
 // UploadObject: a manifest, then chunks written to staged files. Bytes count as acknowledged once fsynced
 // and recorded — every `ackBytes`, at each file's end and at the stream's end, whichever way it ends — so a
-// dropped stream or a restart resumes after the last acknowledged byte.
+// dropped stream or a restart resumes after the last acknowledged byte. Acknowledging runs behind the stream
+// (one at a time, on a snapshot of what was written): chunks keep arriving, being written and hashed while
+// the previous fsync and its record complete, and nothing counts as acknowledged before both have.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { hex, Sha256, sha256Batch } from '../../core-wasm/src/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, RuqsatError } from '../kit/errors.ts';
-import type { BlobStore } from './blobs.ts';
+import type { BlobStore, StagedFile } from './blobs.ts';
 import { checkObject } from './domain/check.ts';
 import { manifestDigest, validateManifest, type Manifest, type RawManifest } from './domain/manifest.ts';
 import { merkleRoot } from './domain/merkle.ts';
@@ -23,13 +25,28 @@ interface FileState {
   index: number;
   path: string;
   size: number;
-  /** Written to the staged file. */
+  /** Written to the staged file (and hashed). */
   received: number;
+  /** Taken into an acknowledgement that may still be under way. */
+  planned: number;
   /** Fsynced and recorded: where a resumed upload continues. */
   acked: number;
+  /** The recorded SHA-256 of the whole file. */
   sha256?: Buffer;
   /** SHA-256 of bytes [0, received), fed as chunks are written; undefined before the first byte and once hashed. */
   hasher?: Sha256;
+  /** The staged file, open while this stream writes it. */
+  staged?: StagedFile;
+  /** A write failed: nothing past `planned` is acknowledged. */
+  failed?: boolean;
+}
+
+/** What one acknowledgement records for a file: its bytes up to `to` and the hash state after them. */
+interface Mark {
+  f: FileState;
+  from: number;
+  to: number;
+  state: Buffer | null;
 }
 
 interface Session {
@@ -40,8 +57,16 @@ interface Session {
   stored: boolean;
   /** Who sent the stream that stores the object, for the audit log. */
   caller: string;
-  /** Bytes written since the last acknowledgement. */
+  /** Bytes written since the last acknowledgement was planned. */
   unacked: number;
+  /** Files written past their planned acknowledgement (kept, not scanned for: a manifest may list 100,000 files). */
+  dirty: Set<FileState>;
+  /** Files not yet fully written. */
+  incomplete: number;
+  /** The acknowledgements and file completions under way, in order. */
+  durable: Promise<void>;
+  /** Why one of them failed: the stream fails with it, and nothing after it is acknowledged. */
+  failure?: unknown;
 }
 
 type Chunk = NonNullable<UploadMessage['chunk']>;
@@ -62,6 +87,11 @@ export class Uploads {
     private readonly limits: { maxFileBytes: number; ackBytes: number },
     private readonly logger: Logger,
   ) {}
+
+  /** True while a stream of this upload runs (or waits) in this instance. */
+  active(uploadId: string): boolean {
+    return this.locks.has(uploadId);
+  }
 
   /** Runs one UploadObject stream; returns the upload id, whose state the handler reads back. */
   async receive(messages: AsyncIterable<UploadMessage>, caller: string): Promise<string> {
@@ -87,8 +117,10 @@ export class Uploads {
     let finished = false;
     const group: Chunk[] = [];
     const applyGroup = async () => {
-      const digests = sha256Batch(group.map((c) => c.data));
-      for (let i = 0; i < group.length; i++) await this.chunk(session, group[i]!, digests[i]!);
+      // A chunk's own SHA-256 is computed only when the client sent one to check it against.
+      const checked = group.filter((c) => c.sha256.length > 0);
+      const digests = checked.length > 0 ? sha256Batch(checked.map((c) => c.data)) : [];
+      for (const c of group) await this.chunk(session, c, digests[checked.indexOf(c)]);
       group.length = 0;
     };
     try {
@@ -108,11 +140,40 @@ export class Uploads {
       await applyGroup();
     } finally {
       // Whatever ended the stream (the client, a drop, a refused chunk), what was accepted is acknowledged.
-      await this.acknowledge(session).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
+      await this.settle(session, this.acknowledgement(session)).catch((err: unknown) => this.logger.error({ err, upload: manifest.uploadId }, 'acknowledging at the end of the stream failed'));
+      await this.closeStaged(session);
     }
     const all = [...session.files.values()].every((f) => f.sha256);
     if (!session.stored && (finished || all)) await this.seal(session);
     return manifest.uploadId;
+  }
+
+  /** Runs `task` after the acknowledgements under way; a failure stops the chain and fails the stream. */
+  private schedule(session: Session, task: (() => Promise<void>) | undefined): void {
+    if (!task) return;
+    session.durable = session.durable.then(async () => {
+      if (session.failure) return;
+      try {
+        await task();
+      } catch (err) {
+        session.failure ??= err;
+      }
+    });
+  }
+
+  /** Schedules `task` (if any) and waits for everything under way; throws what failed. */
+  private async settle(session: Session, task?: () => Promise<void>): Promise<void> {
+    if (task) this.schedule(session, task);
+    await session.durable;
+    if (session.failure) throw session.failure;
+  }
+
+  private async closeStaged(session: Session): Promise<void> {
+    for (const f of session.files.values()) {
+      const staged = f.staged;
+      f.staged = undefined;
+      await staged?.close().catch((err: unknown) => this.logger.warn({ err, upload: session.manifest.uploadId, path: f.path }, 'closing a staged file failed'));
+    }
   }
 
   private async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -132,23 +193,25 @@ export class Uploads {
 
   /** A new upload, or a resumed one brought back to exactly what was acknowledged. */
   private async open(manifest: Manifest, caller: string): Promise<Session> {
-    const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0, acked: 0 } as FileState]));
+    const files = new Map(manifest.files.map((f, index) => [f.path, { index, path: f.path, size: f.size, received: 0, planned: 0, acked: 0 } as FileState]));
     const existing = await this.store.object(manifest.uploadId);
-    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0 };
+    const incomplete = manifest.files.filter((f) => f.size > 0).length;
+    if (!existing) return { manifest, files, persisted: false, stored: false, caller, unacked: 0, dirty: new Set(), incomplete, durable: Promise.resolve() };
     if (!existing.object.manifest_sha256.equals(manifestDigest(manifest))) {
       throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'MANIFEST_CHANGED', `upload ${manifest.uploadId} was started with a different manifest; resume it with the same one, or use a new upload_id`, { upload_id: manifest.uploadId });
     }
-    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0 };
+    const session: Session = { manifest, files, persisted: true, stored: existing.object.state === 'stored', caller, unacked: 0, dirty: new Set(), incomplete, durable: Promise.resolve() };
     for (const row of existing.files) {
       const f = files.get(row.path)!;
-      f.received = f.acked = Number(row.received_bytes);
+      f.received = f.planned = f.acked = Number(row.received_bytes);
+      if (f.size > 0 && f.received === f.size) session.incomplete--;
       if (row.sha256) f.sha256 = row.sha256;
       if (session.stored) continue;
       if (f.sha256) await this.commit(session, f); // hashed before a crash; the rename may not have happened
       else if (await this.blobs.hasStaged({ uploadId: manifest.uploadId, index: f.index })) await this.blobs.truncateStaged({ uploadId: manifest.uploadId, index: f.index }, f.received);
       else if (f.received > 0) throw new Error(`upload ${manifest.uploadId}: staged ${f.path} is gone with ${f.received} bytes acknowledged`);
       if (!f.sha256 && f.received > 0) f.hasher = await this.resumeHash(session, f, row.sha256_state);
-      if (!f.sha256 && f.received === f.size) await this.complete(session, f);
+      if (!f.sha256 && f.received === f.size) await this.settle(session, this.completion(session, f));
     }
     return session;
   }
@@ -180,8 +243,8 @@ export class Uploads {
     return h;
   }
 
-  /** Applies one chunk, whose SHA-256 the core computed (`digest`). */
-  private async chunk(session: Session, chunk: Chunk, digest: Uint8Array): Promise<void> {
+  /** Applies one chunk; `digest` is its SHA-256 from the core when the client sent one to check. */
+  private async chunk(session: Session, chunk: Chunk, digest: Uint8Array | undefined): Promise<void> {
     const f = session.files.get(chunk.path);
     if (!f) throw invalidArgument([{ field: 'chunk.path', description: `"${chunk.path.slice(0, 200)}" is not declared in the manifest` }]);
     const meta = { path: f.path, acknowledged_bytes: String(f.received), declared_size_bytes: String(f.size) };
@@ -189,84 +252,133 @@ export class Uploads {
     const end = chunk.offset + chunk.data.length;
     if (end > f.size) throw outOfRange('CHUNK_PAST_DECLARED_SIZE', `${f.path}: a chunk ending at byte ${end} is past the declared size of ${f.size} bytes`, meta);
     if (chunk.offset > f.received) throw outOfRange('CHUNK_NOT_CONTIGUOUS', `${f.path}: the next chunk must start at byte ${f.received}, not ${chunk.offset}`, meta);
-    // A chunk that carries its digest is checked against the core's.
-    if (chunk.sha256.length > 0 && !Buffer.from(chunk.sha256).equals(Buffer.from(digest))) {
+    if (digest && !Buffer.from(chunk.sha256).equals(Buffer.from(digest))) {
       throw invalidArgument([{ field: 'chunk.sha256', description: `${f.path} at byte ${chunk.offset}: the data's SHA-256 is ${hex(digest)}` }]);
     }
     if (end <= f.received) return; // already acknowledged: a resent prefix
     if (session.stored) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_STORED', `${objectName(session.manifest.uploadId)} is already stored`);
+    if (session.failure) throw session.failure;
     const fresh = chunk.data.subarray(f.received - chunk.offset);
     if (!f.hasher && f.received > 0) throw new Error(`upload ${session.manifest.uploadId}: ${f.path} has ${f.received} bytes but no hash state`);
-    await this.blobs.writeStaged({ uploadId: session.manifest.uploadId, index: f.index }, f.received, fresh);
-    // The file's hash advances with exactly the bytes written: no second pass once the file is complete.
+    f.staged ??= await this.blobs.openStaged({ uploadId: session.manifest.uploadId, index: f.index });
+    // The hash advances over the same bytes while the disk write is under way; a failed write fails the stream,
+    // and the file's hash state is then never recorded past what was acknowledged.
+    const written = f.staged.write(f.received, fresh);
     (f.hasher ??= new Sha256()).update(fresh);
+    try {
+      await written;
+    } catch (err) {
+      f.failed = true;
+      throw err;
+    }
     f.received = end;
     session.unacked += fresh.length;
+    session.dirty.add(f);
     if (f.received === f.size) {
-      await this.acknowledge(session);
-      await this.complete(session, f);
+      session.incomplete--;
+      await session.durable; // at most one acknowledgement waits behind the one under way
+      this.schedule(session, this.completion(session, f));
     } else if (session.unacked >= this.limits.ackBytes) {
-      await this.acknowledge(session);
+      await session.durable;
+      this.schedule(session, this.acknowledgement(session));
     }
-    if (!session.stored && [...session.files.values()].every((x) => x.sha256)) await this.seal(session);
+    if (session.failure) throw session.failure;
+    if (session.incomplete === 0 && !session.stored) {
+      await this.settle(session);
+      await this.seal(session);
+    }
   }
 
-  /** Fsyncs what was written since the last acknowledgement, then records it: from now on it survives anything. */
-  private async acknowledge(session: Session): Promise<void> {
-    const dirty = [...session.files.values()].filter((f) => f.received > f.acked);
-    if (dirty.length === 0) return;
-    for (const f of dirty) await this.blobs.syncStaged({ uploadId: session.manifest.uploadId, index: f.index });
+  /**
+   * Snapshots what was written since the last acknowledgement (bytes and hash state, taken now), and returns the task
+   * that fsyncs it and then records it: from then on it survives anything. Null when there is nothing new.
+   */
+  private acknowledgement(session: Session): (() => Promise<void>) | undefined {
+    const marks: Mark[] = [...session.dirty]
+      .filter((f) => !f.failed && f.received > f.planned)
+      .map((f) => ({ f, from: f.planned, to: f.received, state: hashState(f) }));
+    if (marks.length === 0) return undefined;
+    for (const m of marks) m.f.planned = m.to;
+    session.dirty.clear();
+    session.unacked = 0;
+    return () => this.record(session, marks);
+  }
+
+  private async record(session: Session, marks: Mark[]): Promise<void> {
+    // fsync covers at least every byte written before it began, so each mark's bytes are durable after it.
+    for (const m of marks) await m.f.staged?.sync();
     if (!session.persisted) {
-      await this.persist(session);
+      await this.persist(session, new Map(marks.map((m) => [m.f, m])));
     } else {
-      for (const f of dirty) {
-        if (!(await this.store.acknowledge(session.manifest.uploadId, f.path, f.acked, f.received, hashState(f)))) {
-          throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
+      for (const m of marks) {
+        if (!(await this.store.acknowledge(session.manifest.uploadId, m.f.path, m.from, m.to, m.state))) {
+          throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `${m.f.path} was advanced by another stream of upload ${session.manifest.uploadId}; ask GetUploadStatus and resume`);
         }
       }
     }
-    for (const f of dirty) f.acked = f.received;
-    session.unacked = 0;
+    for (const m of marks) m.f.acked = m.to;
   }
 
-  private async persist(session: Session): Promise<void> {
+  /** Creates the rows with the first acknowledgement's marks (none when sealing an upload with no byte). */
+  private async persist(session: Session, marks = new Map<FileState, Mark>()): Promise<void> {
     const m = session.manifest;
     await this.store.createObject(
       { id: m.uploadId, state: 'uploading', object_type: m.objectType, title: m.title, version: m.version, manifest_sha256: manifestDigest(m), created_at: new Date() },
-      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: f.received, sha256_state: hashState(f) })),
+      [...session.files.values()].map((f) => ({ idx: f.index, path: f.path, declared_size: f.size, received_bytes: marks.get(f)?.to ?? 0, sha256_state: marks.get(f)?.state ?? null })),
     ).catch((err: unknown) => {
       if ((err as { code?: string }).code === '23505') throw new RuqsatError(grpc.status.ABORTED, 'CONCURRENT_UPLOAD', `upload ${m.uploadId} was started by another stream; ask GetUploadStatus and resume`);
       throw err;
     });
     session.persisted = true;
     // Empty files are complete as soon as they are declared.
-    for (const f of session.files.values()) if (f.size === 0 && !f.sha256) await this.complete(session, f);
+    for (const f of session.files.values()) if (f.size === 0 && !f.sha256) await this.completion(session, f, false)();
   }
 
-  /** The whole file arrived: finish its running hash, record it, then move the file under its hash. */
-  private async complete(session: Session, f: FileState): Promise<void> {
+  /**
+   * The whole file arrived: its running hash is finished now; the task acknowledges its last bytes, records the
+   * hash, closes the staged file and moves it under its hash.
+   */
+  private completion(session: Session, f: FileState, acknowledging = true): () => Promise<void> {
     const key = { uploadId: session.manifest.uploadId, index: f.index };
-    if (f.size === 0 && !(await this.blobs.hasStaged(key))) await this.blobs.writeStaged(key, 0, new Uint8Array(0));
+    // Taken before the digest ends the hasher, so the last acknowledgement still records the state.
+    const acknowledge = acknowledging ? this.acknowledgement(session) : undefined;
     const hasher = f.hasher ?? new Sha256(); // only an empty file has none
     f.hasher = undefined;
     if (hasher.length !== f.size) {
       hasher.free();
-      throw new Error(`upload ${key.uploadId}: ${f.path} hashed ${hasher.length} of ${f.size} bytes`);
+      return () => Promise.reject(new Error(`upload ${key.uploadId}: ${f.path} hashed ${hasher.length} of ${f.size} bytes`));
     }
     const digest = Buffer.from(hasher.digest());
-    await this.store.setFileHash(session.manifest.uploadId, f.path, digest);
-    f.sha256 = digest;
-    await this.commit(session, f);
+    return async () => {
+      await acknowledge?.();
+      if (f.size === 0 && !(await this.blobs.hasStaged(key))) f.staged ??= await this.blobs.openStaged(key);
+      const staged = f.staged;
+      f.staged = undefined;
+      await staged?.close();
+      await this.store.setFileHash(session.manifest.uploadId, f.path, digest);
+      f.sha256 = digest;
+      await this.commit(session, f);
+    };
   }
 
   private async commit(session: Session, f: FileState): Promise<void> {
     const key = { uploadId: session.manifest.uploadId, index: f.index };
     if (await this.blobs.hasStaged(key)) await this.blobs.commitStaged(key, f.sha256!.toString('hex'));
-    else if (!(await this.blobs.has(f.sha256!.toString('hex')))) throw new Error(`upload ${key.uploadId}: ${f.path} is neither staged nor stored`);
+    else if (!(await this.stored(f.sha256!.toString('hex')))) throw new Error(`upload ${key.uploadId}: ${f.path} is neither staged nor stored`);
+  }
+
+  /** The collector may hide a blob for a moment before it sees a file names it and puts it back. */
+  private async stored(sha256Hex: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await this.blobs.has(sha256Hex)) return true;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+    return false;
   }
 
   /** Stores the object: what arrived, its Merkle root, completeness and conformity; audit-logged. */
   private async seal(session: Session): Promise<void> {
+    await this.settle(session);
     if (!session.persisted) await this.persist(session);
     const m = session.manifest;
     const files = [...session.files.values()];

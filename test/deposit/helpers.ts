@@ -1,7 +1,7 @@
 // A deposit client for tests: upload streams, and a small project on disk.
 import * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
-import { DepositServiceClient, ObjectType, type UploadObjectRequest, type UploadObjectResponse } from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import { DepositServiceClient, ObjectType, type UploadObjectRequest, type UploadObjectResponse, type VerifyDepositFilesRequest, type VerifyDepositResponse } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 
 export const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 
@@ -55,6 +55,29 @@ export function openUpload(client: DepositServiceClient): Upload {
 /** Sends `messages` (waiting for the transport when it pushes back), half-closes, and awaits the response. */
 export async function upload(client: DepositServiceClient, messages: UploadObjectRequest[]): Promise<UploadObjectResponse> {
   const { call, done } = openUpload(client);
+  for (const m of messages) {
+    if (!call.write(m)) await new Promise((r) => call.once('drain', r));
+  }
+  call.end();
+  return done;
+}
+
+/** A VerifyDepositFiles stream: the deposit, then `files` in chunks of `size` bytes (an empty file as one empty chunk). */
+export function verifyMessages(deposit: string, files: ProjectFile[], size = 64 * 1024): VerifyDepositFilesRequest[] {
+  const out: VerifyDepositFilesRequest[] = [{ deposit }];
+  for (const f of files) {
+    if (f.data.length === 0) out.push({ chunk: { path: f.path, offset: 0, data: Buffer.alloc(0), sha256: Buffer.alloc(0) } });
+    for (let off = 0; off < f.data.length; off += size) out.push({ chunk: { path: f.path, offset: off, data: f.data.subarray(off, off + size), sha256: Buffer.alloc(0) } });
+  }
+  return out;
+}
+
+export async function verifyFiles(client: DepositServiceClient, messages: VerifyDepositFilesRequest[]): Promise<VerifyDepositResponse> {
+  let call!: grpc.ClientWritableStream<VerifyDepositFilesRequest>;
+  const done = new Promise<VerifyDepositResponse>((resolve, reject) => {
+    call = client.verifyDepositFiles(new grpc.Metadata(), { deadline: Date.now() + 60_000 }, (err, res) => (err ? reject(err) : resolve(res!)));
+  });
+  done.catch(() => undefined);
   for (const m of messages) {
     if (!call.write(m)) await new Promise((r) => call.once('drain', r));
   }

@@ -12,7 +12,7 @@ import { clientFor } from '../../services/kit/grpc/client.ts';
 import { merkleRoot } from '../../services/deposit/domain/merkle.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
-import { chunksOf, manifestOf, openUpload, project, sha, upload } from './helpers.ts';
+import { chunksOf, manifestOf, openUpload, project, sha, upload, verifyFiles, verifyMessages } from './helpers.ts';
 
 const LIMIT = 1024 * 1024;
 
@@ -227,6 +227,56 @@ describe('deposit ingest', function () {
     it('refuses bad file lists with field violations', async () => {
       const { status: s } = await callFails(bind(client, 'verifyDeposit'), { deposit: 'objects/proj-1', files: [{ path: '../x', sha256: Buffer.alloc(3), sizeBytes: undefined }] }, grpc.status.INVALID_ARGUMENT);
       expect(s.fieldViolations.map((v) => v.field)).to.deep.equal(['files[0].path', 'files[0].sha256']);
+    });
+  });
+
+  describe('VerifyDepositFiles (the files themselves, hashed by the service)', () => {
+    const fails = async (messages: Parameters<typeof verifyFiles>[1], code: grpc.status) => {
+      try {
+        await verifyFiles(client, messages);
+      } catch (err) {
+        const e = err as grpc.ServiceError;
+        expect(grpc.status[e.code], e.details).to.equal(grpc.status[code]);
+        return decodeStatusDetails(e.metadata)!;
+      }
+      throw new Error(`expected ${grpc.status[code]}, but the check succeeded`);
+    };
+
+    it('matches the deposited files streamed in chunks of any size, by object name and by deposit number', async () => {
+      for (const size of [1000, 65_536, 1 << 20]) {
+        const response = await verifyFiles(client, verifyMessages('objects/proj-1', project(1), size));
+        expect(response, `chunks of ${size} bytes`).to.deep.include({ matches: true, object: 'objects/proj-1', differingPaths: [], missingPaths: [], extraPaths: [] });
+      }
+      expect((await verifyFiles(client, verifyMessages('KZ-DEP-2026-000001', project(1)))).matches).to.equal(true);
+    });
+
+    it('names a modified file, a missing one and an extra one', async () => {
+      const files = project(1);
+      const crypto = files[1]!.data;
+      files[1] = { path: 'src/lib/crypto.c', data: Buffer.concat([crypto.subarray(0, 1000), Buffer.from('!'), crypto.subarray(1001)]) };
+      files.push({ path: 'extra.txt', data: Buffer.from('x') });
+      // A file cut short differs too: the size is part of what is compared.
+      files[3] = { path: 'assets/blob.bin', data: files[3]!.data.subarray(0, 70_000) };
+      const response = await verifyFiles(client, verifyMessages('objects/proj-1', files.filter((f) => f.path !== 'empty')));
+      expect(response).to.deep.include({ matches: false, differingPaths: ['assets/blob.bin', 'src/lib/crypto.c'], missingPaths: ['empty'], extraPaths: ['extra.txt'] });
+    });
+
+    it('refuses a stream without the deposit first, an unknown deposit, bad paths, gaps, interleaved files and bad chunk digests', async () => {
+      const chunk = (path: string, offset: number, data: Buffer, digest = Buffer.alloc(0)) => ({ chunk: { path, offset, data, sha256: digest } });
+      let s = await fails([chunk('a', 0, Buffer.from('x'))], grpc.status.INVALID_ARGUMENT);
+      expect(s.fieldViolations[0]!.field).to.equal('deposit');
+      await fails([{ deposit: 'objects/nope' }, chunk('a', 0, Buffer.from('x'))], grpc.status.NOT_FOUND);
+      s = await fails([{ deposit: 'objects/proj-1' }, chunk('src/../../etc/passwd', 0, Buffer.from('x'))], grpc.status.INVALID_ARGUMENT);
+      expect(s.fieldViolations[0]!.field).to.equal('chunk.path');
+      s = await fails([{ deposit: 'objects/proj-1' }, chunk('a', 0, Buffer.from('x')), chunk('a', 5, Buffer.from('y'))], grpc.status.OUT_OF_RANGE);
+      expect(s.errorInfo?.reason).to.equal('CHUNK_NOT_CONTIGUOUS');
+      s = await fails([{ deposit: 'objects/proj-1' }, chunk('a', 0, Buffer.from('x')), chunk('b', 0, Buffer.from('y')), chunk('a', 1, Buffer.from('z'))], grpc.status.INVALID_ARGUMENT);
+      expect(s.fieldViolations[0]!.description).to.match(/already sent/);
+      s = await fails([{ deposit: 'objects/proj-1' }, chunk('a', 0, Buffer.from('x'), sha(Buffer.from('other')))], grpc.status.INVALID_ARGUMENT);
+      expect(s.fieldViolations[0]!.field).to.equal('chunk.sha256');
+      s = await fails([{ deposit: 'objects/proj-1' }, chunk('a', 0, Buffer.from('x')), { deposit: 'objects/proj-1' }], grpc.status.INVALID_ARGUMENT);
+      expect(s.fieldViolations[0]!.field).to.equal('deposit');
+      await fails([{ deposit: 'objects/proj-1' }, chunk('big', 0, Buffer.alloc(LIMIT + 1))], grpc.status.RESOURCE_EXHAUSTED);
     });
   });
 

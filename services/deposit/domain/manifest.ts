@@ -27,7 +27,7 @@ export interface RawManifest {
 }
 
 const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-const MAX_FILES = 100_000;
+export const MAX_FILES = 100_000;
 const MAX_PATH_BYTES = 1024;
 // Control characters (NUL among them) would make the Merkle leaf encoding ambiguous.
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -6,5 +6,6 @@ import { deposits } from './001_deposits.ts';
 import { objects } from './002_objects.ts';
 import { applications, depositNumbers, objectDepositedOnce, staff } from './003_case_flow.ts';
 import { fileHashState } from './004_file_hash_state.ts';
+import { uploadActivity } from './005_upload_activity.ts';
 
-export const migrations = [deposits, objects, auditLogMigration, applications, staff, caseRecordsMigration, outboxMigration, depositNumbers, objectDepositedOnce, fileHashState];
+export const migrations = [deposits, objects, auditLogMigration, applications, staff, caseRecordsMigration, outboxMigration, depositNumbers, objectDepositedOnce, fileHashState, uploadActivity];

@@ -276,6 +276,19 @@ export interface FileDigest {
   sizeBytes?: number | undefined;
 }
 
+export interface VerifyDepositFilesRequest {
+  /** The first message of the stream: "objects/{object}", "deposits/{deposit}", or a deposit number. */
+  deposit?:
+    | string
+    | undefined;
+  /**
+   * Bytes of one file to check. Files are sent one after another, each from offset 0 with every chunk
+   * starting where the previous ended; a chunk of another path ends the file before it. An empty file is
+   * one chunk with no data. `sha256`, when set, is checked as in UploadObject.
+   */
+  chunk?: UploadChunk | undefined;
+}
+
 export interface VerifyDepositResponse {
   /** True when the files are exactly the deposited ones: none differ, none missing, none extra. */
   matches: boolean;
@@ -2297,6 +2310,93 @@ export const FileDigest: MessageFns<FileDigest> = {
   },
 };
 
+function createBaseVerifyDepositFilesRequest(): VerifyDepositFilesRequest {
+  return { deposit: undefined, chunk: undefined };
+}
+
+export const VerifyDepositFilesRequest: MessageFns<VerifyDepositFilesRequest> = {
+  encode(message: VerifyDepositFilesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deposit !== undefined) {
+      writer.uint32(10).string(message.deposit);
+    }
+    if (message.chunk !== undefined) {
+      UploadChunk.encode(message.chunk, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyDepositFilesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyDepositFilesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deposit = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chunk = UploadChunk.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyDepositFilesRequest {
+    return {
+      deposit: isSet(object.deposit) ? globalThis.String(object.deposit) : undefined,
+      chunk: isSet(object.chunk) ? UploadChunk.fromJSON(object.chunk) : undefined,
+    };
+  },
+
+  toJSON(message: VerifyDepositFilesRequest): unknown {
+    const obj: any = {};
+    if (message.deposit !== undefined) {
+      obj.deposit = message.deposit;
+    }
+    if (message.chunk !== undefined) {
+      obj.chunk = UploadChunk.toJSON(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyDepositFilesRequest>, I>>(base?: I): VerifyDepositFilesRequest {
+    return VerifyDepositFilesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyDepositFilesRequest>, I>>(object: I): VerifyDepositFilesRequest {
+    const message = createBaseVerifyDepositFilesRequest();
+    message.deposit = object.deposit ?? undefined;
+    message.chunk = (object.chunk !== undefined && object.chunk !== null)
+      ? UploadChunk.fromPartial(object.chunk)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseVerifyDepositResponse(): VerifyDepositResponse {
   return {
     matches: false,
@@ -3805,6 +3905,21 @@ export const DepositServiceService = {
       Buffer.from(VerifyDepositResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyDepositResponse => VerifyDepositResponse.decode(value),
   },
+  /**
+   * VerifyDeposit with the files themselves: the deposit first, then the files' bytes, which the service
+   * hashes in its core as they arrive; nothing is stored.
+   */
+  verifyDepositFiles: {
+    path: "/ruqsat.deposit.v1.DepositService/VerifyDepositFiles" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyDepositFilesRequest): Buffer =>
+      Buffer.from(VerifyDepositFilesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyDepositFilesRequest => VerifyDepositFilesRequest.decode(value),
+    responseSerialize: (value: VerifyDepositResponse): Buffer =>
+      Buffer.from(VerifyDepositResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyDepositResponse => VerifyDepositResponse.decode(value),
+  },
   /** An EDS-signed deposit application naming an uploaded object; the depositor is the signer. Idempotent on request_id. */
   submitApplication: {
     path: "/ruqsat.deposit.v1.DepositService/SubmitApplication" as const,
@@ -3899,6 +4014,11 @@ export interface DepositServiceServer extends UntypedServiceImplementation {
   getUploadStatus: handleUnaryCall<GetUploadStatusRequest, DepositObject>;
   /** Checks a set of files against a deposited object: which files differ, are missing or are extra. */
   verifyDeposit: handleUnaryCall<VerifyDepositRequest, VerifyDepositResponse>;
+  /**
+   * VerifyDeposit with the files themselves: the deposit first, then the files' bytes, which the service
+   * hashes in its core as they arrive; nothing is stored.
+   */
+  verifyDepositFiles: handleClientStreamingCall<VerifyDepositFilesRequest, VerifyDepositResponse>;
   /** An EDS-signed deposit application naming an uploaded object; the depositor is the signer. Idempotent on request_id. */
   submitApplication: handleUnaryCall<SubmitApplicationRequest, Application>;
   /** Gets one application, with its status, deadlines, notice, history and result. */
@@ -4001,6 +4121,26 @@ export interface DepositServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * VerifyDeposit with the files themselves: the deposit first, then the files' bytes, which the service
+   * hashes in its core as they arrive; nothing is stored.
+   */
+  verifyDepositFiles(
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientWritableStream<VerifyDepositFilesRequest>;
+  verifyDepositFiles(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientWritableStream<VerifyDepositFilesRequest>;
+  verifyDepositFiles(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientWritableStream<VerifyDepositFilesRequest>;
+  verifyDepositFiles(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyDepositResponse) => void,
+  ): ClientWritableStream<VerifyDepositFilesRequest>;
   /** An EDS-signed deposit application naming an uploaded object; the depositor is the signer. Idempotent on request_id. */
   submitApplication(
     request: SubmitApplicationRequest,
