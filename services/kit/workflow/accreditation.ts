@@ -158,8 +158,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'құжаттардың толықтығын тексеру',
       role: 'executor',
       limit: wd(2),
-      outputs: ['complete, or the ground for a reasoned refusal of further consideration'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['complete, or the reasoned refusal of further consideration (ends the case)'],
+      actions: ['record_finding', 'preliminary_refusal', 'refuse'],
     },
     {
       id: 'commission_notice',
@@ -167,8 +167,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'комиссиямен тексеру туралы хабарлама',
       role: 'executor',
       limit: SAME_DAY, // §6.4: no own limit; within the completeness window, the 13 WD need it
-      outputs: ['notice in the personal cabinet; letter to the commission members'],
-      actions: ['record_finding'],
+      outputs: ['notice in the personal cabinet; letter to the commission members, who are named in it'],
+      actions: ['convene_commission'],
     },
     {
       id: 'documentary_inspection',
@@ -176,8 +176,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'құжаттық тексеру',
       role: 'commission_member',
       limit: wd(3), // from the day the recipient was notified
-      outputs: ['documents conform, or minutes (хаттама) with the grounds for refusal'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['documents conform, or minutes (хаттама) with the grounds for refusal (ends the case)'],
+      actions: ['record_finding', 'preliminary_refusal', 'refuse'],
     },
     { id: 'onsite_notice', title: 'para 12: notify the recipient of the on-site inspection at the infrastructure (within the documentary window, §6.5)', kazakh: 'көшпелі тексеру туралы хабарлама', role: 'executor', limit: SAME_DAY, outputs: ['notice in the personal cabinet'], actions: ['record_finding'] },
     {
@@ -196,8 +196,10 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'тексеру нәтижелері туралы акт',
       role: 'commission_member',
       limit: SAME_DAY,
-      outputs: ['act: actual condition, conclusions, recommendations'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['act: actual condition, conclusions, recommendations; adopted once its signatures are in'],
+      // Each member signs the act or dissents with reasons; record_finding adopts it.
+      actions: ['vote', 'record_finding', 'preliminary_refusal'],
+      quorum: { share: [2, 3], requiredBodies: ['national_security'], basis: 'para 13 (two thirds, including the national-security member)' },
     },
     {
       id: 'decision',
@@ -219,7 +221,11 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       actions: ['sign', 'refuse'],
     },
   ]),
-  refusalPoints: [{ step: 'result', role: 'signatory', grounds: GROUNDS_2022 }],
+  refusalPoints: [
+    { step: 'completeness', role: 'executor', grounds: ['incomplete documents against the List (para 9): refusal of further consideration'] },
+    { step: 'documentary_inspection', role: 'commission_member', grounds: ['the documents or their content do not conform (para 12): the commission\'s minutes'] },
+    { step: 'result', role: 'signatory', grounds: GROUNDS_2022 },
+  ],
   pausePoints: [],
   // §6.15: no hearing in the text; APPC art. 73 applies today (the default), and its window does not fit the 1-WD decision.
   fees: { licenceFee: false, paymentReferenceRequired: false, receiptScanAccepted: false }, // Table row 7: free
@@ -243,10 +249,9 @@ export const ACCREDITATION_VERSIONS: readonly ServiceDefinition[] = [ACCREDITATI
 
 /** What the Rules say that this engine cannot run; the accreditation service must carry it. */
 export const ACCREDITATION_GAPS: readonly string[] = [
-  'the act\'s quorum (2/3 of members incl. the national-security member, para 13) and a dissent with reasons: one commission_member acts',
-  'the 15-item on-site checklist (para 12, §2.5) and the documentary stage\'s earlier acts: recorded as reasons text only',
-  'the IS test act required only for CAs integrated with state IS (List item 9.3): attachments cannot be conditional',
-  'early refusals (para 9 completeness, para 12 minutes) end the case in law; here they run through the later steps at once to the result step',
+  'the 15-item on-site checklist (para 12, §2.5) is structured by the licensing service, not by the definition; the documentary stage\'s earlier acts are not fetched',
+  'the IS test act required only for CAs integrated with state IS (List item 9.3): the licensing service checks it, the definition cannot make an attachment conditional',
+  'the documentary stage\'s minutes are signed by one commission member; the rules give them no quorum',
   'the APPC hearing\'s 2-WD window does not fit the 1-WD decision; the text has none (§6.15)',
   'revocation (Ch. 3), change notices (para 24), the registry (para 17) and the Root CA registration (para 18) are other procedures',
   'v1 has no drafting step, so \'sign\' does not check a negative finding there (the engine guards the result only through a draft)',

@@ -11,4 +11,5 @@ export { DefinitionRegistry } from './registry.ts';
 export { apply, start, type StartOptions } from './machine.ts';
 export { overdue } from './deadlines.ts';
 export { applicantStatus } from './status.ts';
+export { quorumShortfall, type QuorumShortfall } from './quorum.ts';
 export { caseFromJson, caseToJson } from './serialize.ts';
