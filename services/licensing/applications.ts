@@ -5,6 +5,7 @@ import type { ApplicationRow } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
 import type { FieldViolation } from '../kit/errors.ts';
 import { caseFromJson } from '../kit/workflow/index.ts';
+import { ACCREDITATION_SERVICE, accreditationSubmission } from './accreditation/submission.ts';
 import { licenseName } from './domain/names.ts';
 import type { LicensingStore } from './store.ts';
 
@@ -21,6 +22,7 @@ export const toApplication = (view: ApplicationView, row: ApplicationRow): Appli
 /** A re-issue must name an active or suspended licence of the same kind that the applicant holds. */
 export function submissionHook(store: LicensingStore): CaseHooks['submission'] {
   return async (act, applicant, variant) => {
+    if (act.service === ACCREDITATION_SERVICE) return accreditationSubmission(act, applicant);
     const violations: FieldViolation[] = [];
     const field = 'application.payload.license';
     if (variant !== 'reissue') {
