@@ -5,8 +5,9 @@ import type { Migration } from '../../kit/db.ts';
 export const accreditations: Migration = {
   name: '005_accreditations',
   async up(knex, schema) {
-    const s = knex.schema.withSchema(schema);
-    await s.createTable('commission_members', (t) => {
+    // A schema builder runs every statement queued on it: a fresh one per table.
+    const s = () => knex.schema.withSchema(schema);
+    await s().createTable('commission_members', (t) => {
       t.text('iin').primary();
       // 'provider', 'technical_regulation' or 'national_security' (para 3).
       t.text('body').notNullable();
@@ -14,7 +15,7 @@ export const accreditations: Migration = {
       t.text('position').notNullable();
       t.text('full_name').notNullable().defaultTo('');
     });
-    await s.createTable('accreditation_inspections', (t) => {
+    await s().createTable('accreditation_inspections', (t) => {
       t.text('application_id').primary();
       // The act on the results of the inspection (canonical JSON) the members sign.
       t.binary('document').notNullable();
@@ -25,7 +26,7 @@ export const accreditations: Migration = {
       t.binary('crl').notNullable();
       t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     });
-    await s.createTable('accreditation_votes', (t) => {
+    await s().createTable('accreditation_votes', (t) => {
       t.text('application_id').notNullable();
       t.text('step').notNullable();
       t.text('iin').notNullable();
@@ -37,7 +38,7 @@ export const accreditations: Migration = {
       t.timestamp('at', { useTz: true }).notNullable();
       t.primary(['application_id', 'step', 'iin']);
     });
-    await s.createTable('accreditations', (t) => {
+    await s().createTable('accreditations', (t) => {
       t.text('id').primary();
       t.text('number').notNullable().unique();
       t.text('status').notNullable();
