@@ -8,6 +8,7 @@ import { applicationName, fromEnvelope } from '../kit/cases/view.ts';
 import type { CaseState } from '../kit/workflow/index.ts';
 import { encodeLicence, licenceNumber } from './domain/document.ts';
 import type { LicensingStore } from './store.ts';
+import { REVOCATION_SERVICE } from './accreditation/revocation.ts';
 import { ACCREDITATION_SERVICE } from './accreditation/submission.ts';
 
 /** Forms the licence document at the draft, and writes the licence register's row at the signature. */
@@ -68,8 +69,8 @@ export function licenceHooks(store: LicensingStore, deps: CaseDeps, publish: Pub
 export type Publish = (trx: Knex.Transaction, licenseId: string) => Promise<void>;
 
 /** One CaseService for every licensing case: each act goes to the hooks of its application's service. */
-function byService(licence: OfficialHooks, accreditation: OfficialHooks): OfficialHooks {
-  const of = (row: ApplicationRow) => (row.service === ACCREDITATION_SERVICE ? accreditation : licence);
+function byService(licence: OfficialHooks, accreditation: OfficialHooks, revocation: OfficialHooks): OfficialHooks {
+  const of = (row: ApplicationRow) => (row.service === ACCREDITATION_SERVICE ? accreditation : row.service === REVOCATION_SERVICE ? revocation : licence);
   return {
     draftIssue: (trx, row, state, act) => of(row).draftIssue(trx, row, state, act),
     vetAct: async (trx, ctx) => of(ctx.row).vetAct?.(trx, ctx),
@@ -78,6 +79,6 @@ function byService(licence: OfficialHooks, accreditation: OfficialHooks): Offici
   };
 }
 
-export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>, publish: Publish, accreditation: OfficialHooks): CaseServiceServer {
-  return officialsApi(deps, byService(licenceHooks(deps.store, deps, publish), accreditation), rolePolicy);
+export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>, publish: Publish, accreditation: { grant: OfficialHooks; revocation: OfficialHooks }): CaseServiceServer {
+  return officialsApi(deps, byService(licenceHooks(deps.store, deps, publish), accreditation.grant, accreditation.revocation), rolePolicy);
 }

@@ -8,10 +8,11 @@ import { startCaseFlow } from '../kit/cases/flow.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
-import { ACCREDITATION_VERSIONS, DefinitionRegistry, NSC_LICENCES } from '../kit/workflow/index.ts';
+import { ACCREDITATION_REVOCATION, ACCREDITATION_VERSIONS, DefinitionRegistry, NSC_LICENCES } from '../kit/workflow/index.ts';
 import { accreditationHandlers } from './accreditation/handlers.ts';
 import { accreditationHooks } from './accreditation/hooks.ts';
 import { accreditationPublisher } from './accreditation/publish.ts';
+import { revocationHooks } from './accreditation/revocation.ts';
 import { RootRegistrar } from './accreditation/root.ts';
 import { AccreditationStore } from './accreditation/store.ts';
 import { applicationHandlers } from './applications.ts';
@@ -21,7 +22,7 @@ import { migrations } from './migrations/index.ts';
 import { licencePublisher } from './publish.ts';
 import { LicensingStore } from './store.ts';
 
-export const definitions = new DefinitionRegistry([...NSC_LICENCES, ...ACCREDITATION_VERSIONS]);
+export const definitions = new DefinitionRegistry([...NSC_LICENCES, ...ACCREDITATION_VERSIONS, ACCREDITATION_REVOCATION]);
 
 async function startLicensing(service: ServiceDeps) {
   const { db, logger, config } = service;
@@ -47,7 +48,7 @@ async function startLicensing(service: ServiceDeps) {
   };
   return {
     handlers,
-    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, rolePolicy, publish, accreditationHooks(accreditations, publishAccreditation, () => root)) }],
+    also: [{ serviceName: 'ruqsat.cases.v1.CaseService', definition: CaseServiceService, implementation: caseHandlers(deps, rolePolicy, publish, { grant: accreditationHooks(accreditations, publishAccreditation, () => root), revocation: revocationHooks(accreditations, publishAccreditation, () => root) }) }],
     stop: async () => {
       await root.stop();
       await flow.stop();

@@ -18,6 +18,7 @@ import { caseFromJson } from '../../kit/workflow/index.ts';
 import { accreditationName } from './publish.ts';
 import { CA_COMPROMISE, CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
 import type { AccreditationRow, AccreditationStatusName, AccreditationStore } from './store.ts';
+import { REVOCATION_SERVICE } from './revocation.ts';
 import { ACCREDITATION_SERVICE } from './submission.ts';
 
 const ACCREDITATION = 'accreditations/{accreditation}';
@@ -115,11 +116,12 @@ export function accreditationHandlers({ store, cases, audit, trust, logger, role
     getInspectionAct: unary(logger, async (req) => {
       const { application } = parseName(req.application, APPLICATION, 'application');
       const row = await cases.application(application!);
-      if (!row || row.service !== ACCREDITATION_SERVICE) throw notFound(req.application);
+      if (!row || (row.service !== ACCREDITATION_SERVICE && row.service !== REVOCATION_SERVICE)) throw notFound(req.application);
       const inspection = await store.inspection(application!);
       if (!inspection) throw notFound(`${req.application}: inspection act`);
       const state = caseFromJson(row.state);
-      const adopted = state.steps.some((s) => s.step === 'act' && s.completedAt !== undefined);
+      // The accreditation inspection's act (para 13) or the revocation examination's (para 22).
+      const adopted = state.steps.some((s) => (s.step === 'act' || s.step === 'examination_act') && s.completedAt !== undefined);
       const votes = (await store.votes(application!)).map((x) => ({ member: x.iin, body: x.body, signs: x.signs, reasons: x.reasons }));
       return { application: req.application, document: inspection.document, sha256: inspection.sha256, votes, adopted };
     }),

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { calendar, CalendarYearNotCovered } from '../../../services/kit/calendar/index.ts';
 import {
-  ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_VERSIONS,
+  ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_REVOCATION, ACCREDITATION_VERSIONS,
 } from '../../../services/kit/workflow/accreditation.ts';
 import {
-  apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, quorumShortfall, start, type CaseState, type CommissionMember,
+  apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, quorumShortfall, start, type CaseState, type CommissionMember, type WorkflowEvent,
 } from '../../../services/kit/workflow/index.ts';
 import { RuqsatError } from '../../../services/kit/errors.ts';
 import { at, dueOf, ok, refused, run } from './helpers.ts';
@@ -190,6 +190,61 @@ describe('kit/workflow: accreditation of certifying centres', () => {
       expect(quorumShortfall(rule, COMMISSION, votes(['m-provider', 'm-tech', 'm-ns']))?.reason).to.equal('COMMISSION_TOO_SMALL');
       expect(quorumShortfall(rule, FIVE, votes(['m-provider', 'm-secretary', 'm-ns']))?.reason).to.equal('QUORUM_NOT_MET');
       expect(quorumShortfall(rule, FIVE, votes(['m-provider', 'm-chair', 'm-ns']))).to.equal(undefined);
+    });
+  });
+
+  describe('revocation on a complaint (procedure B, paras 21–23)', () => {
+    const B = ACCREDITATION_REVOCATION;
+    const SEVEN: CommissionMember[] = [...FIVE, { id: 'm-ns2', body: 'national_security', position: 'member' }, { id: 'm-tech3', body: 'technical_regulation', position: 'member' }];
+
+    it('runs 3, 30, 60, 6 WD, the act the same day, 2 WD, then the decision, on the calendar; the act needs 3 signatures besides the secretary\u2019s', () => {
+      expect(definitionViolations(B)).to.deep.equal([]);
+      const s0 = start(B, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'individual' } });
+      let { state } = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'ISC-C-2026-0004' }],
+        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // request for explanations: 3 WD
+        ['2026-03-19T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: [] }], // no explanation within 30 WD
+        ['2026-06-15T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // recommendations; period out, no report
+        ['2026-06-15T11:00', { type: 'convene_commission', actor: 'executor', members: SEVEN }],
+        ['2026-06-22T15:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-06-22T16:00', { type: 'vote', actor: 'commission_member', actorId: 'm-secretary', signs: true }],
+        ['2026-06-22T16:05', { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: true }],
+        ['2026-06-22T16:10', { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }],
+      ]);
+      // Two counted signatures and the secretary's: not valid (para 22).
+      expect(refused(apply(B, state, { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['x'] }, at('2026-06-22T17:00'))).reason).to.equal('QUORUM_NOT_MET');
+      state = run(B, state, [
+        ['2026-06-22T16:20', { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: true }],
+        ['2026-06-22T17:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-06-24T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no report after the reminder'] }],
+        ['2026-06-25T10:00', { type: 'draft_result', actor: 'head' }],
+        ['2026-06-25T15:00', { type: 'sign', actor: 'head' }],
+      ]).state;
+      expect(state.steps.map((r) => [r.step, r.dueAt])).to.deep.equal([
+        ['registration', at('2026-02-02T18:30')],
+        ['explanations_request', at('2026-02-05T18:30')], // 3 WD
+        ['explanations', at('2026-03-20T18:30')], // 30 WD from the request: Monday 9 March off for 8 March, a Sunday
+        ['recommendations', at('2026-06-22T18:30')], // 60 WD from the explanation: Nauryz and the May holidays off
+        ['examination_notice', at('2026-06-15T18:30')],
+        ['examination', at('2026-06-23T18:30')], // 6 WD from the notice
+        ['examination_act', at('2026-06-22T18:30')],
+        ['reminder', at('2026-06-24T18:30')], // 2 WD
+        ['decision', at('2026-06-25T18:30')],
+        ['revocation', at('2026-06-26T18:30')],
+      ]);
+      expect(state.outcome).to.equal('issued');
+      expect(overdue(state, at('2026-07-01T12:00'))).to.deep.equal([]);
+      // A commission of four cannot examine at all.
+      const small = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'X' }],
+        ['2026-02-03T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-04T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-05T11:00', { type: 'convene_commission', actor: 'executor', members: FIVE.slice(0, 4) }],
+        ['2026-02-06T10:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+        ...(['m-chair', 'm-provider', 'm-tech'] as const).map((id): [string, WorkflowEvent] => ['2026-02-06T11:00', { type: 'vote', actor: 'commission_member', actorId: id, signs: true }]),
+      ]).state;
+      expect(refused(apply(B, small, { type: 'record_finding', actor: 'commission_member', complies: true }, at('2026-02-06T12:00'))).reason).to.equal('COMMISSION_TOO_SMALL');
     });
   });
 
