@@ -9,6 +9,7 @@ import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
 import { AccreditationStatus } from '../../gen/ruqsat/licensing/v1/licensing.ts';
 import { EntryStatus, RegistryServiceClient } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { verifyChain } from '../../services/kit/audit.ts';
+import { calendar } from '../../services/kit/calendar/index.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { TrustFollower } from '../../services/kit/trust-follower.ts';
 import { ONSITE_ITEMS } from '../../services/licensing/accreditation/inspection.ts';
@@ -223,6 +224,54 @@ describe('licensing: accreditation of certifying centres', function () {
     const byMinutes = await b.act(b.members.chair, second.name, { act: 'refuse', reasons: minutesReasons, minutes: 'minutes No. 7 of the commission' });
     expect(byMinutes.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
     expect(await b.accreditations.accreditation(second.name.split('/')[1]!)).to.equal(undefined);
+  });
+
+  it('revokes on a complaint (procedure B): explanations, recommendations, the examination act of ≥ 3 of ≥ 5 without the secretary, the reminder; REVOKED in another core', async () => {
+    const centre = buildCentre(b.dir, 'delta');
+    const { accreditation } = await grant('acc-5', centre);
+    const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
+    follower.core.addCrl(centre.crl);
+    const verify = () => follower.core.verifyBytes(centre.user, { intermediates: [caDer], crlCheck: 'all' });
+    expect(verify().ok).to.equal(true);
+
+    // A user of the centre complains (an individual); the complaint names a certificate in force.
+    const complain = (extra: object) => signAct(b.person.key, { act: 'submit_application', service: 'accreditation.revocation', complaint: 'my certificate was issued without identification', ...extra }, [b.person.cert]);
+    const bad = await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'complaint-0', application: complain({ accreditation: 'accreditations/nope' }) }, grpc.status.INVALID_ARGUMENT);
+    expect(bad.status.fieldViolations.map((v) => v.field)).to.include('application.payload.accreditation');
+    const complaint = (await call(bind(b.licensing, 'submitApplication'), { requestId: 'complaint-1', application: complain({ accreditation: accreditation.name }) })).response;
+    const name = complaint.name;
+    await b.act(b.officials.registrar, name, { act: 'register', registration_no: 'ISC-C-0001' });
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true }); // request for explanations sent
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['the centre disagrees without grounds'] });
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['recommendations of 60 WD not carried out'] });
+    await b.act(b.officials.executor, name, { act: 'convene_commission', members: COMMISSION });
+    await b.act(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['item 11: the registration centre does not identify applicants'] });
+    const exam = (await call(bind(b.licensing, 'getInspectionAct'), { application: name })).response;
+    expect(JSON.parse(Buffer.from(exam.document).toString())).to.include({ document: 'ruqsat.accreditation_examination_act', violations_found: true });
+    for (const m of ['secretary', 'chair', 'ns'] as MemberName[]) await vote(m, name, exam.sha256);
+    // The secretary's signature does not count: two are not three (para 22).
+    expect((await b.actFails(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['x'] }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('QUORUM_NOT_MET');
+    await vote('tech', name, exam.sha256);
+    await b.act(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['item 11: the registration centre does not identify applicants'] });
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['no report within the period of the reminder'] });
+    expect((await b.actFails(b.officials.head, name, { act: 'draft_result', role: 'head' }, grpc.status.INVALID_ARGUMENT)).violations).to.include('act.payload.damage_to_users');
+    const decided = await b.act(b.officials.head, name, { act: 'draft_result', role: 'head', damage_to_users: '12 certificates issued to persons never identified' });
+    expect(JSON.parse(Buffer.from(decided.draftDocument).toString())).to.include({ document: 'ruqsat.accreditation_revocation', accreditation: accreditation.name });
+
+    // Every step's clock on the working-day calendar: 3, 30, 60, 6 WD, 2 WD, 1 WD.
+    const clocks = (await get(name)).steps;
+    const due = (step: string, days: number) => {
+      const c = clocks.find((x) => x.step === step)!;
+      return c.dueTime!.getTime() === calendar.deadline(c.startTime!, { unit: 'working_days', amount: days }).dueAt.getTime();
+    };
+    expect([due('explanations_request', 3), due('explanations', 30), due('recommendations', 60), due('examination', 6), due('reminder', 2), due('decision', 1)]).to.deep.equal([true, true, true, true, true, true]);
+
+    await b.act(b.officials.head, name, { act: 'sign', role: 'head', document_signature: b.signDraft(b.officials.head, decided.draftDocument) });
+    const acknowledged = Date.now();
+    const revoked = (await call(bind(b.licensing, 'getAccreditation'), { name: accreditation.name })).response;
+    expect(revoked).to.include({ status: AccreditationStatus.ACCREDITATION_STATUS_REVOKED, revocationGround: 'violations' });
+    while (verify().ok && Date.now() - acknowledged < 1_000) await new Promise((r) => setTimeout(r, 10));
+    expect(verify()).to.deep.include({ ok: false, code: 'REVOKED' });
   });
 
   it('keeps every act in an unbroken audit log', async () => {
