@@ -26,7 +26,7 @@ export function submissionHook(store: LicensingStore): CaseHooks['submission'] {
   const accreditations = new AccreditationStore(store.db);
   return async (act, applicant, variant) => {
     if (act.service === ACCREDITATION_SERVICE) return accreditationSubmission(act, applicant);
-    if (act.service === REVOCATION_SERVICE) return complaintSubmission(accreditations, act, applicant);
+    if (act.service === REVOCATION_SERVICE) return complaintSubmission(accreditations, act);
     const violations: FieldViolation[] = [];
     const field = 'application.payload.license';
     if (variant !== 'reissue') {

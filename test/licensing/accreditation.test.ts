@@ -226,6 +226,32 @@ describe('licensing: accreditation of certifying centres', function () {
     expect(await b.accreditations.accreditation(second.name.split('/')[1]!)).to.equal(undefined);
   });
 
+  it('refuses after the act (para 14): an on-site non-compliance, heard, adopted by its quorum, decided and signed as a reasoned refusal', async () => {
+    const centre = buildCentre(b.dir, 'epsilon');
+    const app = await b.submit('acc-6', centre);
+    await toOnsite(app.name);
+    const reasons = ['item 15: no automatic fire-suppression system in the server room'];
+    const finding = { act: 'record_finding', complies: false, reasons, checklist: allComply({ server_room_requirements: { complies: false, note: 'no fire suppression' } }), chain_check: chainOf(centre) };
+    // Unfavourable: the hearing first (APPC art. 73).
+    expect((await b.actFails(b.members.chair, app.name, finding, grpc.status.FAILED_PRECONDITION)).reason).to.equal('HEARING_REQUIRED');
+    await b.act(b.members.chair, app.name, { act: 'preliminary_refusal', reasons });
+    await call(bind(b.licensing, 'submitDocuments'), { name: app.name, answer: signAct(b.applicant.key, { act: 'submit_documents', application: app.name, text: 'a system is on order' }, [b.applicant.cert]) });
+    await b.act(b.members.chair, app.name, finding);
+    const act = (await call(bind(b.licensing, 'getInspectionAct'), { application: app.name })).response;
+    expect(JSON.parse(Buffer.from(act.document).toString())).to.include({ complies: false });
+    for (const m of ['chair', 'secretary', 'tech', 'ns'] as MemberName[]) await vote(m, app.name, act.sha256);
+    // The act says what the inspection found.
+    expect((await b.actFails(b.members.chair, app.name, { act: 'record_finding', complies: true }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('ACT_CONTRADICTS_FINDING');
+    await b.act(b.members.chair, app.name, { act: 'record_finding', complies: false, reasons });
+    expect((await b.actFails(b.officials.head, app.name, { act: 'draft_result', role: 'head', result: 'issue' }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('DRAFT_CONTRADICTS_FINDING');
+    const decided = await b.act(b.officials.head, app.name, { act: 'draft_result', role: 'head' });
+    expect(JSON.parse(Buffer.from(decided.draftDocument).toString())).to.include({ document: 'ruqsat.refusal' });
+    const refused = await b.act(b.officials.signatory, app.name, { act: 'refuse', document_signature: b.signDraft(b.officials.signatory, decided.draftDocument) });
+    expect(refused.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
+    expect((await get(app.name)).refusalReasons).to.deep.equal(reasons);
+    expect(await b.accreditations.accreditation(app.name.split('/')[1]!)).to.equal(undefined);
+  });
+
   it('revokes on a complaint (procedure B): explanations, recommendations, the examination act of ≥ 3 of ≥ 5 without the secretary, the reminder; REVOKED in another core', async () => {
     const centre = buildCentre(b.dir, 'delta');
     const { accreditation } = await grant('acc-5', centre);

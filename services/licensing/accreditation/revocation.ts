@@ -2,15 +2,14 @@
 // act is what members sign; the signed decision revokes the certificate (ground "violations", para 19.2) and the
 // Root CA revokes the centre after the transaction.
 import * as grpc from '@grpc/grpc-js';
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Applicant } from '../../kit/cases/signers.ts';
 import type { OfficialHooks } from '../../kit/cases/officials-api.ts';
 import { almatyDate } from '../../kit/cases/officials-api.ts';
 import { applicationName, fromEnvelope } from '../../kit/cases/view.ts';
 import { canonicalJson, type JsonValue } from '../../kit/audit.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
 import { caseFromJson } from '../../kit/workflow/index.ts';
-import { createHash } from 'node:crypto';
 import { accreditationName } from './publish.ts';
 import { CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
 import type { AccreditationStore } from './store.ts';
@@ -21,7 +20,7 @@ const ACCREDITATION_NAME = /^accreditations\/([^/]+)$/;
 type Publish = (trx: Knex.Transaction, id: string) => Promise<void>;
 
 /** The complaint names a certificate in force and states what the centre breached. */
-export async function complaintSubmission(store: AccreditationStore, act: Record<string, unknown>, _applicant: Applicant): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }> {
+export async function complaintSubmission(store: AccreditationStore, act: Record<string, unknown>): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }> {
   const v: FieldViolation[] = [];
   const id = typeof act.accreditation === 'string' ? ACCREDITATION_NAME.exec(act.accreditation)?.[1] : undefined;
   const row = id ? await store.accreditation(id) : undefined;
@@ -77,14 +76,13 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
       } as unknown as JsonValue), 'utf8');
     },
 
-    async issued(trx, { row, official }) {
+    async issued(trx, { row }) {
       const acc = await store.accreditation(accreditationOf(row), trx);
       if (!acc || (acc.status !== 'active' && acc.status !== 'pending_root_registration')) {
         throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ACCREDITATION_NOT_IN_FORCE', `the certificate is ${acc?.status ?? 'gone'}`);
       }
       await store.updateAccreditation(trx, acc.id, { status: 'revoked', revocation_ground: 'violations', root_revocation_reason: CESSATION_OF_OPERATION });
       await publish(trx, acc.id);
-      void official;
     },
 
     async committed(row, event) {
