@@ -210,6 +210,11 @@ describe('licensing: accreditation of certifying centres', function () {
     expect(refused.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
     const result = (await get(app.name)).resultDocument!;
     expect(JSON.parse(Buffer.from(result.payload).toString())).to.include({ act: 'refuse' });
+    // The refusal is appealed to the head of the provider (5 WD) or the quality body (15 WD), on the calendar.
+    for (const [to, days] of [['head_of_provider', 5], ['quality_body', 15]] as const) {
+      const appeal = (await call(bind(b.licensing, 'fileAppeal'), { name: app.name, appeal: signAct(b.applicant.key, { act: 'file_appeal', application: app.name, to, text: 'the certificates do cover the HSM' }, [b.applicant.cert]) })).response;
+      expect(appeal.dueTime!.getTime()).to.equal(calendar.deadline(appeal.fileTime!, { unit: 'working_days', amount: days }).dueAt.getTime());
+    }
 
     const second = await b.submit('acc-4', centre);
     await b.act(b.officials.registrar, second.name, { act: 'register', registration_no: 'ISC-AQ-0004' });
