@@ -60,6 +60,12 @@ export class AccreditationStore {
     await this.db.table('commission_members', trx).insert({ ...row }).onConflict('iin').merge();
   }
 
+  async removeCommissionMember(iin: string, trx?: Knex.Transaction): Promise<boolean> {
+    // knex-pglite answers a bare delete with a result object: count the returned rows.
+    const removed: { iin: string }[] = await this.db.table('commission_members', trx).where({ iin }).delete().returning('iin');
+    return removed.length > 0;
+  }
+
   async inspection(applicationId: string, trx?: Knex.Transaction): Promise<InspectionRow | undefined> {
     return this.db.table<InspectionRow>('accreditation_inspections', trx).where({ application_id: applicationId }).first();
   }
