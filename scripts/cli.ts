@@ -24,6 +24,7 @@ const commands: Record<string, Loader> = {
   verify: async () => (await import('./cli/verify.ts')).command,
   audit: async () => (await import('./cli/audit.ts')).command,
   staff: async () => (await import('./cli/staff.ts')).command,
+  commission: async () => (await import('./cli/commission.ts')).command,
   'verify-document': async () => (await import('./cli/verify-document.ts')).command,
   deposit: async () => (await import('./cli/deposit.ts')).command,
 };

@@ -14,6 +14,7 @@ const ask = <Res>(start: (done: (err: grpc.ServiceError | null, res: Res) => voi
 export class TrustFollower {
   readonly core = new Core();
   private caCertificates: Certificate[] = [];
+  private anchorCertificates: Certificate[] = [];
   private lastSequence = 0;
   private seenCrls = new Set<string>();
   private stream?: grpc.ClientReadableStream<RevocationEvent>;
@@ -30,6 +31,7 @@ export class TrustFollower {
   async start(): Promise<void> {
     const { anchors } = await ask<ListTrustAnchorsResponse>((done) => this.client.listTrustAnchors({}, done));
     for (const a of anchors) this.core.addAnchor(a.certificateDer);
+    this.anchorCertificates = anchors.map((a) => parseCertificate(a.certificateDer));
     const { authorities } = await ask<ListAuthoritiesResponse>((done) => this.client.listAuthorities({ pageSize: 1000, pageToken: '' }, done));
     this.caCertificates = authorities.filter((a) => !anchors.some((x) => x.name === a.name)).map((a) => parseCertificate(a.certificateDer));
     for (const a of authorities) {
@@ -69,6 +71,11 @@ export class TrustFollower {
 
   intermediates(): Certificate[] {
     return this.caCertificates;
+  }
+
+  /** The trust anchors (the Root CA), for a check that needs its own store (e.g. with a CRL no feed carries). */
+  anchors(): Certificate[] {
+    return this.anchorCertificates;
   }
 
   /** Sequence of the newest revocation applied; tests and health checks read it. */

@@ -5,6 +5,9 @@ import type { ApplicationRow } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
 import type { FieldViolation } from '../kit/errors.ts';
 import { caseFromJson } from '../kit/workflow/index.ts';
+import { complaintSubmission, REVOCATION_SERVICE } from './accreditation/revocation.ts';
+import { AccreditationStore } from './accreditation/store.ts';
+import { ACCREDITATION_SERVICE, accreditationSubmission } from './accreditation/submission.ts';
 import { licenseName } from './domain/names.ts';
 import type { LicensingStore } from './store.ts';
 
@@ -13,14 +16,17 @@ const LICENSE_NAME = /^licenses\/([^/]+)$/;
 /** The licence an application concerns: the one it re-issues, or the one it issued. */
 function licenseOf(row: ApplicationRow): string {
   if (typeof row.details.license === 'string') return licenseName(row.details.license);
-  return caseFromJson(row.state).outcome === 'issued' ? licenseName(row.id) : '';
+  return row.service.startsWith('license.') && caseFromJson(row.state).outcome === 'issued' ? licenseName(row.id) : '';
 }
 
 export const toApplication = (view: ApplicationView, row: ApplicationRow): Application => ({ ...view, license: licenseOf(row) });
 
 /** A re-issue must name an active or suspended licence of the same kind that the applicant holds. */
 export function submissionHook(store: LicensingStore): CaseHooks['submission'] {
+  const accreditations = new AccreditationStore(store.db);
   return async (act, applicant, variant) => {
+    if (act.service === ACCREDITATION_SERVICE) return accreditationSubmission(act, applicant);
+    if (act.service === REVOCATION_SERVICE) return complaintSubmission(accreditations, act);
     const violations: FieldViolation[] = [];
     const field = 'application.payload.license';
     if (variant !== 'reissue') {

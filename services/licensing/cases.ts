@@ -8,6 +8,8 @@ import { applicationName, fromEnvelope } from '../kit/cases/view.ts';
 import type { CaseState } from '../kit/workflow/index.ts';
 import { encodeLicence, licenceNumber } from './domain/document.ts';
 import type { LicensingStore } from './store.ts';
+import { REVOCATION_SERVICE } from './accreditation/revocation.ts';
+import { ACCREDITATION_SERVICE } from './accreditation/submission.ts';
 
 /** Forms the licence document at the draft, and writes the licence register's row at the signature. */
 export function licenceHooks(store: LicensingStore, deps: CaseDeps, publish: Publish): OfficialHooks {
@@ -66,6 +68,17 @@ export function licenceHooks(store: LicensingStore, deps: CaseDeps, publish: Pub
 /** Puts the licence, as it now stands, in the outbox to registry (same transaction). */
 export type Publish = (trx: Knex.Transaction, licenseId: string) => Promise<void>;
 
-export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>, publish: Publish): CaseServiceServer {
-  return officialsApi(deps, licenceHooks(deps.store, deps, publish), rolePolicy);
+/** One CaseService for every licensing case: each act goes to the hooks of its application's service. */
+function byService(licence: OfficialHooks, accreditation: OfficialHooks, revocation: OfficialHooks): OfficialHooks {
+  const of = (row: ApplicationRow) => (row.service === ACCREDITATION_SERVICE ? accreditation : row.service === REVOCATION_SERVICE ? revocation : licence);
+  return {
+    draftIssue: (trx, row, state, act) => of(row).draftIssue(trx, row, state, act),
+    vetAct: async (trx, ctx) => of(ctx.row).vetAct?.(trx, ctx),
+    issued: async (trx, ctx) => of(ctx.row).issued?.(trx, ctx),
+    committed: async (row, event) => of(row).committed?.(row, event),
+  };
+}
+
+export function caseHandlers(deps: CaseDeps & { store: LicensingStore }, rolePolicy: Record<string, string | undefined>, publish: Publish, accreditation: { grant: OfficialHooks; revocation: OfficialHooks }): CaseServiceServer {
+  return officialsApi(deps, byService(licenceHooks(deps.store, deps, publish), accreditation.grant, accreditation.revocation), rolePolicy);
 }

@@ -26,8 +26,13 @@ type Act = Record<string, unknown> & { act?: unknown; role?: unknown };
 export interface OfficialHooks {
   /** The result document of a draft that issues (JSON bytes): exactly what the signatory will sign. `act` is the draft act. */
   draftIssue(trx: Knex.Transaction, row: ApplicationRow, state: CaseState, act: Record<string, unknown>): Promise<Buffer>;
-  /** Refuses an act the service's own facts contradict (a finding against a computed check), before it is recorded. */
-  vetAct?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; event: WorkflowEvent }): Promise<void>;
+  /**
+   * Refuses an act the service's own facts contradict (a finding against a computed check), before it is recorded;
+   * `state` is the case after the act, `row` before it; `act` and `envelope` are the official's signed act.
+   */
+  vetAct?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; event: WorkflowEvent; act: Record<string, unknown>; envelope: SignedEnvelope; official: Official }): Promise<void>;
+  /** After the act's transaction committed: work that must not hold the transaction (calls to other services). */
+  committed?(row: ApplicationRow, event: WorkflowEvent): Promise<void>;
   /** Records the service's result (a licence, a permit) in the transaction that closes the case. */
   issued?(trx: Knex.Transaction, ctx: { row: ApplicationRow; state: CaseState; document: SignedEnvelope; official: Official }): Promise<void>;
 }
@@ -75,6 +80,13 @@ function eventOf(act: Act, role: Role, actorId: string): WorkflowEvent {
       return { ...base, type: 'preliminary_refusal', reasons: list('reasons') ?? [] };
     case 'refuse':
       return { ...base, type: 'refuse', reasons: list('reasons') };
+    case 'convene_commission': {
+      const members = Array.isArray(act.members) ? (act.members as Record<string, unknown>[]) : [];
+      return { ...base, type: 'convene_commission', members: members.map((m) => ({ id: String(m?.iin ?? ''), body: String(m?.body ?? ''), position: String(m?.position ?? '') })) };
+    }
+    case 'vote':
+      if (typeof act.signs !== 'boolean') throw invalidArgument([{ field: 'act.payload.signs', description: 'must be true (sign the act) or false (dissent, with reasons)' }]);
+      return { ...base, type: 'vote', signs: act.signs, reasons: list('reasons') };
     default:
       throw invalidArgument([{ field: 'act.payload.act', description: `"${String(act.act)}" is not an official's act` }]);
   }
@@ -156,7 +168,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
         const now = new Date();
         const result = apply(definitions.get(current.service, current.definition_version), caseFromJson(current.state), event, now);
         if (!result.ok) throw result.error;
-        await hooks.vetAct?.(trx, { row: current, state: result.state, event });
+        await hooks.vetAct?.(trx, { row: current, state: result.state, event, act: signed.act, envelope: req.act!, official });
         const extra: { draft_document?: Buffer; result_document?: ReturnType<typeof fromEnvelope> } = {};
         if (event.type === 'draft_result') {
           extra.draft_document = result.state.draft === 'issue' ? await hooks.draftIssue(trx, current, result.state, signed.act) : refusalDocument(current, result.state, now);
@@ -170,6 +182,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
         return store.updateCase(trx, current.id, { ...caseColumns(result.state, now), ...extra });
       });
       logger.info({ application: req.application, act: event.type, role: official.role }, 'official act');
+      await hooks.committed?.(row, event);
       await changes.changed(row.id);
       return withAppeals(row);
     }),

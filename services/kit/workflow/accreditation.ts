@@ -158,8 +158,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'құжаттардың толықтығын тексеру',
       role: 'executor',
       limit: wd(2),
-      outputs: ['complete, or the ground for a reasoned refusal of further consideration'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['complete, or the reasoned refusal of further consideration (ends the case)'],
+      actions: ['record_finding', 'preliminary_refusal', 'refuse'],
     },
     {
       id: 'commission_notice',
@@ -167,8 +167,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'комиссиямен тексеру туралы хабарлама',
       role: 'executor',
       limit: SAME_DAY, // §6.4: no own limit; within the completeness window, the 13 WD need it
-      outputs: ['notice in the personal cabinet; letter to the commission members'],
-      actions: ['record_finding'],
+      outputs: ['notice in the personal cabinet; letter to the commission members, who are named in it'],
+      actions: ['convene_commission'],
     },
     {
       id: 'documentary_inspection',
@@ -176,8 +176,8 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'құжаттық тексеру',
       role: 'commission_member',
       limit: wd(3), // from the day the recipient was notified
-      outputs: ['documents conform, or minutes (хаттама) with the grounds for refusal'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['documents conform, or minutes (хаттама) with the grounds for refusal (ends the case)'],
+      actions: ['record_finding', 'preliminary_refusal', 'refuse'],
     },
     { id: 'onsite_notice', title: 'para 12: notify the recipient of the on-site inspection at the infrastructure (within the documentary window, §6.5)', kazakh: 'көшпелі тексеру туралы хабарлама', role: 'executor', limit: SAME_DAY, outputs: ['notice in the personal cabinet'], actions: ['record_finding'] },
     {
@@ -196,8 +196,10 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       kazakh: 'тексеру нәтижелері туралы акт',
       role: 'commission_member',
       limit: SAME_DAY,
-      outputs: ['act: actual condition, conclusions, recommendations'],
-      actions: ['record_finding', 'preliminary_refusal'],
+      outputs: ['act: actual condition, conclusions, recommendations; adopted once its signatures are in'],
+      // Each member signs the act or dissents with reasons; record_finding adopts it.
+      actions: ['vote', 'record_finding', 'preliminary_refusal'],
+      quorum: { share: [2, 3], requiredBodies: ['national_security'], basis: 'para 13 (two thirds, including the national-security member)' },
     },
     {
       id: 'decision',
@@ -219,7 +221,11 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
       actions: ['sign', 'refuse'],
     },
   ]),
-  refusalPoints: [{ step: 'result', role: 'signatory', grounds: GROUNDS_2022 }],
+  refusalPoints: [
+    { step: 'completeness', role: 'executor', grounds: ['incomplete documents against the List (para 9): refusal of further consideration'] },
+    { step: 'documentary_inspection', role: 'commission_member', grounds: ['the documents or their content do not conform (para 12): the commission\'s minutes'] },
+    { step: 'result', role: 'signatory', grounds: GROUNDS_2022 },
+  ],
   pausePoints: [],
   // §6.15: no hearing in the text; APPC art. 73 applies today (the default), and its window does not fit the 1-WD decision.
   fees: { licenceFee: false, paymentReferenceRequired: false, receiptScanAccepted: false }, // Table row 7: free
@@ -241,14 +247,63 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
 
 export const ACCREDITATION_VERSIONS: readonly ServiceDefinition[] = [ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_CERTIFYING_CENTER];
 
+/**
+ * Revocation of a certificate of accreditation on a complaint (ch. 3, procedure B, paras 21–23), as one run:
+ * complaint → request for explanations (3 WD) → the centre's explanation (30 WD) → recommendations and the
+ * remediation period (≤ 60 WD) → notice of the on-site examination → examination (6 WD) → its act (≥ 3 of ≥ 5
+ * members, the secretary not counted) → the reminder to report (2 WD) → the decision to revoke, or to close.
+ * The applicant is the complainant; the centre's explanations and objections are recorded by the executor.
+ * Here a finding that "complies" means the ground for revocation holds (para 19.2): the result it issues is the revocation.
+ */
+export const ACCREDITATION_REVOCATION: ServiceDefinition = defineService({
+  id: 'accreditation.revocation',
+  version: 1,
+  title: { en: 'Revocation of a certificate of accreditation of a certifying centre (procedure B)', kk: 'Куәландырушы орталықтарды аккредиттеу туралы куәлікті кері қайтарып алу' },
+  legalBasis: [{ ...MDDIAI_ORDER_2022_AMENDING_224, sets: 'ch. 3, paras 19.2, 21–23: explanations 3 WD, answer 30 WD, remediation ≤ 60 WD, examination 6 WD, act ≥ 3 of ≥ 5 without the secretary, reminder 2 WD' }, LAW_ON_STATE_SERVICES],
+  inForce: { from: IN_FORCE_2022 },
+  applicantKinds: ['individual', 'legal_entity'], // para 21: a complaint of individuals or legal entities
+  participants: ['registrar', 'executor', 'commission_member', 'head'],
+  // 3 + 30 + 60 + 6 + 2 WD, and the decision's WD; a longer remediation by agreement (para 21) is not modelled.
+  deadline: wd(102),
+  steps: chain([
+    { id: 'registration', title: 'the complaint registered the day it is received', kazakh: 'шағымды тіркеу', role: 'registrar', limit: SAME_DAY, outputs: ['complaint registered'], actions: ['register'] },
+    { id: 'explanations_request', title: 'para 21: request the centre\'s explanations on the complaint', kazakh: 'түсініктеме сұрау', role: 'executor', limit: wd(3), outputs: ['request for explanations sent'], actions: ['record_finding'] },
+    { id: 'explanations', title: 'para 21: the centre\'s explanation with its objections, or none within 30 WD', kazakh: 'түсініктеме', role: 'executor', limit: wd(30), outputs: ['explanation recorded and considered, or its absence'], actions: ['record_finding'] },
+    { id: 'recommendations', title: 'paras 21, 23: recommendations to eliminate the violations; the remediation period (≤ 60 WD) and the centre\'s report', kazakh: 'бұзушылықтарды жою туралы ұсынымдар', role: 'executor', limit: wd(60), outputs: ['recommendations sent; the report on remediation, or none'], actions: ['record_finding'] },
+    { id: 'examination_notice', title: 'para 21: notify the centre of the date and subject of the on-site examination; the commission named', kazakh: 'көшпелі зерттеп-қарау туралы хабарлама', role: 'executor', limit: SAME_DAY, outputs: ['notice; the commission (chair, secretary, ≥ 5 members)'], actions: ['convene_commission'] },
+    { id: 'examination', title: 'para 22: the commission\'s on-site examination at the infrastructure', kazakh: 'көшпелі зерттеп-қарау', role: 'commission_member', limit: wd(6), outputs: ['violations found, or none'], actions: ['record_finding'] },
+    {
+      id: 'examination_act',
+      title: 'para 22: the examination act, valid with ≥ 3 signatures of ≥ 5 members, the secretary not counted',
+      kazakh: 'зерттеп-қарау актісі',
+      role: 'commission_member',
+      limit: SAME_DAY,
+      outputs: ['act adopted'],
+      actions: ['vote', 'record_finding'],
+      quorum: { minSignatures: 3, minMembers: 5, uncounted: ['secretary'], basis: 'para 22 (at least 3 of at least 5 members, the secretary not counted)' },
+    },
+    { id: 'reminder', title: 'para 23: the request to report on the recommendations, within 2 WD of the missed report', kazakh: 'ұсынымдардың орындалуы туралы сұрау', role: 'executor', limit: wd(2), outputs: ['reminder sent; its answer, or none'], actions: ['record_finding'] },
+    { id: 'decision', title: 'para 23: the decision to revoke (violations not eliminated, damage to users, para 19.2), or to close', kazakh: 'кері қайтарып алу туралы шешім', role: 'head', limit: wd(1), outputs: ['draft decision'], actions: ['draft_result'] },
+    { id: 'revocation', title: 'the decision signed: the certificate revoked, or the complaint closed', kazakh: 'кері қайтарып алу', role: 'head', limit: wd(1), outputs: ['revocation decision, or reasoned closing'], actions: ['sign', 'refuse'] },
+  ]),
+  refusalPoints: [{ step: 'revocation', role: 'head', grounds: ['no violation found, or the violations were eliminated: the complaint is closed without revocation'] }],
+  pausePoints: [],
+  // The centre's explanations and objections (paras 21–22) are its hearing; the engine's APPC hearing is for applicants.
+  hearing: { enabled: false, objectionWindow: wd(2), basis: 'paras 21–22: explanations and objections of the centre' },
+  fees: { licenceFee: false, paymentReferenceRequired: false, receiptScanAccepted: false },
+  requiredAttachments: [],
+  subKinds: [],
+  baseVariant: 'complaint',
+  variants: {},
+});
+
 /** What the Rules say that this engine cannot run; the accreditation service must carry it. */
 export const ACCREDITATION_GAPS: readonly string[] = [
-  'the act\'s quorum (2/3 of members incl. the national-security member, para 13) and a dissent with reasons: one commission_member acts',
-  'the 15-item on-site checklist (para 12, §2.5) and the documentary stage\'s earlier acts: recorded as reasons text only',
-  'the IS test act required only for CAs integrated with state IS (List item 9.3): attachments cannot be conditional',
-  'early refusals (para 9 completeness, para 12 minutes) end the case in law; here they run through the later steps at once to the result step',
+  'the 15-item on-site checklist (para 12, §2.5) is structured by the licensing service, not by the definition; the documentary stage\'s earlier acts are not fetched',
+  'the IS test act required only for CAs integrated with state IS (List item 9.3): the licensing service checks it, the definition cannot make an attachment conditional',
+  'the documentary stage\'s minutes are signed by one commission member; the rules give them no quorum',
   'the APPC hearing\'s 2-WD window does not fit the 1-WD decision; the text has none (§6.15)',
-  'revocation (Ch. 3), change notices (para 24), the registry (para 17) and the Root CA registration (para 18) are other procedures',
+  'procedure B runs as one line (ACCREDITATION_REVOCATION): it cannot branch to an examination straight after a missing explanation, nor stop at recommendations that were carried out; a longer remediation by agreement is not modelled; procedure C (change notices, para 24) is absent',
   'v1 has no drafting step, so \'sign\' does not check a negative finding there (the engine guards the result only through a draft)',
   'v1: the Commission\'s composition by the integrates-with-state-IS flag; minutes (40, 30) as fractions of hours; the calendar holds 2024–2027 only, so a v1 case cannot be timed',
 ];

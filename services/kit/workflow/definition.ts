@@ -1,9 +1,10 @@
 // A state service (мемлекеттік көрсетілетін қызмет) as declarative, versioned data: the machine reads it, never hard-codes it.
 import type { TimeLimit } from '../calendar/index.ts';
 import { APPC_HEARING, STATE_SERVICE_APPEALS } from './acts.ts';
+import type { QuorumRule } from './quorum.ts';
 import { validateDefinition } from './validate.ts';
 
-export type { TimeLimit };
+export type { TimeLimit, QuorumRule };
 
 /** Officials who act in a regulation's steps (para 7 "participants"), plus the applicant and the SLA timer. */
 export type Role =
@@ -30,14 +31,17 @@ export type StepAction =
   | 'preliminary_refusal'
   | 'draft_result'
   | 'sign'
-  | 'refuse';
+  | 'refuse'
+  | 'convene_commission' // the letter to the commission's members names them
+  | 'vote'; // a member signs the commission's act, or dissents with reasons
 
 export const STEP_ACTIONS: readonly StepAction[] = [
   'register', 'assign_executor', 'record_finding', 'request_documents', 'request_samples', 'preliminary_refusal', 'draft_result', 'sign', 'refuse',
+  'convene_commission', 'vote',
 ];
 
 /** Acts that finish a step and move the case to `next`. */
-export const COMPLETING_ACTIONS: readonly StepAction[] = ['register', 'assign_executor', 'record_finding', 'draft_result'];
+export const COMPLETING_ACTIONS: readonly StepAction[] = ['register', 'assign_executor', 'record_finding', 'draft_result', 'convene_commission'];
 /** Acts that finish the case with a result. */
 export const FINAL_ACTIONS: readonly StepAction[] = ['sign', 'refuse'];
 
@@ -77,9 +81,14 @@ export interface StepDefinition {
   actions: StepAction[];
   /** The step after this one; absent only on the step that ends the case (sign / refuse). */
   next?: string;
+  /** A commission's act: members vote, and its finding is recorded only once the rule's signatures are in. */
+  quorum?: QuorumRule;
 }
 
-/** Where a refusal may be signed, and by whom (A8: the head of the Licensing Department for licences). */
+/**
+ * Where a refusal may be signed, and by whom (A8: the head of the Licensing Department for licences). On a step
+ * that also leads on (an early refusal: incomplete documents, the commission's minutes), `refuse` ends the case there.
+ */
 export interface RefusalPoint {
   step: string;
   role: Role;

@@ -6,6 +6,7 @@ import { applicationViolations, type ApplicationInput } from './application.ts';
 import { resolveVariant, stepOf, type Actor, type ServiceDefinition, type StepDefinition } from './definition.ts';
 import { shiftDeadlines, startStep } from './deadlines.ts';
 import type { AuditEvent, CaseState, EventType, Transition, WorkflowEvent } from './state.ts';
+import { quorumShortfall } from './quorum.ts';
 import { applicantStatus, hearingOpen } from './status.ts';
 
 export interface StartOptions {
@@ -20,7 +21,7 @@ export interface StartOptions {
 // Events arrive from the wire: an unknown type is bad input, not an act out of order.
 const EVENT_TYPES: readonly string[] = [
   'register', 'assign_executor', 'record_finding', 'request_documents', 'request_samples', 'documents_received', 'draft_result',
-  'sign', 'preliminary_refusal', 'objection_received', 'refuse', 'withdraw', 'pause_expired',
+  'sign', 'preliminary_refusal', 'objection_received', 'refuse', 'withdraw', 'pause_expired', 'convene_commission', 'vote',
 ] satisfies EventType[];
 
 const failed = (reason: string, message: string, meta: Record<string, string> = {}) =>
@@ -140,6 +141,7 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
     case 'record_finding': {
       const reasons = e.reasons ?? [];
       if (!e.complies && reasons.length === 0) throw invalidArgument([{ field: 'reasons', description: 'a finding of non-compliance states its reasons' }]);
+      if (step.quorum) adoptable(s, step, e.complies);
       if (!e.complies) heardBeforeRefusal(def, s, step, at);
       const h = s.hearing && !s.hearing.closedAt ? { ...s.hearing, closedAt: at } : s.hearing;
       return complete(def, { ...acted, hearing: h, finding: { complies: e.complies, reasons } }, step, at, cal);
@@ -167,7 +169,24 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
     case 'sign':
       if (s.draft === 'refusal') throw failed('DRAFT_IS_REFUSAL', 'the draft is a refusal; it is signed with refuse by the role the definition names');
       return close(acted, 'issued', at);
+    case 'convene_commission': {
+      const members = e.members ?? [];
+      const bad = members.some((m) => typeof m?.id !== 'string' || !m.id || typeof m.body !== 'string' || !m.body || typeof m.position !== 'string' || !m.position);
+      if (members.length === 0 || bad) throw invalidArgument([{ field: 'members', description: 'the commission is named: each member with id, body and position' }]);
+      if (new Set(members.map((m) => m.id)).size !== members.length) throw invalidArgument([{ field: 'members', description: 'a member is named twice' }]);
+      return complete(def, { ...acted, commission: members.map((m) => ({ id: m.id, body: m.body, position: m.position })) }, step, at, cal);
+    }
+    case 'vote': {
+      const member = s.commission?.find((m) => m.id === e.actorId);
+      if (!member) throw new RuqsatError(grpc.status.PERMISSION_DENIED, 'NOT_A_COMMISSION_MEMBER', `'${e.actorId ?? ''}' is not on the commission convened for this case`);
+      if ((s.votes ?? []).some((v) => v.step === step.id && v.memberId === member.id)) throw failed('ALREADY_VOTED', `${member.id} has already signed or dissented at '${step.id}'`);
+      if (!e.signs && !e.reasons?.length) throw invalidArgument([{ field: 'reasons', description: 'a member who does not sign states the reasons (para 13)' }]);
+      const vote = { step: step.id, memberId: member.id, signs: e.signs, ...(e.signs ? {} : { reasons: e.reasons }), at };
+      return { ...acted, votes: [...(s.votes ?? []), vote] };
+    }
     case 'refuse': {
+      // An early refusal (refusal of further consideration) is an unfavourable act too: heard first where the step hears.
+      if (step.next !== undefined) heardBeforeRefusal(def, s, step, at);
       if (s.draft === 'issue') throw failed('DRAFT_IS_ISSUE', 'the draft issues the result; a refusal needs a finding of non-compliance first');
       const reasons = e.reasons?.length ? e.reasons : (s.finding?.reasons ?? []);
       if (reasons.length === 0) throw invalidArgument([{ field: 'reasons', description: 'a refusal is reasoned (дәлелді жауап)' }]);
@@ -176,6 +195,15 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
     default:
       throw failed('STEP_OUT_OF_ORDER', `'${e.type}' cannot happen at step '${step.id}'`);
   }
+}
+
+/** A commission's act is adopted as it was found, and only with the signatures its rule asks for. */
+function adoptable(s: CaseState, step: StepDefinition, complies: boolean): void {
+  if (s.finding && s.finding.complies !== complies) {
+    throw failed('ACT_CONTRADICTS_FINDING', `the inspection found the applicant ${s.finding.complies ? 'compliant' : 'non-compliant'}; the act cannot say otherwise`);
+  }
+  const short = quorumShortfall(step.quorum!, s.commission ?? [], (s.votes ?? []).filter((v) => v.step === step.id));
+  if (short) throw failed(short.reason, `the act is not adopted: ${short.message}`, { step: step.id, ...short.metadata });
 }
 
 /** APPC art. 73: no unfavourable finding before the applicant was told and the objection window ran out (or was used). */
@@ -226,7 +254,7 @@ function close(s: CaseState, outcome: 'issued' | 'refused' | 'withdrawn', at: Da
 function auditOf(from: CaseState, to: CaseState, e: WorkflowEvent, at: Date): AuditEvent {
   const details: Record<string, string> = {};
   for (const [k, v] of Object.entries(e)) {
-    if (k !== 'type' && k !== 'actor' && k !== 'actorId' && v !== undefined) details[k] = Array.isArray(v) ? v.join('; ') : String(v);
+    if (k !== 'type' && k !== 'actor' && k !== 'actorId' && v !== undefined) details[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join('; ') : String(v);
   }
   return {
     definition: to.definition,

@@ -44,6 +44,25 @@ export interface Hearing {
   closedAt?: Date;
 }
 
+/** A member of a commission convened for the case, by the body that delegated them (para 3). */
+export interface CommissionMember {
+  /** The member's IIN. */
+  id: string;
+  /** e.g. 'provider', 'technical_regulation', 'national_security'. */
+  body: string;
+  /** 'chair', 'secretary' or 'member'. */
+  position: string;
+}
+
+/** One member's signature under a commission's act, or their dissent with reasons (para 13). */
+export interface Vote {
+  step: string;
+  memberId: string;
+  signs: boolean;
+  reasons?: string[];
+  at: Date;
+}
+
 export interface CaseState {
   /** The version the case started under; it keeps it to the end. */
   definition: { id: string; version: number; variant: string };
@@ -67,6 +86,10 @@ export interface CaseState {
   finding?: { complies: boolean; reasons: string[] };
   draft?: 'issue' | 'refusal'; // нәтижесінің жобасы
   refusal?: { reasons: string[]; signedBy: Actor };
+  /** The commission convened for the case (the letter to its members, para 11). */
+  commission?: CommissionMember[];
+  /** Signatures and dissents under commission acts, oldest first. */
+  votes?: Vote[];
   closedAt?: Date;
   lastEventAt: Date;
   subKinds: string[];
@@ -91,6 +114,8 @@ export type WorkflowEvent = EventBase &
     | { type: 'objection_received'; text?: string }
     | { type: 'refuse'; reasons?: string[] }
     | { type: 'withdraw' }
+    | { type: 'convene_commission'; members: CommissionMember[] }
+    | { type: 'vote'; signs: boolean; reasons?: string[] }
     | { type: 'pause_expired' }
   );
 

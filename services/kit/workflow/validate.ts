@@ -55,9 +55,15 @@ export function definitionViolations(def: ServiceDefinition): FieldViolation[] {
     for (const a of s.actions ?? []) if (!STEP_ACTIONS.includes(a)) bad(`${f}.actions`, `unknown action '${a}'`);
     const finishing = (s.actions ?? []).filter((a) => COMPLETING_ACTIONS.includes(a));
     const final = (s.actions ?? []).some((a) => FINAL_ACTIONS.includes(a));
-    if (finishing.length + (final ? 1 : 0) !== 1) bad(`${f}.actions`, `step '${s.id}' must have exactly one act that finishes it (${[...COMPLETING_ACTIONS, 'sign/refuse'].join(', ')})`);
-    if (final && s.next !== undefined) bad(`${f}.next`, `step '${s.id}' ends the case and cannot lead to '${s.next}'`);
-    if (!final && s.next === undefined) bad(`${f}.next`, `step '${s.id}' does not end the case, so it needs a next step`);
+    // An early refusal: the step leads on by its one completing act, or ends the case with 'refuse'.
+    const early = finishing.length === 1 && s.actions.includes('refuse') && !s.actions.includes('sign');
+    if (!early && finishing.length + (final ? 1 : 0) !== 1) bad(`${f}.actions`, `step '${s.id}' must have exactly one act that finishes it (${[...COMPLETING_ACTIONS, 'sign/refuse'].join(', ')})`);
+    if (final && !early && s.next !== undefined) bad(`${f}.next`, `step '${s.id}' ends the case and cannot lead to '${s.next}'`);
+    if ((!final || early) && s.next === undefined) bad(`${f}.next`, `step '${s.id}' does not end the case, so it needs a next step`);
+    if (s.actions?.includes('vote') !== (s.quorum !== undefined)) bad(`${f}.quorum`, `step '${s.id}': a step takes votes exactly when it has a quorum rule`);
+    if (s.quorum && !s.actions.includes('record_finding')) bad(`${f}.quorum`, `step '${s.id}' has a quorum but no 'record_finding' that adopts the act`);
+    if (s.quorum && !s.quorum.share && s.quorum.minSignatures === undefined) bad(`${f}.quorum`, 'a quorum needs a share or a minimum of signatures');
+    if (s.quorum?.share && !(s.quorum.share[0] > 0 && s.quorum.share[0] <= s.quorum.share[1])) bad(`${f}.quorum.share`, 'must be a fraction in (0, 1]');
     if (s.next !== undefined && !hasStep(s.next)) bad(`${f}.next`, `unknown step '${s.next}' in the transition from '${s.id}'`);
     if (s.actions?.includes('refuse') && !def.refusalPoints?.some((r) => r.step === s.id)) bad(`${f}.actions`, `step '${s.id}' allows 'refuse' but no refusal point names it`);
     if (s.actions?.includes('preliminary_refusal') && !def.hearing?.enabled) bad(`${f}.actions`, `step '${s.id}' allows 'preliminary_refusal' but the hearing is disabled`);

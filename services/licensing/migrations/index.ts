@@ -6,5 +6,6 @@ import { licenses } from './001_licenses.ts';
 import { applications } from './002_applications.ts';
 import { staff } from './003_staff.ts';
 import { licenseDocuments } from './004_license_documents.ts';
+import { accreditations } from './005_accreditations.ts';
 
-export const migrations = [licenses, applications, auditLogMigration, staff, caseRecordsMigration, licenseDocuments, outboxMigration];
+export const migrations = [licenses, applications, auditLogMigration, staff, caseRecordsMigration, licenseDocuments, outboxMigration, accreditations];

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { calendar, CalendarYearNotCovered } from '../../../services/kit/calendar/index.ts';
 import {
-  ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_VERSIONS,
+  ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_REVOCATION, ACCREDITATION_VERSIONS,
 } from '../../../services/kit/workflow/accreditation.ts';
 import {
-  apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, start, type CaseState, type WorkflowEvent,
+  apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, quorumShortfall, start, type CaseState, type CommissionMember, type WorkflowEvent,
 } from '../../../services/kit/workflow/index.ts';
 import { RuqsatError } from '../../../services/kit/errors.ts';
 import { at, dueOf, ok, refused, run } from './helpers.ts';
@@ -17,6 +17,16 @@ const APP = {
   applicantKind: 'legal_entity' as const,
   attachments: V2.requiredAttachments.map((a) => a.id),
 };
+const COMMISSION: CommissionMember[] = [
+  { id: 'm-provider', body: 'provider', position: 'member' },
+  { id: 'm-tech', body: 'technical_regulation', position: 'member' },
+  { id: 'm-ns', body: 'national_security', position: 'member' },
+];
+const FIVE: CommissionMember[] = [
+  { id: 'm-chair', body: 'provider', position: 'chair' },
+  { id: 'm-secretary', body: 'provider', position: 'secretary' },
+  ...COMMISSION,
+];
 // Almaty was UTC+6 until March 2024; the helpers' `at` writes +05:00.
 const almaty2022 = (local: string) => new Date(`${local}:00+06:00`);
 
@@ -45,7 +55,9 @@ describe('kit/workflow: accreditation of certifying centres', () => {
     ]);
     const sum = V2.steps.filter((s) => s.limit.unit === 'working_days').reduce((n, s) => n + s.limit.amount, 0);
     expect([sum, V2.deadline]).to.deep.equal([13, { unit: 'working_days', amount: 13 }]);
-    expect(V2.refusalPoints.map((p) => [p.step, p.role])).to.deep.equal([['result', 'signatory']]);
+    // Early refusals end the case where they happen: incomplete documents (para 9), the minutes (para 12).
+    expect(V2.refusalPoints.map((p) => [p.step, p.role])).to.deep.equal([['completeness', 'executor'], ['documentary_inspection', 'commission_member'], ['result', 'signatory']]);
+    expect(V2.steps.find((x) => x.id === 'act')!.quorum).to.deep.include({ share: [2, 3], requiredBodies: ['national_security'] });
     expect(V2.fees.licenceFee).to.equal(false);
     expect(V2.applicantKinds).to.deep.equal(['legal_entity']);
     expect(V2.legalBasis.map((a) => a.number)).to.include('224/НҚ');
@@ -57,10 +69,13 @@ describe('kit/workflow: accreditation of certifying centres', () => {
     const { state, audits } = run(V2, s0, [
       ['2026-03-17T11:00', { type: 'register', actor: 'registrar', registrationNo: 'AQK-2026-0031', executorId: 'isc-expert-1' }],
       ['2026-03-19T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-      ['2026-03-19T11:00', { type: 'record_finding', actor: 'executor', complies: true }], // notice; letter to the members
+      ['2026-03-19T11:00', { type: 'convene_commission', actor: 'executor', members: COMMISSION }], // notice; letter to the members
       ['2026-03-27T10:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
       ['2026-03-27T11:00', { type: 'record_finding', actor: 'executor', complies: true }], // on-site notice
       ['2026-04-06T15:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+      ['2026-04-06T16:00', { type: 'vote', actor: 'commission_member', actorId: 'm-provider', signs: true }],
+      ['2026-04-06T16:10', { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: false, reasons: ['item 15: the log book is not bound'] }],
+      ['2026-04-06T16:20', { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }],
       ['2026-04-06T17:00', { type: 'record_finding', actor: 'commission_member', complies: true }], // the act, the same day
       ['2026-04-07T11:00', { type: 'draft_result', actor: 'head' }], // the decision to issue, in line with the act
       ['2026-04-08T10:00', { type: 'sign', actor: 'signatory', actorId: 'isc-authorised-person' }],
@@ -77,7 +92,8 @@ describe('kit/workflow: accreditation of certifying centres', () => {
       ['result', at('2026-04-08T18:30')], // 1 WD, = the 13 WD
     ]);
     expect(state.outcome).to.equal('issued');
-    expect(audits.map((a) => a.to.status)).to.deep.equal(['registered', ...Array(7).fill('in_progress'), 'issued']);
+    expect(audits.map((a) => a.to.status)).to.deep.equal(['registered', ...Array(10).fill('in_progress'), 'issued']);
+    expect(state.votes!.map((v) => [v.memberId, v.signs])).to.deep.equal([['m-provider', true], ['m-tech', false], ['m-ns', true]]);
     expect(overdue(state, at('2026-05-01T12:00'))).to.deep.equal([]);
   });
 
@@ -99,23 +115,137 @@ describe('kit/workflow: accreditation of certifying centres', () => {
     expect(noticed.hearing!.objectionUntil).to.deep.equal(at('2026-05-08T18:30')); // 6 May, then 8 May: the 7th is off
     expect(applicantStatus(noticed)).to.equal('awaiting_applicant');
     const objected = ok(apply(V2, noticed, { type: 'objection_received', actor: 'applicant', text: 'the certificates are in the hardware file' }, at('2026-05-06T12:00'))).state;
-    const found = ok(apply(V2, objected, { type: 'record_finding', actor: 'executor', complies: false, reasons }, at('2026-05-06T15:00'))).state;
-    // Ended in law; carried past the commission's steps at once, as the engine has one way on.
-    let c: CaseState = found;
-    for (let step = V2.steps.find((x) => x.id === c.step)!; step.next; step = V2.steps.find((x) => x.id === c.step)!) {
-      const e: WorkflowEvent = step.actions.includes('draft_result')
-        ? { type: 'draft_result', actor: step.role }
-        : { type: 'record_finding', actor: step.role, complies: false, reasons };
-      c = ok(apply(V2, c, e, at('2026-05-06T15:05'))).state;
-    }
-    expect(c.step).to.equal('result');
-    expect(c.draft).to.equal('refusal'); // the decision follows the finding
-    expect(refused(apply(V2, c, { type: 'sign', actor: 'signatory' }, at('2026-05-06T16:00'))).reason).to.equal('DRAFT_IS_REFUSAL');
-    expect(refused(apply(V2, c, { type: 'refuse', actor: 'head' }, at('2026-05-06T16:00'))).reason).to.equal('WRONG_ROLE');
-    const done = ok(apply(V2, c, { type: 'refuse', actor: 'signatory' }, at('2026-05-06T16:00'))).state;
-    expect(done).to.deep.include({ outcome: 'refused', refusal: { reasons, signedBy: 'signatory' } });
+    // The refusal of further consideration ends the case at the completeness step (para 9), reasoned, after the hearing.
+    expect(refused(apply(V2, objected, { type: 'refuse', actor: 'signatory', reasons }, at('2026-05-06T15:00'))).reason).to.equal('WRONG_ROLE');
+    const done = ok(apply(V2, objected, { type: 'refuse', actor: 'executor', reasons }, at('2026-05-06T15:00'))).state;
+    expect(done).to.deep.include({ outcome: 'refused', refusal: { reasons, signedBy: 'executor' } });
     expect(done.closedAt!.getTime()).to.be.below(dueOf(s, 'completeness').getTime());
     expect(overdue(done, at('2026-06-01T12:00'))).to.deep.equal([]);
+  });
+
+  it('refuses early only after the hearing, and with reasons', () => {
+    const s = run(V2, start(V2, at('2026-05-04T10:00')), [
+      ['2026-05-04T10:30', { type: 'register', actor: 'registrar', registrationNo: 'AQK-2026-0058' }],
+    ]).state;
+    expect(refused(apply(V2, s, { type: 'refuse', actor: 'executor', reasons: ['no CIPF certificates'] }, at('2026-05-04T11:00'))).reason).to.equal('HEARING_REQUIRED');
+    const noticed = ok(apply(V2, s, { type: 'preliminary_refusal', actor: 'executor', reasons: ['no CIPF certificates'] }, at('2026-05-04T11:00'))).state;
+    expect(refused(apply(V2, noticed, { type: 'refuse', actor: 'executor', reasons: ['no CIPF certificates'] }, at('2026-05-04T12:00'))).reason).to.equal('HEARING_OPEN');
+    // The window ran out without an objection: refused, and the reasons are required.
+    expect(refused(apply(V2, noticed, { type: 'refuse', actor: 'executor', reasons: [] }, at('2026-05-08T09:00'))).reason).to.equal('INVALID_ARGUMENT');
+    expect(ok(apply(V2, noticed, { type: 'refuse', actor: 'executor', reasons: ['no CIPF certificates'] }, at('2026-05-08T09:00'))).state.outcome).to.equal('refused');
+  });
+
+  describe('the commission\u2019s act (para 13)', () => {
+    const toAct = (members = COMMISSION) => run(V2, start(V2, at('2026-03-17T10:00'), calendar, { application: APP }), [
+      ['2026-03-17T11:00', { type: 'register', actor: 'registrar', registrationNo: 'AQK-2026-0031' }],
+      ['2026-03-18T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+      ['2026-03-18T11:00', { type: 'convene_commission', actor: 'executor', members }],
+      ['2026-03-20T10:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+      ['2026-03-20T11:00', { type: 'record_finding', actor: 'executor', complies: true }],
+      ['2026-03-27T15:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+    ]).state;
+    const vote = (s: CaseState, id: string, signs: boolean, when = '2026-03-27T16:00') =>
+      ok(apply(V2, s, { type: 'vote', actor: 'commission_member', actorId: id, signs, reasons: signs ? undefined : ['disagrees'] }, at(when))).state;
+    const adopt = (s: CaseState) => apply(V2, s, { type: 'record_finding', actor: 'commission_member', complies: true }, at('2026-03-27T17:00'));
+
+    it('two thirds without the national-security member is not adopted, and nothing changes', () => {
+      const s0 = toAct(FIVE);
+      let s = vote(s0, 'm-provider', true);
+      s = vote(s, 'm-tech', true);
+      s = vote(s, 'm-chair', true);
+      s = vote(s, 'm-secretary', true);
+      const e = refused(adopt(s));
+      expect(e.code).to.equal(9); // FAILED_PRECONDITION
+      expect(e.reason).to.equal('REQUIRED_SIGNATURE_MISSING');
+      expect(e.metadata).to.include({ body: 'national_security', signatures: '4', members: '5' });
+      expect(s.step).to.equal('act');
+      expect(ok(adopt(vote(s, 'm-ns', true))).state.step).to.equal('decision');
+    });
+
+    it('the national-security signature without two thirds is not adopted either; a dissent needs reasons and counts once', () => {
+      let s = vote(toAct(FIVE), 'm-ns', true);
+      s = vote(s, 'm-provider', true);
+      s = vote(s, 'm-tech', false);
+      const e = refused(adopt(s));
+      expect([e.reason, e.metadata.needed]).to.deep.equal(['QUORUM_NOT_MET', '4']);
+      expect(refused(apply(V2, s, { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: true }, at('2026-03-27T16:30'))).reason).to.equal('ALREADY_VOTED');
+      expect(refused(apply(V2, s, { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: false }, at('2026-03-27T16:30'))).reason).to.equal('INVALID_ARGUMENT');
+      expect(refused(apply(V2, s, { type: 'vote', actor: 'commission_member', actorId: 'outsider', signs: true }, at('2026-03-27T16:30'))).reason).to.equal('NOT_A_COMMISSION_MEMBER');
+      s = vote(s, 'm-chair', true);
+      expect(refused(adopt(s)).reason).to.equal('QUORUM_NOT_MET'); // 3 of 5: the dissent is recorded, not counted
+      s = vote(s, 'm-secretary', true);
+      expect(ok(adopt(s)).state.finding).to.deep.equal({ complies: true, reasons: [] });
+    });
+
+    it('the act says what the inspection found; no vote outside the act step', () => {
+      const s = vote(vote(toAct(), 'm-ns', true), 'm-provider', true);
+      expect(refused(apply(V2, s, { type: 'record_finding', actor: 'commission_member', complies: false, reasons: ['x'] }, at('2026-03-27T17:00'))).reason).to.equal('ACT_CONTRADICTS_FINDING');
+      const early = run(V2, start(V2, at('2026-03-17T10:00')), [['2026-03-17T11:00', { type: 'register', actor: 'registrar', registrationNo: 'A' }]]).state;
+      expect(refused(apply(V2, early, { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }, at('2026-03-17T12:00'))).reason).to.equal('STEP_OUT_OF_ORDER');
+    });
+
+    it('the revocation examination\u2019s rule (para 22): at least 3 of at least 5 members, the secretary not counted', () => {
+      const rule = { minSignatures: 3, minMembers: 5, uncounted: ['secretary'], basis: 'para 22' };
+      const votes = (ids: string[]) => ids.map((memberId) => ({ step: 'examination', memberId, signs: true, at: at('2026-03-27T16:00') }));
+      expect(quorumShortfall(rule, COMMISSION, votes(['m-provider', 'm-tech', 'm-ns']))?.reason).to.equal('COMMISSION_TOO_SMALL');
+      expect(quorumShortfall(rule, FIVE, votes(['m-provider', 'm-secretary', 'm-ns']))?.reason).to.equal('QUORUM_NOT_MET');
+      expect(quorumShortfall(rule, FIVE, votes(['m-provider', 'm-chair', 'm-ns']))).to.equal(undefined);
+    });
+  });
+
+  describe('revocation on a complaint (procedure B, paras 21–23)', () => {
+    const B = ACCREDITATION_REVOCATION;
+    const SEVEN: CommissionMember[] = [...FIVE, { id: 'm-ns2', body: 'national_security', position: 'member' }, { id: 'm-tech3', body: 'technical_regulation', position: 'member' }];
+
+    it('runs 3, 30, 60, 6 WD, the act the same day, 2 WD, then the decision, on the calendar; the act needs 3 signatures besides the secretary\u2019s', () => {
+      expect(definitionViolations(B)).to.deep.equal([]);
+      const s0 = start(B, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'individual' } });
+      let { state } = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'ISC-C-2026-0004' }],
+        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // request for explanations: 3 WD
+        ['2026-03-19T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: [] }], // no explanation within 30 WD
+        ['2026-06-15T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // recommendations; period out, no report
+        ['2026-06-15T11:00', { type: 'convene_commission', actor: 'executor', members: SEVEN }],
+        ['2026-06-22T15:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-06-22T16:00', { type: 'vote', actor: 'commission_member', actorId: 'm-secretary', signs: true }],
+        ['2026-06-22T16:05', { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: true }],
+        ['2026-06-22T16:10', { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }],
+      ]);
+      // Two counted signatures and the secretary's: not valid (para 22).
+      expect(refused(apply(B, state, { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['x'] }, at('2026-06-22T17:00'))).reason).to.equal('QUORUM_NOT_MET');
+      state = run(B, state, [
+        ['2026-06-22T16:20', { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: true }],
+        ['2026-06-22T17:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-06-24T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no report after the reminder'] }],
+        ['2026-06-25T10:00', { type: 'draft_result', actor: 'head' }],
+        ['2026-06-25T15:00', { type: 'sign', actor: 'head' }],
+      ]).state;
+      expect(state.steps.map((r) => [r.step, r.dueAt])).to.deep.equal([
+        ['registration', at('2026-02-02T18:30')],
+        ['explanations_request', at('2026-02-05T18:30')], // 3 WD
+        ['explanations', at('2026-03-20T18:30')], // 30 WD from the request: Monday 9 March off for 8 March, a Sunday
+        ['recommendations', at('2026-06-22T18:30')], // 60 WD from the explanation: Nauryz and the May holidays off
+        ['examination_notice', at('2026-06-15T18:30')],
+        ['examination', at('2026-06-23T18:30')], // 6 WD from the notice
+        ['examination_act', at('2026-06-22T18:30')],
+        ['reminder', at('2026-06-24T18:30')], // 2 WD
+        ['decision', at('2026-06-25T18:30')],
+        ['revocation', at('2026-06-26T18:30')],
+      ]);
+      expect(state.outcome).to.equal('issued');
+      expect(overdue(state, at('2026-07-01T12:00'))).to.deep.equal([]);
+      // A commission of four cannot examine at all.
+      const small = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'X' }],
+        ['2026-02-03T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-04T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-05T11:00', { type: 'convene_commission', actor: 'executor', members: FIVE.slice(0, 4) }],
+        ['2026-02-06T10:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+        ...(['m-chair', 'm-provider', 'm-tech'] as const).map((id): [string, WorkflowEvent] => ['2026-02-06T11:00', { type: 'vote', actor: 'commission_member', actorId: id, signs: true }]),
+      ]).state;
+      expect(refused(apply(B, small, { type: 'record_finding', actor: 'commission_member', complies: true }, at('2026-02-06T12:00'))).reason).to.equal('COMMISSION_TOO_SMALL');
+    });
   });
 
   describe('versions', () => {

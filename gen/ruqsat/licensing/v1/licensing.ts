@@ -85,6 +85,62 @@ export function licenseStatusToJSON(object: LicenseStatus): string {
   }
 }
 
+/** Where a certificate of accreditation stands. */
+export enum AccreditationStatus {
+  ACCREDITATION_STATUS_UNSPECIFIED = 0,
+  /** ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION - Signed; the Root CA has not yet registered the centre's CA certificate (retried until it has). */
+  ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION = 1,
+  /** ACCREDITATION_STATUS_ACTIVE - In force: the centre's CA certificate chains to the Root CA. */
+  ACCREDITATION_STATUS_ACTIVE = 2,
+  /** ACCREDITATION_STATUS_REVOKED - Revoked (ch. 3); the CA certificate is revoked at the Root CA. */
+  ACCREDITATION_STATUS_REVOKED = 3,
+  /** ACCREDITATION_STATUS_EXPIRED - The 3 years ran out; the CA certificate is revoked at the Root CA. */
+  ACCREDITATION_STATUS_EXPIRED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function accreditationStatusFromJSON(object: any): AccreditationStatus {
+  switch (object) {
+    case 0:
+    case "ACCREDITATION_STATUS_UNSPECIFIED":
+      return AccreditationStatus.ACCREDITATION_STATUS_UNSPECIFIED;
+    case 1:
+    case "ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION":
+      return AccreditationStatus.ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION;
+    case 2:
+    case "ACCREDITATION_STATUS_ACTIVE":
+      return AccreditationStatus.ACCREDITATION_STATUS_ACTIVE;
+    case 3:
+    case "ACCREDITATION_STATUS_REVOKED":
+      return AccreditationStatus.ACCREDITATION_STATUS_REVOKED;
+    case 4:
+    case "ACCREDITATION_STATUS_EXPIRED":
+      return AccreditationStatus.ACCREDITATION_STATUS_EXPIRED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AccreditationStatus.UNRECOGNIZED;
+  }
+}
+
+export function accreditationStatusToJSON(object: AccreditationStatus): string {
+  switch (object) {
+    case AccreditationStatus.ACCREDITATION_STATUS_UNSPECIFIED:
+      return "ACCREDITATION_STATUS_UNSPECIFIED";
+    case AccreditationStatus.ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION:
+      return "ACCREDITATION_STATUS_PENDING_ROOT_REGISTRATION";
+    case AccreditationStatus.ACCREDITATION_STATUS_ACTIVE:
+      return "ACCREDITATION_STATUS_ACTIVE";
+    case AccreditationStatus.ACCREDITATION_STATUS_REVOKED:
+      return "ACCREDITATION_STATUS_REVOKED";
+    case AccreditationStatus.ACCREDITATION_STATUS_EXPIRED:
+      return "ACCREDITATION_STATUS_EXPIRED";
+    case AccreditationStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An application for a state service (өтініш), run on the service's versioned definition. */
 export interface Application {
   /** Resource name, "applications/{application}". */
@@ -272,6 +328,106 @@ export interface TerminateLicenseRequest {
   name: string;
   /** The official's EDS over JSON {"act":"terminate_license","license":NAME,"reason":TEXT}. */
   act: SignedEnvelope | undefined;
+}
+
+/** A certificate of accreditation of a certifying centre (Appendix 3), as the register shows it. */
+export interface Accreditation {
+  /** Resource name, "accreditations/{accreditation}" (the application's id). */
+  name: string;
+  /** "ACC-YYYY-NNNNNN". */
+  number: string;
+  status: AccreditationStatus;
+  /** The legal entity, as the reference registry names it (BIN and name from its certificate). */
+  legalEntity:
+    | Party
+    | undefined;
+  /** The certifying centre's name on the application form. */
+  caName: string;
+  issueTime:
+    | Date
+    | undefined;
+  /** 3 years after issue (para 15). */
+  expireTime:
+    | Date
+    | undefined;
+  /** SHA-256 (hex) of the commission's inspection act the certificate rests on. */
+  actSha256: string;
+  /** The decision: the application's registration number and the day of the decision. */
+  decisionReference: string;
+  /** The application that granted it. */
+  application: string;
+  /** The centre at the trust service, "authorities/{authority}". */
+  authority: string;
+  /** The serial (hex) and SHA-256 fingerprint (hex) of the CA certificate the Root CA issued. */
+  rootCertificateSerial: string;
+  rootCertificateSha256: string;
+  /** The policy OIDs registered for the centre. */
+  policies: string[];
+  /** The centre's CRL distribution points. */
+  crlDistributionPoints: string[];
+  /** Why it was revoked: "termination", "reregistration", "violations" or "expiry". */
+  revocationGround: string;
+  /** The certificate document (JSON, "document":"ruqsat.accreditation") as the authorized person signed it. */
+  document:
+    | SignedEnvelope
+    | undefined;
+  /** The chain-building check from the Root CA (on-site item 2) run at grant: "OK" or the core's code. */
+  rootChainCheck: string;
+  updateTime: Date | undefined;
+}
+
+export interface GetAccreditationRequest {
+  /** "accreditations/{accreditation}". */
+  name: string;
+}
+
+export interface ListAccreditationsRequest {
+  /** At most 1000; 0 means the default of 50. */
+  pageSize: number;
+  pageToken: string;
+  /** When set, only certificates of this BIN. */
+  holderIdentifier: string;
+}
+
+export interface ListAccreditationsResponse {
+  accreditations: Accreditation[];
+  nextPageToken: string;
+}
+
+export interface RevokeAccreditationRequest {
+  /** "accreditations/{accreditation}". */
+  name: string;
+  /**
+   * The head's EDS over JSON {"act":"revoke_accreditation","accreditation":NAME,"ground":G,"reason":TEXT,
+   * "ca_compromise":BOOL}; G is "termination" or "reregistration" (procedure A, para 20).
+   */
+  act: SignedEnvelope | undefined;
+}
+
+export interface GetInspectionActRequest {
+  /** "applications/{application}" of an accreditation case. */
+  application: string;
+}
+
+/** One member's signature under the act, or dissent with reasons (para 13). */
+export interface CommissionVote {
+  /** The member's IIN. */
+  member: string;
+  /** "provider", "technical_regulation" or "national_security". */
+  body: string;
+  signs: boolean;
+  reasons: string[];
+}
+
+/** The act on the results of the inspection: canonical JSON, "document":"ruqsat.accreditation_inspection_act". */
+export interface InspectionAct {
+  application: string;
+  document: Buffer;
+  /** Members sign {"act":"vote","application":NAME,"act_sha256":HEX,"signs":BOOL,"reasons":[…]}. */
+  sha256: string;
+  votes: CommissionVote[];
+  /** True once the act was adopted by its quorum. */
+  adopted: boolean;
 }
 
 function createBaseApplication(): Application {
@@ -2319,6 +2475,1112 @@ export const TerminateLicenseRequest: MessageFns<TerminateLicenseRequest> = {
   },
 };
 
+function createBaseAccreditation(): Accreditation {
+  return {
+    name: "",
+    number: "",
+    status: 0,
+    legalEntity: undefined,
+    caName: "",
+    issueTime: undefined,
+    expireTime: undefined,
+    actSha256: "",
+    decisionReference: "",
+    application: "",
+    authority: "",
+    rootCertificateSerial: "",
+    rootCertificateSha256: "",
+    policies: [],
+    crlDistributionPoints: [],
+    revocationGround: "",
+    document: undefined,
+    rootChainCheck: "",
+    updateTime: undefined,
+  };
+}
+
+export const Accreditation: MessageFns<Accreditation> = {
+  encode(message: Accreditation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.number !== "") {
+      writer.uint32(18).string(message.number);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.legalEntity !== undefined) {
+      Party.encode(message.legalEntity, writer.uint32(34).fork()).join();
+    }
+    if (message.caName !== "") {
+      writer.uint32(42).string(message.caName);
+    }
+    if (message.issueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.issueTime), writer.uint32(50).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(58).fork()).join();
+    }
+    if (message.actSha256 !== "") {
+      writer.uint32(66).string(message.actSha256);
+    }
+    if (message.decisionReference !== "") {
+      writer.uint32(74).string(message.decisionReference);
+    }
+    if (message.application !== "") {
+      writer.uint32(82).string(message.application);
+    }
+    if (message.authority !== "") {
+      writer.uint32(90).string(message.authority);
+    }
+    if (message.rootCertificateSerial !== "") {
+      writer.uint32(98).string(message.rootCertificateSerial);
+    }
+    if (message.rootCertificateSha256 !== "") {
+      writer.uint32(106).string(message.rootCertificateSha256);
+    }
+    for (const v of message.policies) {
+      writer.uint32(114).string(v!);
+    }
+    for (const v of message.crlDistributionPoints) {
+      writer.uint32(122).string(v!);
+    }
+    if (message.revocationGround !== "") {
+      writer.uint32(130).string(message.revocationGround);
+    }
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(138).fork()).join();
+    }
+    if (message.rootChainCheck !== "") {
+      writer.uint32(146).string(message.rootChainCheck);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(154).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Accreditation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccreditation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.legalEntity = Party.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.caName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.issueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.actSha256 = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.decisionReference = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.rootCertificateSerial = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.rootCertificateSha256 = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.policies.push(reader.string());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.crlDistributionPoints.push(reader.string());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.revocationGround = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.rootChainCheck = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Accreditation {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      status: isSet(object.status) ? accreditationStatusFromJSON(object.status) : 0,
+      legalEntity: isSet(object.legalEntity)
+        ? Party.fromJSON(object.legalEntity)
+        : isSet(object.legal_entity)
+        ? Party.fromJSON(object.legal_entity)
+        : undefined,
+      caName: isSet(object.caName)
+        ? globalThis.String(object.caName)
+        : isSet(object.ca_name)
+        ? globalThis.String(object.ca_name)
+        : "",
+      issueTime: isSet(object.issueTime)
+        ? fromJsonTimestamp(object.issueTime)
+        : isSet(object.issue_time)
+        ? fromJsonTimestamp(object.issue_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      actSha256: isSet(object.actSha256)
+        ? globalThis.String(object.actSha256)
+        : isSet(object.act_sha256)
+        ? globalThis.String(object.act_sha256)
+        : "",
+      decisionReference: isSet(object.decisionReference)
+        ? globalThis.String(object.decisionReference)
+        : isSet(object.decision_reference)
+        ? globalThis.String(object.decision_reference)
+        : "",
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      rootCertificateSerial: isSet(object.rootCertificateSerial)
+        ? globalThis.String(object.rootCertificateSerial)
+        : isSet(object.root_certificate_serial)
+        ? globalThis.String(object.root_certificate_serial)
+        : "",
+      rootCertificateSha256: isSet(object.rootCertificateSha256)
+        ? globalThis.String(object.rootCertificateSha256)
+        : isSet(object.root_certificate_sha256)
+        ? globalThis.String(object.root_certificate_sha256)
+        : "",
+      policies: globalThis.Array.isArray(object?.policies)
+        ? object.policies.map((e: any) => globalThis.String(e))
+        : [],
+      crlDistributionPoints: globalThis.Array.isArray(object?.crlDistributionPoints)
+        ? object.crlDistributionPoints.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.crl_distribution_points)
+        ? object.crl_distribution_points.map((e: any) => globalThis.String(e))
+        : [],
+      revocationGround: isSet(object.revocationGround)
+        ? globalThis.String(object.revocationGround)
+        : isSet(object.revocation_ground)
+        ? globalThis.String(object.revocation_ground)
+        : "",
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      rootChainCheck: isSet(object.rootChainCheck)
+        ? globalThis.String(object.rootChainCheck)
+        : isSet(object.root_chain_check)
+        ? globalThis.String(object.root_chain_check)
+        : "",
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Accreditation): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.status !== 0) {
+      obj.status = accreditationStatusToJSON(message.status);
+    }
+    if (message.legalEntity !== undefined) {
+      obj.legalEntity = Party.toJSON(message.legalEntity);
+    }
+    if (message.caName !== "") {
+      obj.caName = message.caName;
+    }
+    if (message.issueTime !== undefined) {
+      obj.issueTime = message.issueTime.toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    if (message.actSha256 !== "") {
+      obj.actSha256 = message.actSha256;
+    }
+    if (message.decisionReference !== "") {
+      obj.decisionReference = message.decisionReference;
+    }
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.rootCertificateSerial !== "") {
+      obj.rootCertificateSerial = message.rootCertificateSerial;
+    }
+    if (message.rootCertificateSha256 !== "") {
+      obj.rootCertificateSha256 = message.rootCertificateSha256;
+    }
+    if (message.policies?.length) {
+      obj.policies = message.policies;
+    }
+    if (message.crlDistributionPoints?.length) {
+      obj.crlDistributionPoints = message.crlDistributionPoints;
+    }
+    if (message.revocationGround !== "") {
+      obj.revocationGround = message.revocationGround;
+    }
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.rootChainCheck !== "") {
+      obj.rootChainCheck = message.rootChainCheck;
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Accreditation>, I>>(base?: I): Accreditation {
+    return Accreditation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Accreditation>, I>>(object: I): Accreditation {
+    const message = createBaseAccreditation();
+    message.name = object.name ?? "";
+    message.number = object.number ?? "";
+    message.status = object.status ?? 0;
+    message.legalEntity = (object.legalEntity !== undefined && object.legalEntity !== null)
+      ? Party.fromPartial(object.legalEntity)
+      : undefined;
+    message.caName = object.caName ?? "";
+    message.issueTime = object.issueTime ?? undefined;
+    message.expireTime = object.expireTime ?? undefined;
+    message.actSha256 = object.actSha256 ?? "";
+    message.decisionReference = object.decisionReference ?? "";
+    message.application = object.application ?? "";
+    message.authority = object.authority ?? "";
+    message.rootCertificateSerial = object.rootCertificateSerial ?? "";
+    message.rootCertificateSha256 = object.rootCertificateSha256 ?? "";
+    message.policies = object.policies?.map((e) => e) || [];
+    message.crlDistributionPoints = object.crlDistributionPoints?.map((e) => e) || [];
+    message.revocationGround = object.revocationGround ?? "";
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.rootChainCheck = object.rootChainCheck ?? "";
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetAccreditationRequest(): GetAccreditationRequest {
+  return { name: "" };
+}
+
+export const GetAccreditationRequest: MessageFns<GetAccreditationRequest> = {
+  encode(message: GetAccreditationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAccreditationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAccreditationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAccreditationRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetAccreditationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAccreditationRequest>, I>>(base?: I): GetAccreditationRequest {
+    return GetAccreditationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAccreditationRequest>, I>>(object: I): GetAccreditationRequest {
+    const message = createBaseGetAccreditationRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListAccreditationsRequest(): ListAccreditationsRequest {
+  return { pageSize: 0, pageToken: "", holderIdentifier: "" };
+}
+
+export const ListAccreditationsRequest: MessageFns<ListAccreditationsRequest> = {
+  encode(message: ListAccreditationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.holderIdentifier !== "") {
+      writer.uint32(26).string(message.holderIdentifier);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAccreditationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAccreditationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.holderIdentifier = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAccreditationsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      holderIdentifier: isSet(object.holderIdentifier)
+        ? globalThis.String(object.holderIdentifier)
+        : isSet(object.holder_identifier)
+        ? globalThis.String(object.holder_identifier)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAccreditationsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.holderIdentifier !== "") {
+      obj.holderIdentifier = message.holderIdentifier;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAccreditationsRequest>, I>>(base?: I): ListAccreditationsRequest {
+    return ListAccreditationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAccreditationsRequest>, I>>(object: I): ListAccreditationsRequest {
+    const message = createBaseListAccreditationsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.holderIdentifier = object.holderIdentifier ?? "";
+    return message;
+  },
+};
+
+function createBaseListAccreditationsResponse(): ListAccreditationsResponse {
+  return { accreditations: [], nextPageToken: "" };
+}
+
+export const ListAccreditationsResponse: MessageFns<ListAccreditationsResponse> = {
+  encode(message: ListAccreditationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.accreditations) {
+      Accreditation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAccreditationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAccreditationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accreditations.push(Accreditation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAccreditationsResponse {
+    return {
+      accreditations: globalThis.Array.isArray(object?.accreditations)
+        ? object.accreditations.map((e: any) => Accreditation.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAccreditationsResponse): unknown {
+    const obj: any = {};
+    if (message.accreditations?.length) {
+      obj.accreditations = message.accreditations.map((e) => Accreditation.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAccreditationsResponse>, I>>(base?: I): ListAccreditationsResponse {
+    return ListAccreditationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAccreditationsResponse>, I>>(object: I): ListAccreditationsResponse {
+    const message = createBaseListAccreditationsResponse();
+    message.accreditations = object.accreditations?.map((e) => Accreditation.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeAccreditationRequest(): RevokeAccreditationRequest {
+  return { name: "", act: undefined };
+}
+
+export const RevokeAccreditationRequest: MessageFns<RevokeAccreditationRequest> = {
+  encode(message: RevokeAccreditationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.act !== undefined) {
+      SignedEnvelope.encode(message.act, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeAccreditationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeAccreditationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeAccreditationRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      act: isSet(object.act) ? SignedEnvelope.fromJSON(object.act) : undefined,
+    };
+  },
+
+  toJSON(message: RevokeAccreditationRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.act !== undefined) {
+      obj.act = SignedEnvelope.toJSON(message.act);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeAccreditationRequest>, I>>(base?: I): RevokeAccreditationRequest {
+    return RevokeAccreditationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeAccreditationRequest>, I>>(object: I): RevokeAccreditationRequest {
+    const message = createBaseRevokeAccreditationRequest();
+    message.name = object.name ?? "";
+    message.act = (object.act !== undefined && object.act !== null)
+      ? SignedEnvelope.fromPartial(object.act)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetInspectionActRequest(): GetInspectionActRequest {
+  return { application: "" };
+}
+
+export const GetInspectionActRequest: MessageFns<GetInspectionActRequest> = {
+  encode(message: GetInspectionActRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.application !== "") {
+      writer.uint32(10).string(message.application);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetInspectionActRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetInspectionActRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetInspectionActRequest {
+    return { application: isSet(object.application) ? globalThis.String(object.application) : "" };
+  },
+
+  toJSON(message: GetInspectionActRequest): unknown {
+    const obj: any = {};
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetInspectionActRequest>, I>>(base?: I): GetInspectionActRequest {
+    return GetInspectionActRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetInspectionActRequest>, I>>(object: I): GetInspectionActRequest {
+    const message = createBaseGetInspectionActRequest();
+    message.application = object.application ?? "";
+    return message;
+  },
+};
+
+function createBaseCommissionVote(): CommissionVote {
+  return { member: "", body: "", signs: false, reasons: [] };
+}
+
+export const CommissionVote: MessageFns<CommissionVote> = {
+  encode(message: CommissionVote, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.member !== "") {
+      writer.uint32(10).string(message.member);
+    }
+    if (message.body !== "") {
+      writer.uint32(18).string(message.body);
+    }
+    if (message.signs !== false) {
+      writer.uint32(24).bool(message.signs);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommissionVote {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommissionVote();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.member = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.signs = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommissionVote {
+    return {
+      member: isSet(object.member) ? globalThis.String(object.member) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      signs: isSet(object.signs) ? globalThis.Boolean(object.signs) : false,
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: CommissionVote): unknown {
+    const obj: any = {};
+    if (message.member !== "") {
+      obj.member = message.member;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.signs !== false) {
+      obj.signs = message.signs;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommissionVote>, I>>(base?: I): CommissionVote {
+    return CommissionVote.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommissionVote>, I>>(object: I): CommissionVote {
+    const message = createBaseCommissionVote();
+    message.member = object.member ?? "";
+    message.body = object.body ?? "";
+    message.signs = object.signs ?? false;
+    message.reasons = object.reasons?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseInspectionAct(): InspectionAct {
+  return { application: "", document: Buffer.alloc(0), sha256: "", votes: [], adopted: false };
+}
+
+export const InspectionAct: MessageFns<InspectionAct> = {
+  encode(message: InspectionAct, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.application !== "") {
+      writer.uint32(10).string(message.application);
+    }
+    if (message.document.length !== 0) {
+      writer.uint32(18).bytes(message.document);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(26).string(message.sha256);
+    }
+    for (const v of message.votes) {
+      CommissionVote.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.adopted !== false) {
+      writer.uint32(40).bool(message.adopted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InspectionAct {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInspectionAct();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.document = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.votes.push(CommissionVote.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.adopted = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InspectionAct {
+    return {
+      application: isSet(object.application) ? globalThis.String(object.application) : "",
+      document: isSet(object.document) ? Buffer.from(bytesFromBase64(object.document)) : Buffer.alloc(0),
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      votes: globalThis.Array.isArray(object?.votes) ? object.votes.map((e: any) => CommissionVote.fromJSON(e)) : [],
+      adopted: isSet(object.adopted) ? globalThis.Boolean(object.adopted) : false,
+    };
+  },
+
+  toJSON(message: InspectionAct): unknown {
+    const obj: any = {};
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    if (message.document.length !== 0) {
+      obj.document = base64FromBytes(message.document);
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    if (message.votes?.length) {
+      obj.votes = message.votes.map((e) => CommissionVote.toJSON(e));
+    }
+    if (message.adopted !== false) {
+      obj.adopted = message.adopted;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InspectionAct>, I>>(base?: I): InspectionAct {
+    return InspectionAct.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InspectionAct>, I>>(object: I): InspectionAct {
+    const message = createBaseInspectionAct();
+    message.application = object.application ?? "";
+    message.document = object.document ?? Buffer.alloc(0);
+    message.sha256 = object.sha256 ?? "";
+    message.votes = object.votes?.map((e) => CommissionVote.fromPartial(e)) || [];
+    message.adopted = object.adopted ?? false;
+    return message;
+  },
+};
+
 /** Licences of the National Security Committee (ҰҚК) and accreditation of certifying centres. */
 export type LicensingServiceService = typeof LicensingServiceService;
 export const LicensingServiceService = {
@@ -2455,6 +3717,57 @@ export const LicensingServiceService = {
     responseSerialize: (value: License): Buffer => Buffer.from(License.encode(value).finish()),
     responseDeserialize: (value: Buffer): License => License.decode(value),
   },
+  /** Gets one certificate of accreditation of a certifying centre (аккредиттеу туралы куәлік). */
+  getAccreditation: {
+    path: "/ruqsat.licensing.v1.LicensingService/GetAccreditation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAccreditationRequest): Buffer =>
+      Buffer.from(GetAccreditationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAccreditationRequest => GetAccreditationRequest.decode(value),
+    responseSerialize: (value: Accreditation): Buffer => Buffer.from(Accreditation.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Accreditation => Accreditation.decode(value),
+  },
+  /** Lists certificates of accreditation, newest first, optionally for one legal entity. */
+  listAccreditations: {
+    path: "/ruqsat.licensing.v1.LicensingService/ListAccreditations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAccreditationsRequest): Buffer =>
+      Buffer.from(ListAccreditationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAccreditationsRequest => ListAccreditationsRequest.decode(value),
+    responseSerialize: (value: ListAccreditationsResponse): Buffer =>
+      Buffer.from(ListAccreditationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAccreditationsResponse => ListAccreditationsResponse.decode(value),
+  },
+  /**
+   * Revokes a certificate of accreditation (rules ch. 3) by an EDS-signed act of the provider's head;
+   * the centre's CA certificate is revoked at the Root CA in the same motion.
+   */
+  revokeAccreditation: {
+    path: "/ruqsat.licensing.v1.LicensingService/RevokeAccreditation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeAccreditationRequest): Buffer =>
+      Buffer.from(RevokeAccreditationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeAccreditationRequest => RevokeAccreditationRequest.decode(value),
+    responseSerialize: (value: Accreditation): Buffer => Buffer.from(Accreditation.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Accreditation => Accreditation.decode(value),
+  },
+  /**
+   * The commission's act on the results of an accreditation inspection (para 13), with each member's
+   * signature or dissent: the bytes the members sign, by the act's SHA-256.
+   */
+  getInspectionAct: {
+    path: "/ruqsat.licensing.v1.LicensingService/GetInspectionAct" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetInspectionActRequest): Buffer =>
+      Buffer.from(GetInspectionActRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetInspectionActRequest => GetInspectionActRequest.decode(value),
+    responseSerialize: (value: InspectionAct): Buffer => Buffer.from(InspectionAct.encode(value).finish()),
+    responseDeserialize: (value: Buffer): InspectionAct => InspectionAct.decode(value),
+  },
 } as const;
 
 export interface LicensingServiceServer extends UntypedServiceImplementation {
@@ -2485,6 +3798,20 @@ export interface LicensingServiceServer extends UntypedServiceImplementation {
   resumeLicense: handleUnaryCall<ResumeLicenseRequest, License>;
   /** Terminates a licence for good. */
   terminateLicense: handleUnaryCall<TerminateLicenseRequest, License>;
+  /** Gets one certificate of accreditation of a certifying centre (аккредиттеу туралы куәлік). */
+  getAccreditation: handleUnaryCall<GetAccreditationRequest, Accreditation>;
+  /** Lists certificates of accreditation, newest first, optionally for one legal entity. */
+  listAccreditations: handleUnaryCall<ListAccreditationsRequest, ListAccreditationsResponse>;
+  /**
+   * Revokes a certificate of accreditation (rules ch. 3) by an EDS-signed act of the provider's head;
+   * the centre's CA certificate is revoked at the Root CA in the same motion.
+   */
+  revokeAccreditation: handleUnaryCall<RevokeAccreditationRequest, Accreditation>;
+  /**
+   * The commission's act on the results of an accreditation inspection (para 13), with each member's
+   * signature or dissent: the bytes the members sign, by the act's SHA-256.
+   */
+  getInspectionAct: handleUnaryCall<GetInspectionActRequest, InspectionAct>;
 }
 
 export interface LicensingServiceClient extends Client {
@@ -2674,6 +4001,76 @@ export interface LicensingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: License) => void,
   ): ClientUnaryCall;
+  /** Gets one certificate of accreditation of a certifying centre (аккредиттеу туралы куәлік). */
+  getAccreditation(
+    request: GetAccreditationRequest,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  getAccreditation(
+    request: GetAccreditationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  getAccreditation(
+    request: GetAccreditationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  /** Lists certificates of accreditation, newest first, optionally for one legal entity. */
+  listAccreditations(
+    request: ListAccreditationsRequest,
+    callback: (error: ServiceError | null, response: ListAccreditationsResponse) => void,
+  ): ClientUnaryCall;
+  listAccreditations(
+    request: ListAccreditationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAccreditationsResponse) => void,
+  ): ClientUnaryCall;
+  listAccreditations(
+    request: ListAccreditationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAccreditationsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Revokes a certificate of accreditation (rules ch. 3) by an EDS-signed act of the provider's head;
+   * the centre's CA certificate is revoked at the Root CA in the same motion.
+   */
+  revokeAccreditation(
+    request: RevokeAccreditationRequest,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  revokeAccreditation(
+    request: RevokeAccreditationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  revokeAccreditation(
+    request: RevokeAccreditationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Accreditation) => void,
+  ): ClientUnaryCall;
+  /**
+   * The commission's act on the results of an accreditation inspection (para 13), with each member's
+   * signature or dissent: the bytes the members sign, by the act's SHA-256.
+   */
+  getInspectionAct(
+    request: GetInspectionActRequest,
+    callback: (error: ServiceError | null, response: InspectionAct) => void,
+  ): ClientUnaryCall;
+  getInspectionAct(
+    request: GetInspectionActRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: InspectionAct) => void,
+  ): ClientUnaryCall;
+  getInspectionAct(
+    request: GetInspectionActRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: InspectionAct) => void,
+  ): ClientUnaryCall;
 }
 
 export const LicensingServiceClient = makeGenericClientConstructor(
@@ -2684,6 +4081,14 @@ export const LicensingServiceClient = makeGenericClientConstructor(
   service: typeof LicensingServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
