@@ -18,6 +18,10 @@ export interface FaultWorld {
   signatory: Signer;
   importer: Signer;
   revocables: { number: string; name: string }[];
+  /** The next revocable permit a run revokes (runs share them). */
+  nextRevocable: number;
+  /** Every declaration acknowledged by any run, for the books on the one consumed permit. */
+  consumed: Set<string>;
   /** A permit client over these addresses (round_robin when several). */
   client(addresses: string): InstanceType<typeof PermitServiceClient>;
 }
@@ -33,10 +37,10 @@ export async function startFaultWorld(dir: string, options: { revocables?: numbe
   const main = permitDocument(MAIN, signatory, { goods: [{ name: 'Hardware encryptor', hs_code: HS, quantity: String(STOCK), unit: 'pcs', manufacturer: 'Acme GmbH', origin_country: 'DE', destination_country: 'KZ' }] });
   await issue(w, main, signDocument(main, signatory));
   const revocables: FaultWorld['revocables'] = [];
-  for (let i = 0; i < (options.revocables ?? 6); i++) {
+  for (let i = 0; i < (options.revocables ?? 24); i++) {
     const doc = permitDocument(revocable(i), signatory);
     revocables.push({ number: doc.number, name: `permits/${await issue(w, doc, signDocument(doc, signatory))}` });
   }
   await trustReady(w);
-  return { t, w, signatory, importer, revocables, client: (addresses) => clientFor(PermitServiceClient, addresses) };
+  return { t, w, signatory, importer, revocables, nextRevocable: 0, consumed: new Set(), client: (addresses) => clientFor(PermitServiceClient, addresses) };
 }
