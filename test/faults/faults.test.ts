@@ -16,7 +16,6 @@ import { MODULES } from '../../services/mesh.ts';
 import { bind, call } from '../helpers/grpc.ts';
 import { makeSigner } from '../permit/helpers.ts';
 import { signAct } from '../trust/helpers.ts';
-import { startPermitInstances, type Instance } from './instances.ts';
 import { postgresOutage, redisOutage, type Outage } from './outages.ts';
 import { auditBooks, startWorkload } from './workload.ts';
 import { startFaultWorld, type FaultWorld } from './world.ts';
@@ -27,23 +26,21 @@ describe('faults: under load', function () {
   this.timeout(180_000);
   let dir: string;
   let f: FaultWorld | undefined;
-  let instances: Instance[] = [];
   let redis: Outage | undefined;
   let postgres: Outage | undefined;
-  const client = () => f!.client(instances.map((i) => i.address).join(','));
+  const client = () => f!.client();
 
   before(async () => {
     redis = await redisOutage(process.env.REDIS_URL);
     postgres = await postgresOutage(process.env.DATABASE_URL);
     dir = mkdtempSync(join(tmpdir(), 'ruqsat-faults-'));
     f = await startFaultWorld(dir);
-    instances = await startPermitInstances(f.t, 3);
   });
   after(async () => {
     // Whatever happened, the servers other tests need are running again.
     await redis?.up();
     await postgres?.up();
-    await Promise.all(instances.map((i) => i.stop()));
+    await Promise.all((f?.instances ?? []).map((i) => i.stop()));
     await f?.t.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -67,7 +64,7 @@ describe('faults: under load', function () {
       const holder = await makeSigner(f!.w, dir, '851120300359', 'official_executor');
       const other = clientFor(TrustServiceClient, secondTrust!.address);
       const load = startWorkload(f!, client(), { runId: 'redis' });
-      await load.progress(40);
+      await load.progress(20);
       await redis!.down();
       try {
         // Made on the first trust instance while the bus is gone: the second learns it from the feed's table.
@@ -79,11 +76,11 @@ describe('faults: under load', function () {
           if (verdict.code !== 'REVOKED') await sleep(100);
         } while (verdict.code !== 'REVOKED' && Date.now() - revokedAt < 5_000);
         expect(verdict, 'the second trust instance, within 5 s, without Redis').to.include({ ok: false, code: 'REVOKED' });
-        await load.progress(60);
+        await load.progress(30);
       } finally {
         await redis!.up();
       }
-      await load.progress(40);
+      await load.progress(20);
       const books = await load.stop();
       await auditBooks(f!, client(), books);
     });
@@ -96,14 +93,14 @@ describe('faults: under load', function () {
 
     it('calls get UNAVAILABLE while it is down and succeed on retry; nothing is lost or doubled', async () => {
       const load = startWorkload(f!, client(), { runId: 'pg' });
-      await load.progress(40);
+      await load.progress(20);
       await postgres!.down();
       try {
         await sleep(2_000);
       } finally {
         await postgres!.up();
       }
-      await load.progress(60);
+      await load.progress(30);
       const books = await load.stop();
       await auditBooks(f!, client(), books);
       expect(books.retried.UNAVAILABLE ?? 0, 'calls refused while the database was down').to.be.greaterThan(0);
@@ -113,9 +110,9 @@ describe('faults: under load', function () {
   describe('an instance is killed', () => {
     it('spreads calls over three instances, and loses or doubles nothing when one dies', async () => {
       const load = startWorkload(f!, client(), { runId: 'kill' });
-      await load.progress(60);
-      await instances[1]!.kill();
-      await load.progress(120);
+      await load.progress(40);
+      await f!.instances[1]!.kill();
+      await load.progress(80);
       const books = await load.stop();
       await auditBooks(f!, client(), books);
       expect(books.consumed.size).to.be.greaterThan(10);

@@ -1,10 +1,10 @@
 // The fault suite's world: trust and permit on loopback, officials and an importer with real certificates,
 // one permit with a large quantity for consumption, and permits to revoke while a fault is on.
 import { PermitServiceClient } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { CaseStore } from '../../services/kit/cases/store.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import type { ServiceName } from '../../services/kit/config.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
+import { startPermitInstances, type Instance } from './instances.ts';
 import { HS, issue, makeSigner, permitDocument, permitWorld, signDocument, trustReady, type PermitWorld, type Signer } from '../permit/helpers.ts';
 
 /** Units on the consumed permit's line: far more than a run consumes, so a check of 1 unit stays valid. */
@@ -22,25 +22,41 @@ export interface FaultWorld {
   nextRevocable: number;
   /** Every declaration acknowledged by any run, for the books on the one consumed permit. */
   consumed: Set<string>;
-  /** A permit client over these addresses (round_robin when several). */
-  client(addresses: string): InstanceType<typeof PermitServiceClient>;
+  /** The permit instances under test, beside the mesh's own. */
+  instances: Instance[];
+  /** A permit client over the instances under test (round_robin). */
+  client(): InstanceType<typeof PermitServiceClient>;
 }
 
-export async function startFaultWorld(dir: string, options: { revocables?: number; services?: ServiceName[]; env?: Record<string, string> } = {}): Promise<FaultWorld> {
+export async function startFaultWorld(dir: string, options: { instances?: number; revocables?: number; services?: ServiceName[]; env?: Record<string, string> } = {}): Promise<FaultWorld> {
   const t = await startTestMesh(options.services ?? ['trust', 'permit'], { HEALTH_PROBE_MS: '200', ...options.env });
+  // The instances start (processes take a while) while the officials and permits are made.
+  const starting = startPermitInstances(t, options.instances ?? 3);
+  starting.catch(() => undefined);
+  try {
+    const parts = await populate(t, dir, options.revocables ?? 24);
+    const instances = await starting;
+    return { ...parts, t, nextRevocable: 0, consumed: new Set(), instances, client: () => clientFor(PermitServiceClient, instances.map((i) => i.address).join(',')) };
+  } catch (err) {
+    // Nothing is left running when the world cannot be made.
+    await starting.then((up) => Promise.all(up.map((i) => i.stop())), () => undefined);
+    await t.stop();
+    throw err;
+  }
+}
+
+async function populate(t: TestMesh, dir: string, count: number): Promise<Pick<FaultWorld, 'w' | 'signatory' | 'importer' | 'revocables'>> {
   const w = await permitWorld(t, dir);
   const signatory = await makeSigner(w, dir, '920702400470');
   const importer = await makeSigner(w, dir, '870601300126', 'individual_sign');
   await w.store.addStaff(signatory.iin, 'signatory');
-  const staff = new CaseStore(w.store.db);
-  await staff.addStaff(signatory.iin, 'signatory', 'Abenova Aigerim');
   const main = permitDocument(MAIN, signatory, { goods: [{ name: 'Hardware encryptor', hs_code: HS, quantity: String(STOCK), unit: 'pcs', manufacturer: 'Acme GmbH', origin_country: 'DE', destination_country: 'KZ' }] });
   await issue(w, main, signDocument(main, signatory));
   const revocables: FaultWorld['revocables'] = [];
-  for (let i = 0; i < (options.revocables ?? 24); i++) {
+  for (let i = 0; i < count; i++) {
     const doc = permitDocument(revocable(i), signatory);
     revocables.push({ number: doc.number, name: `permits/${await issue(w, doc, signDocument(doc, signatory))}` });
   }
   await trustReady(w);
-  return { t, w, signatory, importer, revocables, nextRevocable: 0, consumed: new Set(), client: (addresses) => clientFor(PermitServiceClient, addresses) };
+  return { w, signatory, importer, revocables };
 }
