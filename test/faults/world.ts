@@ -30,16 +30,12 @@ export interface FaultWorld {
 
 export async function startFaultWorld(dir: string, options: { instances?: number; revocables?: number; services?: ServiceName[]; env?: Record<string, string> } = {}): Promise<FaultWorld> {
   const t = await startTestMesh(options.services ?? ['trust', 'permit'], { HEALTH_PROBE_MS: '200', ...options.env });
-  // The instances start (processes take a while) while the officials and permits are made.
-  const starting = startPermitInstances(t, options.instances ?? 3);
-  starting.catch(() => undefined);
   try {
     const parts = await populate(t, dir, options.revocables ?? 24);
-    const instances = await starting;
+    // After the officials and permits are made: processes starting beside them starve the test on 2 cores.
+    const instances = await startPermitInstances(t, options.instances ?? 3);
     return { ...parts, t, nextRevocable: 0, consumed: new Set(), instances, client: () => clientFor(PermitServiceClient, instances.map((i) => i.address).join(',')) };
   } catch (err) {
-    // Nothing is left running when the world cannot be made.
-    await starting.then((up) => Promise.all(up.map((i) => i.stop())), () => undefined);
     await t.stop();
     throw err;
   }
