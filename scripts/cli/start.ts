@@ -67,7 +67,9 @@ async function runInProcess(config: MeshConfig, names: ServiceName[], instances:
   return 0;
 }
 
-const addressLines = (config: MeshConfig, names: ServiceName[]) => names.map((n) => `  ${`${n.toUpperCase()}_ADDRESS`.padEnd(18)} ${config.addresses[n]}`).join('\n');
+// With ports picked at start (0) each instance prints where it listens; with fixed ports this is the list for clients.
+const addressLines = (config: MeshConfig, names: ServiceName[]) =>
+  names.filter((n) => config.ports[n] > 0).map((n) => `  ${`${n.toUpperCase()}_ADDRESS`.padEnd(18)} ${config.addresses[n]}`).join('\n');
 
 async function untilSignal(logger: Logger): Promise<void> {
   const signal = await new Promise<string>((resolve) => {
