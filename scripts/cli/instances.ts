@@ -57,39 +57,45 @@ export interface Supervisor {
  * PostgreSQL: one child process per instance, restarted a second after it dies, until stop(). Instance 0
  * starts first (migrations, trust's key ceremony on a fresh database), the others once it is up.
  */
-export async function superviseProcesses(env: Env, args: readonly string[], names: readonly ServiceName[], count: number, logger: Logger): Promise<Supervisor> {
+export async function superviseProcesses(env: Env, args: readonly string[], names: readonly ServiceName[], count: number, logger: Logger): Promise<Supervisor | undefined> {
   const children = new Map<number, ChildProcess>();
   let stopping = false;
+  /** Resolves true once the instance says it is up, false if it exits first. */
   const launch = (i: number) =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'start', ...args], { env: instanceEnv(env, names, count, i), stdio: ['ignore', 'pipe', 'inherit'] });
       children.set(i, child);
+      let up = false;
       child.stdout!.on('data', (chunk: Buffer) => {
         process.stdout.write(chunk);
-        if (chunk.toString().includes('Ruqsat mesh is up')) resolve();
+        if (chunk.toString().includes('Ruqsat mesh is up')) resolve((up = true));
       });
       child.once('exit', (code, signal) => {
         children.delete(i);
-        resolve();
-        if (stopping) return;
+        resolve(false);
+        // One that never came up would fail the same way again; one that died after is restarted.
+        if (stopping || !up) return;
         logger.warn({ instance: i, code, signal }, 'instance exited; starting it again in 1 s');
         setTimeout(() => !stopping && void launch(i), 1_000);
       });
     });
-  await launch(0);
-  await Promise.all(Array.from({ length: count - 1 }, (_, k) => launch(k + 1)));
-  return {
-    async stop() {
-      stopping = true;
-      await Promise.all(
-        [...children.values()].map(
-          (c) =>
-            new Promise((resolve) => {
-              c.once('exit', resolve);
-              c.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(
+      [...children.values()].map(
+        (c) =>
+          new Promise((resolve) => {
+            c.once('exit', resolve);
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   };
+  // An instance 0 that cannot start (configuration, database, port) would fail the same way N times.
+  if (!(await launch(0))) {
+    await stop();
+    return undefined;
+  }
+  await Promise.all(Array.from({ length: count - 1 }, (_, k) => launch(k + 1)));
+  return { stop };
 }

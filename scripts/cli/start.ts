@@ -33,6 +33,10 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
     if (instances > 1 && config.databaseUrl) {
       const childArgs = names.flatMap((n) => ['--service', n]);
       const supervisor = await superviseProcesses(process.env, childArgs, names, instances, logger);
+      if (!supervisor) {
+        process.stderr.write('ruqsat start: cannot start: instance 0 exited before it was up (its error is above)\n');
+        return 1;
+      }
       process.stdout.write(`${instances} instances of ${names.join(', ')} are up, one process each:\n${addressLines(config, names)}\n`);
       await untilSignal(logger);
       await supervisor.stop();
