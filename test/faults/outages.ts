@@ -1,11 +1,23 @@
 // Real outages of the servers the mesh stands on: Redis shut down and started again as .ci/run starts it,
 // PostgreSQL restarted through its cluster. Only for a server on this machine, found from the test's URLs.
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LOCAL = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+// Taken down only where it can be brought back: a server this user may start again.
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return process.getuid?.() === 0;
+  }
+}
 
 async function succeeds(cmd: string, args: string[]): Promise<boolean> {
   return run(cmd, args, { timeout: 10_000 }).then(
@@ -37,6 +49,7 @@ export async function redisOutage(url: string | undefined): Promise<Outage | und
   const port = p || '6379';
   if (!LOCAL.has(hostname)) return undefined;
   if (!(await succeeds('redis-cli', ['-p', port, 'ping'])) || !(await succeeds('sh', ['-c', 'command -v redis-server']))) return undefined;
+  if (!writable('/var/lib/redis') || !writable('/var/log/redis')) return undefined;
   const ping = () => succeeds('redis-cli', ['-h', '127.0.0.1', '-p', port, 'ping']);
   return {
     label: `redis on port ${port}`,
@@ -65,7 +78,8 @@ export async function postgresOutage(url: string | undefined): Promise<Outage | 
   // "15 main 5432 online postgres /var/lib/postgresql/15/main /var/log/…"
   const line = listed.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((cols) => cols[2] === port);
   if (!line) return undefined;
-  const [version, cluster] = line as [string, string];
+  const [version, cluster, , , owner] = line as [string, string, string, string, string];
+  if (process.getuid?.() !== 0 && userInfo().username !== owner) return undefined;
   const ready = () => succeeds('pg_isready', ['-q', '-h', '127.0.0.1', '-p', port]);
   const ctl = (action: string, ...options: string[]) => run('pg_ctlcluster', ['--skip-systemctl-redirect', ...options, version, cluster, action], { timeout: 60_000 });
   return {
