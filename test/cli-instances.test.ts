@@ -11,7 +11,7 @@ import { testEnv } from './helpers/mesh.ts';
 const BIN = 'bin/ruqsat.js';
 
 describe('ruqsat start --instances', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   after(() => closeClients());
 
   it('refuses a count that is not 1–64', async () => {
@@ -28,7 +28,7 @@ describe('ruqsat start --instances', function () {
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const until = Date.now() + 100_000;
+      const until = Date.now() + 200_000;
       while ([...out.matchAll(/registry\s+grpc:\/\/(\S+)/g)].length < 2) {
         if (Date.now() > until || child.exitCode !== null) throw new Error(`two instances did not start:\n${out}`);
         await new Promise((r) => setTimeout(r, 100));
