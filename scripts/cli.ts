@@ -1,4 +1,8 @@
 // ruqsat — the command line: one entry point, a module per subcommand under scripts/cli/.
+import { loadConfig } from '../services/kit/config.ts';
+import { useProcessCredentials } from '../services/kit/grpc/client.ts';
+import { hasIdentity, MeshIdentity } from '../services/kit/tls/identity.ts';
+
 export interface Command {
   name: string;
   summary: string;
@@ -51,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (name !== 'start') useOperatorIdentity();
     return await command.run(rest);
   } catch (err) {
     process.stderr.write(`ruqsat ${name}: ${(err as Error).message}\n`);
@@ -60,3 +65,24 @@ export async function main(argv: string[]): Promise<number> {
 
 /** A bad flag or argument: the CLI prints it and exits 1. */
 export class UsageError extends Error {}
+
+/**
+ * Client commands present the operator's mesh identity (MESH_IDENTITY, default ruqsat-operator) when
+ * mutual TLS is on and the identity is on disk; `npm start` issues it in demo mode.
+ */
+function useOperatorIdentity(): void {
+  let config;
+  try {
+    config = loadConfig();
+  } catch {
+    return; // the command itself reports a bad configuration
+  }
+  const { meshTls } = config;
+  const system = meshTls.identity || 'ruqsat-operator';
+  if (!meshTls.enabled) return;
+  if (!hasIdentity(meshTls.dir, system)) {
+    process.stderr.write(`ruqsat: no mesh identity "${system}" in ${meshTls.dir}: calls go without a client certificate and a mesh with MESH_TLS=on refuses them\n`);
+    return;
+  }
+  useProcessCredentials(new MeshIdentity(meshTls.dir, system, meshTls.refreshMs).channelCredentials());
+}

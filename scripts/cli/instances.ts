@@ -23,6 +23,7 @@ export function instanceEnv(env: Env, names: readonly ServiceName[], count: numb
   for (const name of names) {
     const upper = name.toUpperCase();
     out[`${upper}_PORT`] = shifted(env, `${upper}_PORT`, base.ports[name], i);
+    out[`${upper}_HEALTH_PORT`] = shifted(env, `${upper}_HEALTH_PORT`, base.healthPorts[name], i);
     // Clients in every instance spread their calls over all N (round_robin), unless told otherwise.
     if (env[`${upper}_ADDRESS`] === undefined && base.ports[name] > 0) {
       out[`${upper}_ADDRESS`] = Array.from({ length: count }, (_, k) => `${base.host}:${base.ports[name] + PORT_STEP * k}`).join(',');

@@ -21,6 +21,8 @@ class FakeRedis {
       get: async () => (server.up ? null : offline()),
       set: async () => (server.up ? 'OK' : offline()),
       del: async () => (server.up ? 0 : offline()),
+      incr: async () => (server.up ? 1 : offline()),
+      pExpire: async () => (server.up ? 1 : offline()),
       async publish(channel: string, message: string) {
         if (!server.up) return offline();
         for (const l of server.subscriptions.get(channel) ?? []) l(message, channel);
