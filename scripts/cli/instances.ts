@@ -51,6 +51,8 @@ export async function startInProcess(mesh: Mesh, env: Env, names: readonly Servi
 }
 
 export interface Supervisor {
+  /** True once every instance is up; false if instance 0 exited before it was. */
+  ready: Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export interface Supervisor {
  * PostgreSQL: one child process per instance, restarted a second after it dies, until stop(). Instance 0
  * starts first (migrations, trust's key ceremony on a fresh database), the others once it is up.
  */
-export async function superviseProcesses(env: Env, args: readonly string[], names: readonly ServiceName[], count: number, logger: Logger): Promise<Supervisor | undefined> {
+export function superviseProcesses(env: Env, args: readonly string[], names: readonly ServiceName[], count: number, logger: Logger): Supervisor {
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   /** Resolves true once the instance says it is up, false if it exits first. */
@@ -93,10 +95,11 @@ export async function superviseProcesses(env: Env, args: readonly string[], name
     );
   };
   // An instance 0 that cannot start (configuration, database, port) would fail the same way N times.
-  if (!(await launch(0))) {
-    await stop();
-    return undefined;
-  }
-  await Promise.all(Array.from({ length: count - 1 }, (_, k) => launch(k + 1)));
-  return { stop };
+  const ready = (async () => {
+    if (!(await launch(0))) return false;
+    if (stopping) return false;
+    await Promise.all(Array.from({ length: count - 1 }, (_, k) => launch(k + 1)));
+    return true;
+  })();
+  return { ready, stop };
 }

@@ -32,13 +32,19 @@ Configuration comes from the environment (see README): DATABASE_URL, REDIS_URL, 
     const logger = createLogger(config.logLevel);
     if (instances > 1 && config.databaseUrl) {
       const childArgs = names.flatMap((n) => ['--service', n]);
-      const supervisor = await superviseProcesses(process.env, childArgs, names, instances, logger);
-      if (!supervisor) {
+      const supervisor = superviseProcesses(process.env, childArgs, names, instances, logger);
+      // Listening from the start: a signal while the instances start stops them too, leaving no orphan.
+      const signalled = untilSignal(logger);
+      const up = await Promise.race([supervisor.ready, signalled.then(() => undefined)]);
+      if (up === false) {
+        await supervisor.stop();
         process.stderr.write('ruqsat start: cannot start: instance 0 exited before it was up (its error is above)\n');
         return 1;
       }
-      process.stdout.write(`${instances} instances of ${names.join(', ')} are up, one process each:\n${addressLines(config, names)}\n`);
-      await untilSignal(logger);
+      if (up) {
+        process.stdout.write(`${instances} instances of ${names.join(', ')} are up, one process each:\n${addressLines(config, names)}\n`);
+        await signalled;
+      }
       await supervisor.stop();
       return 0;
     }
