@@ -12,8 +12,10 @@ export interface RedisClient {
   set(key: string, value: string, options: { PX: number }): Promise<unknown>;
   del(key: string): Promise<number>;
   publish(channel: string, message: string): Promise<number>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
-  unsubscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
+  unsubscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
+  /** Connection events: "reconnecting" when it was lost, "ready" when it is back. */
+  on(event: 'reconnecting' | 'ready', listener: () => void): unknown;
   incr(key: string): Promise<number>;
   pExpire(key: string, ms: number): Promise<unknown>;
 }

@@ -27,7 +27,9 @@ export const definitions = new DefinitionRegistry(NSC_PERMITS);
 
 async function startPermit(service: ServiceDeps) {
   const { db, shared, logger, config } = service;
-  const store = new PermitStore(db, shared.kind === 'memory');
+  // Only the embedded database is sure to be written by this process alone: on PostgreSQL other processes
+  // (`ruqsat start --instances N`) may consume a permit even when no Redis connects them.
+  const store = new PermitStore(db, shared.kind === 'memory' && !config.databaseUrl);
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
   const changes = new PermitChanges(shared.bus);

@@ -9,6 +9,10 @@ import { certificateName } from './domain/names.ts';
 import type { RevocationEventRow, TrustStore } from './store.ts';
 
 const CHANNEL = 'trust.revocations';
+// Pub/sub may lose a message (Redis away, an instance killed between commit and publish): each instance
+// also reads the feed's table this often, so a revocation reaches every instance's core and watchers anyway.
+const CATCH_UP_MS = 1_000;
+const CATCH_UP_PAGE = 500;
 
 interface Wire {
   origin: string;
@@ -19,6 +23,10 @@ export class RevocationFeed {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly origin = randomUUID();
   private unsubscribe?: Unsubscribe;
+  private timer?: NodeJS.Timeout;
+  /** The newest sequence this instance emitted: catching up starts after it. */
+  private last = 0n;
+  private catching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: TrustStore,
@@ -26,21 +34,56 @@ export class RevocationFeed {
     private readonly logger: Logger,
   ) {}
 
-  async start(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe(CHANNEL, (message) => {
-      try {
-        const wire = JSON.parse(message) as Wire;
-        // Our own events were emitted when we published them.
-        if (wire.origin === this.origin) return;
-        for (const e of wire.events) this.emitter.emit('event', fromWire(e));
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'unreadable revocation message on the bus');
-      }
-    });
+  /** Follows the bus, and the table behind it; `issuer` resolves an authority id for replayed events. */
+  async start(issuer: (id: string) => Authority | undefined): Promise<void> {
+    this.last = await this.store.feedWatermark();
+    const catchUp = () => this.catchUp(issuer);
+    this.unsubscribe = await this.bus.subscribe(
+      CHANNEL,
+      (message) => {
+        try {
+          const wire = JSON.parse(message) as Wire;
+          // Our own events were emitted when we published them.
+          if (wire.origin === this.origin) return;
+          this.emit(wire.events.map(fromWire));
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message }, 'unreadable revocation message on the bus');
+        }
+      },
+      catchUp,
+    );
+    this.timer = setInterval(catchUp, CATCH_UP_MS);
+    this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.catching;
     await this.unsubscribe?.();
+  }
+
+  /** Emits, in order, the published revocations after the newest one this instance emitted. */
+  catchUp(issuer: (id: string) => Authority | undefined): Promise<void> {
+    this.catching = this.catching.then(async () => {
+      try {
+        for (;;) {
+          const page = await this.replay(this.last, CATCH_UP_PAGE, issuer);
+          this.emit(page);
+          if (page.length < CATCH_UP_PAGE) return;
+        }
+      } catch (err) {
+        this.logger.debug({ err: (err as Error).message }, 'revocation feed not read; retrying on the next tick');
+      }
+    });
+    return this.catching;
+  }
+
+  private emit(events: RevocationEvent[]): void {
+    for (const e of events) {
+      const sequence = BigInt(e.sequence);
+      if (sequence > this.last) this.last = sequence;
+      this.emitter.emit('event', e);
+    }
   }
 
   eventOf(row: RevocationEventRow, issuer: Authority, crlDer: Uint8Array): RevocationEvent {
@@ -56,7 +99,7 @@ export class RevocationFeed {
   }
 
   async publish(events: RevocationEvent[]): Promise<void> {
-    for (const e of events) this.emitter.emit('event', e);
+    this.emit(events);
     const wire: Wire = { origin: this.origin, events: events.map(toWire) };
     await this.bus.publish(CHANNEL, JSON.stringify(wire)).catch((err: Error) => this.logger.warn({ err: err.message }, 'revocation not sent on the bus; other instances replay it from the database'));
   }

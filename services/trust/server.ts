@@ -41,7 +41,7 @@ async function startTrust({ db, shared, logger, config, metrics }: ServiceDeps) 
   const core = new Core({ anchors: authorities.anchors().map((a) => a.certificate) });
   const feed = new RevocationFeed(store, shared.bus, logger);
   const publisher = new CrlPublisher(store, authorities, core, feed, tc, logger);
-  await feed.start();
+  await feed.start((id) => authorities.get(id));
   // Revocations other instances publish reach this instance's core through the feed.
   const unsubscribe = feed.subscribe((e) => core.addCrl(e.crlDer));
   await publisher.start();

@@ -139,6 +139,14 @@ export class TrustStore {
     return q;
   }
 
+  /** The feed's position at start: before the first revocation no CRL carries yet, else after the newest. */
+  async feedWatermark(): Promise<bigint> {
+    const pending = await this.db.table('revocation_events').whereNull('delta_crl_number').min<{ min: string | null }>('sequence as min').first();
+    if (pending?.min) return BigInt(pending.min) - 1n;
+    const row = await this.db.table('revocation_events').max<{ max: string | null }>('sequence as max').first();
+    return BigInt(row?.max ?? 0);
+  }
+
   /** Revocations of an authority no CRL has carried yet, oldest first. */
   async unpublished(authorityId: string, trx?: Tx): Promise<RevocationEventRow[]> {
     return this.db.table<RevocationEventRow>('revocation_events', trx).where({ authority_id: authorityId }).whereNull('delta_crl_number').orderBy('sequence', 'asc');

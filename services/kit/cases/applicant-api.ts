@@ -263,9 +263,10 @@ export function applicantApi({ service, store, audit, trust, changes, definition
         }
       };
       let queue = Promise.resolve();
+      const resend = () => (queue = queue.then(send).catch(fail));
       changes.subscribe((changed) => {
-        if (changed === id) queue = queue.then(send).catch(fail);
-      }).then((unsubscribe) => {
+        if (changed === id) resend();
+      }, resend).then((unsubscribe) => {
         call.on('cancelled', () => void unsubscribe());
         queue = queue.then(send).catch(fail);
       }, fail);

@@ -13,7 +13,8 @@ export class ApplicationChanges {
     await this.bus.publish(this.channel, id).catch(() => undefined);
   }
 
-  subscribe(listener: (id: string) => void): Promise<Unsubscribe> {
-    return this.bus.subscribe(this.channel, listener);
+  /** `onGap`: changes may have been missed (the bus was away); re-read what is watched. */
+  subscribe(listener: (id: string) => void, onGap?: () => void): Promise<Unsubscribe> {
+    return this.bus.subscribe(this.channel, listener, onGap);
   }
 }
