@@ -1,8 +1,10 @@
 // The coordinator: the mesh, setup once, the worker processes, the echo baseline, then the scenario.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startEcho } from './echo.ts';
 import { Histogram } from './histogram.ts';
 import { Progress, type Tally } from './progress.ts';
@@ -45,7 +47,9 @@ export interface LoadResult {
 /** How long the echo baseline runs: a third of the run, 1 to 5 s. */
 export const baselineMs = (durationMs: number) => Math.min(durationMs, Math.max(1_000, Math.min(5_000, Math.round(durationMs / 3))));
 
-const WORKER = new URL('./worker.ts', import.meta.url).pathname;
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// Workers run the TypeScript sources as the CLI does; tsx resolved from here, whatever the working directory.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 class Workers {
   private readonly listeners = new Set<(i: number, m: FromWorker) => void>();
@@ -53,7 +57,7 @@ class Workers {
 
   constructor(n: number) {
     this.procs = Array.from({ length: n }, (_, i) => {
-      const p = fork(WORKER, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const p = fork(WORKER, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       p.on('message', (m: FromWorker) => this.listeners.forEach((l) => l(i, m)));
       p.on('exit', (code) => code && this.listeners.forEach((l) => l(i, { type: 'failed', message: `worker ${i} exited with ${code}` })));
       return p;

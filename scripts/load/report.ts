@@ -89,6 +89,8 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&
 const W = 760;
 const H = 260;
 const PAD = { l: 56, r: 16, t: 16, b: 40 };
+// Inside each chart, so an SVG copied out of the page keeps its look.
+const SVG_STYLE = '<style>text{font:11px sans-serif;fill:#444}.grid{stroke:#eee}.axis{stroke:#888}.mark{stroke:#c60;stroke-dasharray:3 3}.run{fill:#3b6fd4}.echo{fill:#bbb}.ok{fill:none;stroke:#3b6fd4;stroke-width:2}.p99{fill:none;stroke:#c60;stroke-dasharray:4 3}.err{fill:#d33}</style>';
 
 /** Latency histogram on a log time axis: the scenario's share of calls per bin, the echo's drawn behind it. */
 function histogramSvg(run: PhaseJson, baseline: PhaseJson | null): string {
@@ -122,7 +124,7 @@ function histogramSvg(run: PhaseJson, baseline: PhaseJson | null): string {
     const mx = PAD.l + ((Math.log10(Math.max(v, 0.001)) - lo) / span) * iw;
     return `<line class="mark" x1="${mx}" x2="${mx}" y1="${PAD.t}" y2="${PAD.t + ih}"/><text x="${mx + 3}" y="${PAD.t + 12}">${name}</text>`;
   };
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="latency histogram">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="latency histogram">${SVG_STYLE}
 <text x="${PAD.l}" y="${H - 4}">latency (log scale); bar height: share of calls</text>${ticks.join('')}
 ${bars(e, 'echo')}${bars(a, 'run')}${mark(run.latency_ms.p50, 'p50')}${mark(run.latency_ms.p99, 'p99')}
 <line class="axis" x1="${PAD.l}" x2="${PAD.l + iw}" y1="${PAD.t + ih}" y2="${PAD.t + ih}"/></svg>`;
@@ -144,7 +146,7 @@ function throughputSvg(run: PhaseJson): string {
   const errs = s.map((p) => (p.errors > 0 ? `<rect class="err" x="${(x(p.second) - 3).toFixed(1)}" y="${y(p.errors).toFixed(1)}" width="6" height="${(PAD.t + ih - y(p.errors)).toFixed(1)}"/>` : '')).join('');
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${PAD.l - 4}" y="${y(top * f) + 4}" text-anchor="end">${Math.round(top * f)}</text><text x="${PAD.l + iw + 4}" y="${yp(topP99 * f) + 4}">${(topP99 * f).toFixed(1)}</text>`).join('');
   const xTicks = s.filter((p) => last <= 20 || p.second % Math.ceil(last / 20) === 0).map((p) => `<text x="${x(p.second)}" y="${H - 22}" text-anchor="middle">${p.second + 1}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="throughput over time">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="throughput over time">${SVG_STYLE}
 <text x="${PAD.l}" y="${H - 4}">second of the run; left axis: calls/s (line OK, red bars errors); right axis: p99 ms (dashed)</text>${yTicks}${xTicks}
 <line class="axis" x1="${PAD.l}" x2="${PAD.l + iw}" y1="${PAD.t + ih}" y2="${PAD.t + ih}"/>${errs}
 <polyline class="ok" points="${ok}"/><polyline class="p99" points="${p99}"/></svg>`;
@@ -162,8 +164,6 @@ export function reportHtml(j: ReportJson): string {
 <style>
 body{font:14px system-ui,sans-serif;margin:24px;max-width:820px;color:#222}
 table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}
-svg text{font:11px system-ui,sans-serif;fill:#444}.grid{stroke:#eee}.axis{stroke:#888}.mark{stroke:#c60;stroke-dasharray:3 3}
-.run{fill:#3b6fd4}.echo{fill:#bbb}.ok{fill:none;stroke:#3b6fd4;stroke-width:2}.p99{fill:none;stroke:#c60;stroke-dasharray:4 3}.err{fill:#d33}
 code{background:#f4f4f4;padding:1px 4px}
 </style></head><body>
 <h1>ruqsat load: ${esc(j.config.scenario)}</h1>

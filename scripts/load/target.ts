@@ -37,7 +37,7 @@ export async function ownMesh(scenario: Scenario): Promise<OpenMesh> {
     REDIS_URL: undefined,
     PGLITE_DIR: join(dir, 'pglite'),
     DB_SCHEMA_PREFIX: '',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     METRICS_PORT: '-1',
     TRUST_HTTP_PORT: '0',
     REGISTRY_HTTP_PORT: '-1',
@@ -47,7 +47,8 @@ export async function ownMesh(scenario: Scenario): Promise<OpenMesh> {
   };
   for (const n of SERVICE_NAMES) (env[`${n.toUpperCase()}_PORT`] = '0'), (env[`${n.toUpperCase()}_ADDRESS`] = undefined);
   const config = loadConfig(env);
-  const mesh = await startMesh(config, scenario.starts, createLogger('warn'));
+  // Errors only: the first start's ceremony notice is not news to a load test.
+  const mesh = await startMesh(config, scenario.starts, createLogger('error'));
   const addresses = Object.fromEntries(mesh.services.map((s) => [s.name, s.address]));
   return {
     addresses,
