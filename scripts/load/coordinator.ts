@@ -55,9 +55,9 @@ class Workers {
   private readonly listeners = new Set<(i: number, m: FromWorker) => void>();
   readonly procs: ChildProcess[];
 
-  constructor(n: number) {
+  constructor(n: number, scenario: string) {
     this.procs = Array.from({ length: n }, (_, i) => {
-      const p = fork(WORKER, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const p = fork(WORKER, [scenario], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       p.on('message', (m: FromWorker) => this.listeners.forEach((l) => l(i, m)));
       p.on('exit', (code) => code && this.listeners.forEach((l) => l(i, { type: 'failed', message: `worker ${i} exited with ${code}` })));
       return p;
@@ -150,17 +150,19 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
   let workers: Workers | undefined;
   let echo: Awaited<ReturnType<typeof startEcho>> | undefined;
   try {
+    // The workers start (and load their code) while the mesh starts and setup runs.
+    workers = new Workers(o.mode === 'concurrency' ? Math.min(o.workers, o.value) : o.workers, o.scenario);
     if (!access) {
       process.stderr.write(o.target ? `connecting to ${scenario.service} at ${o.target}\n` : `starting ${scenario.starts.join(' + ')} on embedded defaults\n`);
       mesh = o.target ? await targetMesh(scenario, o.target) : await ownMesh(scenario);
     }
     const m = (access ?? mesh)!;
     process.stderr.write(`setup: ${scenario.summary}\n`);
+    const setupStarted = Date.now();
     const inputs = await scenario.setup({ ...m, dir, runId });
+    process.stderr.write(`setup done in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s\n`);
     const address = m.addresses[scenario.service]!;
-    const n = o.mode === 'concurrency' ? Math.min(o.workers, o.value) : o.workers;
-    workers = new Workers(n);
-    const requestBytes = scenario.requestBytes(inputs);
+    const requestBytes = await scenario.requestBytes(inputs);
     let baseline: PhaseResult | undefined;
     if (o.baseline) {
       echo = await startEcho();

@@ -1,18 +1,22 @@
 // The load scenarios: what each sets up once (coordinator) and the one call each worker repeats.
 import * as grpc from '@grpc/grpc-js';
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
-import { LicensingServiceClient } from '../../gen/ruqsat/licensing/v1/licensing.ts';
-import { CheckPermitRequest, MovementType, PermitServiceClient } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { EntryStatus, RegistryServiceClient, SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
-import { TrustServiceClient, VerifyChainRequest } from '../../gen/ruqsat/trust/v1/trust.ts';
+import type { CheckPermitRequest } from '../../gen/ruqsat/permit/v1/permit.ts';
+import type { SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
+import type { VerifyChainRequest } from '../../gen/ruqsat/trust/v1/trust.ts';
 import type { ServiceName } from '../../services/kit/config.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
-import { isValidIinBin } from '../../services/kit/party.ts';
-import { ServiceDb } from '../../services/kit/db.ts';
-import { encodePermitDocument, PERMIT_DOCUMENT, type PermitDocument } from '../../services/permit/domain/document.ts';
-import { PermitStore } from '../../services/permit/store.ts';
-import { issueCertificate, provisionOperator, signJson, unary, whileUnavailable, type SetupTarget } from './setup.ts';
+import type { PermitDocument } from '../../services/permit/domain/document.ts';
+import type { SetupTarget } from './setup.ts';
+
+// Modules load when a scenario needs them: a worker starts quickly and loads one service's client only.
+const gen = {
+  trust: () => import('../../gen/ruqsat/trust/v1/trust.ts'),
+  permit: () => import('../../gen/ruqsat/permit/v1/permit.ts'),
+  licensing: () => import('../../gen/ruqsat/licensing/v1/licensing.ts'),
+  registry: () => import('../../gen/ruqsat/registry/v1/registry.ts'),
+};
+const setupKit = () => import('./setup.ts');
 
 /** Inputs travel to the workers over IPC: JSON only (bytes as base64). */
 export type Inputs = Record<string, unknown>;
@@ -29,9 +33,9 @@ export interface Scenario {
   starts: ServiceName[];
   setup(t: SetupTarget): Promise<Inputs>;
   /** Size of one request, so the echo baseline carries as many bytes. */
-  requestBytes(inputs: Inputs): number;
+  requestBytes(inputs: Inputs): Promise<number>;
   /** In a worker: the call, bound to a client for `address`. */
-  caller(inputs: Inputs, address: string, tag: string): Call;
+  caller(inputs: Inputs, address: string, tag: string): Promise<Call>;
 }
 
 const b64 = (s: unknown) => Buffer.from(String(s), 'base64');
@@ -51,6 +55,7 @@ const IMPORTER = '111240003452';
 const HS = '8543709000';
 
 async function leafFor(t: SetupTarget, profile: string) {
+  const { issueCertificate, provisionOperator } = await setupKit();
   const operator = await provisionOperator(t);
   return issueCertificate(t, operator, `load-${profile}`, APPLICANT_IIN, profile);
 }
@@ -64,9 +69,9 @@ const verifyChain: Scenario = {
     const holder = await leafFor(t, 'individual_sign');
     return { leaf: toB64(holder.chain[0]!) };
   },
-  requestBytes: (i) => VerifyChainRequest.encode(chainRequest(i)).finish().length,
-  caller(inputs, address) {
-    const trust = clientFor(TrustServiceClient, address);
+  requestBytes: async (i) => (await gen.trust()).VerifyChainRequest.encode(chainRequest(i)).finish().length,
+  async caller(inputs, address) {
+    const trust = clientFor((await gen.trust()).TrustServiceClient, address);
     const req = chainRequest(inputs);
     return (_seq, done) => trust.verifyChain(req, new grpc.Metadata(), opts(), outcome(done, (r) => r.ok));
   },
@@ -85,9 +90,9 @@ const verifySignature: Scenario = {
     const holder = await leafFor(t, 'individual_sign');
     return { key: holder.key.privatePem, chain: holder.chain.map(toB64) };
   },
-  requestBytes: (i) => 200 + 64 + (i.chain as string[]).reduce((n, c) => n + b64(c).length, 0),
-  caller(inputs, address, tag) {
-    const trust = clientFor(TrustServiceClient, address);
+  requestBytes: async (i) => 200 + 64 + (i.chain as string[]).reduce((n, c) => n + b64(c).length, 0),
+  async caller(inputs, address, tag) {
+    const trust = clientFor((await gen.trust()).TrustServiceClient, address);
     const key = createPrivateKey(String(inputs.key));
     const chain = (inputs.chain as string[]).map(b64);
     return (seq, done) => {
@@ -104,6 +109,11 @@ const checkPermit: Scenario = {
   service: 'permit',
   starts: ['trust', 'permit'],
   async setup(t) {
+    const { issueCertificate, provisionOperator, unary, whileUnavailable } = await setupKit();
+    const { encodePermitDocument, PERMIT_DOCUMENT } = await import('../../services/permit/domain/document.ts');
+    const { PermitStore } = await import('../../services/permit/store.ts');
+    const { ServiceDb } = await import('../../services/kit/db.ts');
+    const { PermitServiceClient } = await gen.permit();
     const operator = await provisionOperator(t);
     const signatory = await issueCertificate(t, operator, 'load-signatory', SIGNATORY_IIN, 'official_signatory', STATE_BODY);
     const number = `LOAD-${t.runId}`;
@@ -128,19 +138,20 @@ const checkPermit: Scenario = {
     await store.db.transaction((trx) => store.issuePermit(trx, doc, envelope));
     // Permit answers once its trust follower has the anchors and CRLs; the answer must be "valid".
     const permits = clientFor(PermitServiceClient, t.addresses.permit!);
-    const res = await whileUnavailable('permit CheckPermit', () => unary(permits, permits.checkPermit, permitRequest({ number })));
+    const res = await whileUnavailable('permit CheckPermit', async () => unary(permits, permits.checkPermit, await permitRequest({ number })));
     if (!res.valid) throw new Error(`the load test's permit is not valid: ${JSON.stringify(res.reasons)}`);
     return { number };
   },
-  requestBytes: (i) => CheckPermitRequest.encode(permitRequest(i)).finish().length,
-  caller(inputs, address) {
-    const permits = clientFor(PermitServiceClient, address);
-    const req = permitRequest(inputs);
+  requestBytes: async (i) => (await gen.permit()).CheckPermitRequest.encode(await permitRequest(i)).finish().length,
+  async caller(inputs, address) {
+    const permits = clientFor((await gen.permit()).PermitServiceClient, address);
+    const req = await permitRequest(inputs);
     return (_seq, done) => permits.checkPermit(req, new grpc.Metadata(), opts(), outcome(done, (r) => r.valid));
   },
 };
 
-function permitRequest(i: Inputs): CheckPermitRequest {
+async function permitRequest(i: Inputs): Promise<CheckPermitRequest> {
+  const { MovementType } = await gen.permit();
   return { number: String(i.number), declarantIdentifier: IMPORTER, hsCode: HS, quantity: 1, movementType: MovementType.MOVEMENT_TYPE_IMPORT, date: undefined };
 }
 
@@ -159,17 +170,18 @@ const submitApplication: Scenario = {
   service: 'licensing',
   starts: ['trust', 'licensing'],
   async setup(t) {
+    const { signJson, unary, whileUnavailable } = await setupKit();
     const holder = await leafFor(t, 'individual_sign');
-    const licensing = clientFor(LicensingServiceClient, t.addresses.licensing!);
+    const licensing = clientFor((await gen.licensing()).LicensingServiceClient, t.addresses.licensing!);
     // Licensing verifies signatures once its trust follower has loaded: the first application proves it.
     await whileUnavailable('licensing SubmitApplication', () =>
       unary(licensing, licensing.submitApplication, { requestId: `load-${t.runId}-probe`, application: signJson(holder.key.privatePem, application(t.runId, 'probe', 0), [holder.chain[0]!]) }),
     );
     return { key: holder.key.privatePem, cert: toB64(holder.chain[0]!), runId: t.runId };
   },
-  requestBytes: (i) => 80 + 64 + 300 + b64(i.cert).length,
-  caller(inputs, address, tag) {
-    const licensing = clientFor(LicensingServiceClient, address);
+  requestBytes: async (i) => 80 + 64 + 300 + b64(i.cert).length,
+  async caller(inputs, address, tag) {
+    const licensing = clientFor((await gen.licensing()).LicensingServiceClient, address);
     const key: KeyObject = createPrivateKey(String(inputs.key));
     const chain = [b64(inputs.cert)];
     const runId = String(inputs.runId);
@@ -185,7 +197,7 @@ const WORDS = ['Қорғау', 'Ақпарат', 'Сенім', 'Защита', '
 const SEED = 500;
 
 /** A valid IIN/BIN near `n` (the last digit is a check digit). */
-function identifier(n: number): string {
+function validIdentifier(n: number, isValidIinBin: (s: string) => boolean): string {
   for (let base = n; ; base++) {
     const eleven = String(10_000_000_000 + (base % 89_999_999_999)).slice(0, 11);
     for (let d = 0; d <= 9; d++) if (isValidIinBin(eleven + d)) return eleven + d;
@@ -198,6 +210,11 @@ const searchRegistry: Scenario = {
   service: 'registry',
   starts: ['registry'],
   async setup(t) {
+    const { unary } = await setupKit();
+    const { isValidIinBin } = await import('../../services/kit/party.ts');
+    const { PartyType } = await import('../../gen/ruqsat/common/v1/common.ts');
+    const { EntryStatus, RegistryServiceClient, SearchEntriesRequest } = await gen.registry();
+    const identifier = (n: number) => validIdentifier(n, isValidIinBin);
     const registry = clientFor(RegistryServiceClient, t.addresses.registry!);
     // Only the tool's own mesh gets seed entries: a target's register is searched as it is.
     if (t.own) {
@@ -222,8 +239,12 @@ const searchRegistry: Scenario = {
     ];
     return { queries, entries: sample.entries.length };
   },
-  requestBytes: (i) => SearchEntriesRequest.encode(SearchEntriesRequest.fromPartial((i.queries as object[])[0]!)).finish().length,
-  caller(inputs, address) {
+  requestBytes: async (i) => {
+    const { SearchEntriesRequest } = await gen.registry();
+    return SearchEntriesRequest.encode(SearchEntriesRequest.fromPartial((i.queries as object[])[0]!)).finish().length;
+  },
+  async caller(inputs, address) {
+    const { RegistryServiceClient, SearchEntriesRequest } = await gen.registry();
     const registry = clientFor(RegistryServiceClient, address);
     const queries = (inputs.queries as Partial<SearchEntriesRequest>[]).map((q) => SearchEntriesRequest.fromPartial(q));
     return (seq, done) => registry.searchEntries(queries[seq % queries.length]!, new grpc.Metadata(), opts(), outcome(done, () => true));
@@ -233,3 +254,9 @@ const searchRegistry: Scenario = {
 export const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
   [verifyChain, verifySignature, checkPermit, submitApplication, searchRegistry].map((s) => [s.name, s]),
 );
+
+/** Loads a scenario's client code ahead of its first call (a worker does this while setup runs). */
+export function preload(name: string): Promise<unknown> {
+  const service = SCENARIOS[name]?.service;
+  return service && service in gen ? gen[service as keyof typeof gen]() : Promise.resolve();
+}

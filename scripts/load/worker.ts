@@ -3,7 +3,7 @@
 import { closeClients } from '../../services/kit/grpc/client.ts';
 import { echoCaller } from './echo.ts';
 import { Histogram, type HistogramData } from './histogram.ts';
-import { SCENARIOS, type Call, type Inputs } from './scenarios.ts';
+import { preload, SCENARIOS, type Call, type Inputs } from './scenarios.ts';
 
 export type ToWorker =
   | { type: 'init'; scenario: string; inputs: Inputs; address: string; tag: string; warmup: number }
@@ -27,7 +27,7 @@ let seq = 0;
 
 const send = (m: FromWorker) => process.send!(m);
 
-function caller(m: Extract<ToWorker, { type: 'init' }>): Call {
+async function caller(m: Extract<ToWorker, { type: 'init' }>): Promise<Call> {
   if (m.scenario === 'echo') return echoCaller(m.inputs, m.address);
   const scenario = SCENARIOS[m.scenario];
   if (!scenario) throw new Error(`unknown scenario ${m.scenario}`);
@@ -113,7 +113,7 @@ process.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
         closeClients();
-        call = caller(m);
+        call = await caller(m);
         send({ type: 'ready', warmup: await warmup(m.warmup) });
       } else if (m.type === 'run') {
         await run(m);
@@ -127,5 +127,6 @@ process.on('message', (m: ToWorker) => {
     }
   })();
 });
+if (process.argv[2]) void preload(process.argv[2]).catch(() => undefined);
 // An orphaned worker (the coordinator died) stops.
 process.on('disconnect', () => process.exit(0));
