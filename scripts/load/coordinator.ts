@@ -109,7 +109,7 @@ async function phase(workers: Workers, label: string, scenario: string, inputs: 
   const split = shares(o, workers.procs.length);
   const ready = await workers.all(split.map((s, i) => ({ type: 'init', scenario, inputs, address, tag: `w${i}`, warmup: Math.max(1, Math.min(4, Math.ceil(s.value))) })), 'ready');
   const failedWarmup = ready.flatMap((r) => (r.type === 'ready' ? Object.entries(r.warmup).filter(([k]) => k !== 'OK') : []));
-  if (failedWarmup.length > 0) process.stderr.write(`${label}: warm-up calls failed: ${failedWarmup.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+  if (failedWarmup.length > 0) progress.note(`${label}: warm-up calls failed: ${failedWarmup.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   const startAt = Date.now() + 200;
   const total = tally();
   const seconds = new Map<number, Tally>();
@@ -153,14 +153,14 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
     // The workers start (and load their code) while the mesh starts and setup runs.
     workers = new Workers(o.mode === 'concurrency' ? Math.min(o.workers, o.value) : o.workers, o.scenario);
     if (!access) {
-      process.stderr.write(o.target ? `connecting to ${scenario.service} at ${o.target}\n` : `starting ${scenario.starts.join(' + ')} on embedded defaults\n`);
+      progress.note(o.target ? `connecting to ${scenario.service} at ${o.target}` : `starting ${scenario.starts.join(' + ')} on embedded defaults`);
       mesh = o.target ? await targetMesh(scenario, o.target) : await ownMesh(scenario);
     }
     const m = (access ?? mesh)!;
-    process.stderr.write(`setup: ${scenario.summary}\n`);
+    progress.note(`setup: ${scenario.summary}`);
     const setupStarted = Date.now();
     const inputs = await scenario.setup({ ...m, dir, runId });
-    process.stderr.write(`setup done in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s\n`);
+    progress.note(`setup done in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
     const address = m.addresses[scenario.service]!;
     const requestBytes = await scenario.requestBytes(inputs);
     let baseline: PhaseResult | undefined;

@@ -34,6 +34,12 @@ export class Progress {
     } else this.out.write(line + '\n');
   }
 
+  /** A plain message line (setup steps, warnings), after any progress line. */
+  note(line: string): void {
+    this.done();
+    this.out.write(line + '\n');
+  }
+
   /** Ends the rewritten line so what follows starts on its own. */
   done(): void {
     if (this.tty && this.wrote) this.out.write('\n');
