@@ -122,15 +122,17 @@ async function phase(workers: Workers, label: string, scenario: string, inputs: 
     }
   };
   const durationS = Math.ceil(durationMs / 1000);
+  let shown = 0;
   const timer = setInterval(() => {
-    const elapsed = Math.floor((Date.now() - startAt) / 1000);
-    if (elapsed >= 1) progress.update(label, elapsed, durationS, seconds.get(elapsed - 1), total);
-  }, 1000);
+    const elapsed = Math.min(durationS, Math.floor((Date.now() - startAt) / 1000));
+    if (elapsed >= 1 && elapsed > shown) progress.update(label, (shown = elapsed), durationS, seconds.get(elapsed - 1), total);
+  }, 250);
   try {
     await workers.all(split.map((s) => ({ type: 'run', mode: o.mode, value: s.value, phaseMs: s.phaseMs, startAt, durationMs })), 'done', onTick);
   } finally {
     clearInterval(timer);
   }
+  // The last second (and the calls that were still in flight) once every worker has reported.
   progress.update(label, durationS, durationS, seconds.get(durationS - 1), total);
   progress.done();
   return { label, durationMs, workers: workers.procs.length, total, seconds: [...seconds.entries()].sort((a, b) => a[0] - b[0]).map(([second, t]) => ({ second, tally: t })) };

@@ -88,7 +88,7 @@ export function summary(j: ReportJson, files?: { json: string; html: string }): 
 const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 const W = 760;
 const H = 260;
-const PAD = { l: 56, r: 16, t: 16, b: 40 };
+const PAD = { l: 56, r: 40, t: 16, b: 40 };
 // Inside each chart, so an SVG copied out of the page keeps its look.
 const SVG_STYLE = '<style>text{font:11px sans-serif;fill:#444}.grid{stroke:#eee}.axis{stroke:#888}.mark{stroke:#c60;stroke-dasharray:3 3}.run{fill:#3b6fd4}.echo{fill:#bbb}.ok{fill:none;stroke:#3b6fd4;stroke-width:2}.p99{fill:none;stroke:#c60;stroke-dasharray:4 3}.err{fill:#d33}</style>';
 
@@ -122,10 +122,11 @@ function histogramSvg(run: PhaseJson, baseline: PhaseJson | null): string {
   const mark = (v: number | null, name: string) => {
     if (v === null) return '';
     const mx = PAD.l + ((Math.log10(Math.max(v, 0.001)) - lo) / span) * iw;
-    return `<line class="mark" x1="${mx}" x2="${mx}" y1="${PAD.t}" y2="${PAD.t + ih}"/><text x="${mx + 3}" y="${PAD.t + 12}">${name}</text>`;
+    const left = mx > PAD.l + iw * 0.9; // near the right edge the label goes left of its line
+    return `<line class="mark" x1="${mx}" x2="${mx}" y1="${PAD.t}" y2="${PAD.t + ih}"/><text x="${left ? mx - 3 : mx + 3}" y="${PAD.t + (name === 'p50' ? 12 : 24)}" text-anchor="${left ? 'end' : 'start'}">${name}</text>`;
   };
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="latency histogram">${SVG_STYLE}
-<text x="${PAD.l}" y="${H - 4}">latency (log scale); bar height: share of calls</text>${ticks.join('')}
+<text x="${PAD.l}" y="${H - 4}">latency (log scale); bar height: share of calls</text>${ticks.join('')}${[0.5, 1].map((f) => `<text x="${PAD.l - 4}" y="${y(top * f) + 4}" text-anchor="end">${(top * f * 100).toFixed(1)} %</text>`).join('')}
 ${bars(e, 'echo')}${bars(a, 'run')}${mark(run.latency_ms.p50, 'p50')}${mark(run.latency_ms.p99, 'p99')}
 <line class="axis" x1="${PAD.l}" x2="${PAD.l + iw}" y1="${PAD.t + ih}" y2="${PAD.t + ih}"/></svg>`;
 }
