@@ -133,7 +133,7 @@ async function phase(workers: Workers, label: string, scenario: string, inputs: 
     clearInterval(timer);
   }
   // The last second (and the calls that were still in flight) once every worker has reported.
-  progress.update(label, durationS, durationS, seconds.get(durationS - 1), total);
+  progress.update(label, durationS, durationS, seconds.get(durationS - 1), total, true);
   progress.done();
   return { label, durationMs, workers: workers.procs.length, total, seconds: [...seconds.entries()].sort((a, b) => a[0] - b[0]).map(([second, t]) => ({ second, tally: t })) };
 }

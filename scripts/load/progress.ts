@@ -18,11 +18,11 @@ export class Progress {
   }
 
   /** `last` is the latest whole second; `total` everything so far. */
-  update(label: string, elapsedS: number, durationS: number, last: Tally | undefined, total: Tally): void {
+  update(label: string, elapsedS: number, durationS: number, last: Tally | undefined, total: Tally, final = false): void {
     const calls = last ? Object.values(last.outcomes).reduce((a, b) => a + b, 0) : 0;
     const errors = errorsOf(total.outcomes);
     const line = [
-      `${label} ${Math.min(elapsedS, durationS)}/${durationS} s`,
+      final ? `${label} done, last second:` : `${label} ${Math.min(elapsedS, durationS)}/${durationS} s`,
       `${calls.toLocaleString('en-US')} calls/s`,
       `p50 ${ms(last?.hist.percentile(50) ?? NaN)}`,
       `p99 ${ms(last?.hist.percentile(99) ?? NaN)}`,
