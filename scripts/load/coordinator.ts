@@ -44,8 +44,8 @@ export interface LoadResult {
   run: PhaseResult;
 }
 
-/** How long the echo baseline runs: a third of the run, 1 to 5 s. */
-export const baselineMs = (durationMs: number) => Math.min(durationMs, Math.max(1_000, Math.min(5_000, Math.round(durationMs / 3))));
+/** How long the echo baseline runs: a third of the run in whole seconds, 1 to 5 s (never longer than the run). */
+export const baselineMs = (durationMs: number) => Math.min(durationMs, Math.max(1_000, Math.min(5_000, Math.round(durationMs / 3_000) * 1_000)));
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 // Workers run the TypeScript sources as the CLI does; tsx resolved from here, whatever the working directory.
