@@ -90,7 +90,7 @@ const W = 760;
 const H = 260;
 const PAD = { l: 56, r: 40, t: 16, b: 40 };
 // Inside each chart, so an SVG copied out of the page keeps its look.
-const SVG_STYLE = '<style>text{font:11px sans-serif;fill:#444}.grid{stroke:#eee}.axis{stroke:#888}.mark{stroke:#c60;stroke-dasharray:3 3}.run{fill:#3b6fd4}.echo{fill:#bbb}.ok{fill:none;stroke:#3b6fd4;stroke-width:2}.p99{fill:none;stroke:#c60;stroke-dasharray:4 3}.err{fill:#d33}</style>';
+const SVG_STYLE = '<style>text{font:11px sans-serif;fill:#444}.grid{stroke:#eee}.axis{stroke:#888}.mark{stroke:#c60;stroke-dasharray:3 3}.run{fill:#3b6fd4}.echo{fill:#bbb}.ok{fill:none;stroke:#3b6fd4;stroke-width:2}.p99{fill:none;stroke:#c60;stroke-dasharray:4 3}.err{fill:#d33}.drain{fill:#f3f3f3}</style>';
 
 /** Latency histogram on a log time axis: the scenario's share of calls per bin, the echo's drawn behind it. */
 function histogramSvg(run: PhaseJson, baseline: PhaseJson | null): string {
@@ -115,9 +115,16 @@ function histogramSvg(run: PhaseJson, baseline: PhaseJson | null): string {
   const y = (v: number) => PAD.t + ih - (v / top) * ih;
   const bars = (b: number[], cls: string) => b.map((v, i) => (v > 0 ? `<rect class="${cls}" x="${x(i).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(iw / bins - 1).toFixed(1)}" height="${(PAD.t + ih - y(v)).toFixed(1)}"/>` : '')).join('');
   const ticks: string[] = [];
-  for (let d = Math.ceil(lo); d <= Math.floor(lo + span); d++) {
-    const tx = PAD.l + ((d - lo) / span) * iw;
-    ticks.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${PAD.t}" y2="${PAD.t + ih}"/><text x="${tx}" y="${H - 22}" text-anchor="middle">${10 ** d >= 1 ? 10 ** d : (10 ** d).toFixed(-d)} ms</text>`);
+  // Ticks at 1, 2 and 5 of each decade in range.
+  for (let d = Math.floor(lo); d <= Math.ceil(lo + span); d++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** d;
+      const at = Math.log10(v);
+      if (at < lo || at > lo + span) continue;
+      const tx = PAD.l + ((at - lo) / span) * iw;
+      const label = v >= 1 ? String(Math.round(v)) : String(Number(v.toPrecision(1)));
+      ticks.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${PAD.t}" y2="${PAD.t + ih}"/><text x="${tx}" y="${H - 22}" text-anchor="middle">${label} ms</text>`);
+    }
   }
   const mark = (v: number | null, name: string) => {
     if (v === null) return '';
@@ -144,12 +151,14 @@ function throughputSvg(run: PhaseJson): string {
   const yp = (v: number) => PAD.t + ih - (v / topP99) * ih;
   const ok = s.map((p) => `${x(p.second).toFixed(1)},${y(p.ok).toFixed(1)}`).join(' ');
   const p99 = s.filter((p) => p.p99_ms !== null).map((p) => `${x(p.second).toFixed(1)},${yp(p.p99_ms!).toFixed(1)}`).join(' ');
+  // Calls still in flight when the clock stopped end after it: shaded, as they are no longer at full load.
+  const drain = last > run.duration_s ? `<rect class="drain" x="${x(run.duration_s) - iw / last / 2}" y="${PAD.t}" width="${((last - run.duration_s) / last) * iw}" height="${ih}"/><text x="${x(run.duration_s)}" y="${PAD.t + 12}" text-anchor="middle">after the end</text>` : '';
   const errs = s.map((p) => (p.errors > 0 ? `<rect class="err" x="${(x(p.second) - 3).toFixed(1)}" y="${y(p.errors).toFixed(1)}" width="6" height="${(PAD.t + ih - y(p.errors)).toFixed(1)}"/>` : '')).join('');
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${PAD.l - 4}" y="${y(top * f) + 4}" text-anchor="end">${Math.round(top * f)}</text><text x="${PAD.l + iw + 4}" y="${yp(topP99 * f) + 4}">${(topP99 * f).toFixed(1)}</text>`).join('');
   const xTicks = s.filter((p) => last <= 20 || p.second % Math.ceil(last / 20) === 0).map((p) => `<text x="${x(p.second)}" y="${H - 22}" text-anchor="middle">${p.second + 1}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="throughput over time">${SVG_STYLE}
 <text x="${PAD.l}" y="${H - 4}">second of the run; left axis: calls/s (line OK, red bars errors); right axis: p99 ms (dashed)</text>${yTicks}${xTicks}
-<line class="axis" x1="${PAD.l}" x2="${PAD.l + iw}" y1="${PAD.t + ih}" y2="${PAD.t + ih}"/>${errs}
+${drain}<line class="axis" x1="${PAD.l}" x2="${PAD.l + iw}" y1="${PAD.t + ih}" y2="${PAD.t + ih}"/>${errs}
 <polyline class="ok" points="${ok}"/><polyline class="p99" points="${p99}"/></svg>`;
 }
 
