@@ -68,9 +68,10 @@ export type ReportJson = ReturnType<typeof reportJson>;
 /** The summary printed at the end of a run. */
 export function summary(j: ReportJson, files?: { json: string; html: string }): string {
   const c = j.config;
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(2));
   const line = (p: PhaseJson) =>
     `${p.calls.toLocaleString('en-US')} calls in ${p.duration_s} s, ${Math.round(p.throughput_per_s ?? 0).toLocaleString('en-US')}/s; ` +
-    `p50 ${p.latency_ms.p50} ms, p90 ${p.latency_ms.p90} ms, p99 ${p.latency_ms.p99} ms, p99.9 ${p.latency_ms['p99.9']} ms, max ${p.latency_ms.max} ms; ` +
+    `p50 ${f(p.latency_ms.p50)} ms, p90 ${f(p.latency_ms.p90)} ms, p99 ${f(p.latency_ms.p99)} ms, p99.9 ${f(p.latency_ms['p99.9'])} ms, max ${f(p.latency_ms.max)} ms; ` +
     (p.errors === 0 ? 'no errors' : `errors: ${errorsOf(p.per_status).map(([o, n]) => `${o} ${n}`).join(', ')}`);
   const out = [
     `${c.scenario}, ${c.mode === 'rate' ? `open loop at ${c.rate}/s` : `closed loop, ${c.concurrency} in flight`}, ${c.duration_s} s, ${c.workers} worker process(es); ${c.mesh}`,
@@ -79,7 +80,7 @@ export function summary(j: ReportJson, files?: { json: string; html: string }): 
   if (j.baseline) {
     out.push(`  ${'echo baseline'.padEnd(18)} ${line(j.baseline)}`);
     const r = j.ratio_to_echo!;
-    out.push(`  ratio to echo: throughput ${r.throughput}×, p50 ${r.p50}×, p99 ${r.p99}×`);
+    out.push(`  ratio to echo: throughput ${f(r.throughput)}×, p50 ${f(r.p50)}×, p99 ${f(r.p99)}× (throughput 1.00× = as fast as bare gRPC here; latency 1.00× = no added latency)`);
   }
   if (files) out.push(`  report: ${files.json}`, `          ${files.html}`);
   return out.join('\n');
