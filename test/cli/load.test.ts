@@ -137,11 +137,9 @@ describe('ruqsat load', () => {
     });
 
     it('exits 1 from the command line with the message on stderr', async () => {
-      for (const [args, message] of [[['nope', '--rate', '1', '--duration', '1s'], 'unknown scenario "nope"'], [['verify-chain', '--rate', '1'], '--duration is required']] as const) {
-        const r = await ruqsat(...args);
-        expect(r.code, args.join(' ')).to.equal(1);
-        expect(r.stderr).to.include(message);
-      }
+      const r = await ruqsat('nope', '--rate', '1', '--duration', '1s');
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.include('unknown scenario "nope"');
     });
   });
 });
