@@ -44,6 +44,8 @@ export async function ownMesh(scenario: Scenario): Promise<OpenMesh> {
     SLA_SCAN_MS: '0',
     SHUTDOWN_DRAIN_MS: '0',
     RUQSAT_CA_PASSPHRASE: passphrase,
+    // Plaintext like the echo baseline (and the benches): the workers are other processes without a mesh identity.
+    MESH_TLS: 'off',
   };
   for (const n of SERVICE_NAMES) (env[`${n.toUpperCase()}_PORT`] = '0'), (env[`${n.toUpperCase()}_ADDRESS`] = undefined);
   const config = loadConfig(env);
