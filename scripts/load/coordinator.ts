@@ -151,6 +151,16 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
   const dir = mkdtempSync(join(tmpdir(), 'ruqsat-load-keys-'));
   let workers: Workers | undefined;
   let echo: Awaited<ReturnType<typeof startEcho>> | undefined;
+  // Ctrl-C: stop the workers, close the mesh and remove its temp dir, then exit as interrupted.
+  const interrupted = () => {
+    progress.note('interrupted: stopping');
+    workers?.stop();
+    void Promise.allSettled([echo?.stop(), mesh?.close()]).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
   try {
     // The workers start (and load their code) while the mesh starts and setup runs.
     workers = new Workers(o.mode === 'concurrency' ? Math.min(o.workers, o.value) : o.workers, o.scenario);
@@ -176,6 +186,7 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
     const setup = Object.fromEntries(Object.entries(inputs).filter(([k]) => !['key', 'cert', 'chain', 'leaf', 'queries'].includes(k)));
     return { options: o, runId, startedAt, mesh: m.description, setup, requestBytes, baseline, run };
   } finally {
+    process.off('SIGINT', interrupted);
     workers?.stop();
     await echo?.stop();
     await mesh?.close();
