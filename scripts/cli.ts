@@ -1,4 +1,6 @@
 // ruqsat — the command line: one entry point, a module per subcommand under scripts/cli/.
+import { useOperatorIdentity } from './cli/identity.ts';
+
 export interface Command {
   name: string;
   summary: string;
@@ -50,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (name !== 'start') useOperatorIdentity();
     return await command.run(rest);
   } catch (err) {
     process.stderr.write(`ruqsat ${name}: ${(err as Error).message}\n`);

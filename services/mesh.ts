@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './kit/db.ts';
 import { createRegistry, serveMetrics, type MetricsEndpoint } from './kit/metrics.ts';
 import { openShared, type Shared } from './kit/redis.ts';
 import { startService, type RunningService, type ServiceModule } from './kit/service.ts';
+import { MeshSecurity } from './kit/tls/security.ts';
 import { deposit } from './deposit/server.ts';
 import { licensing } from './licensing/server.ts';
 import { permit } from './permit/server.ts';
@@ -18,6 +19,7 @@ export interface Mesh {
   database: Database;
   shared: Shared;
   metrics?: MetricsEndpoint;
+  security?: MeshSecurity;
   stop(): Promise<void>;
 }
 
@@ -38,15 +40,26 @@ export async function startMesh(config: MeshConfig, names: readonly ServiceName[
     const metrics = config.metricsPort >= 0 ? await serveMetrics(registry, config.host, config.metricsPort) : undefined;
     if (metrics) closers.push(metrics.close);
 
+    let security: MeshSecurity | undefined;
+    if (config.meshTls.enabled) {
+      // One identity per process: a service's own when it runs alone, the mesh's when several share it.
+      config.meshTls.identity ||= names.length === 1 ? `ruqsat-${names[0]}` : 'ruqsat-mesh';
+      security = new MeshSecurity(config, shared.counters, registry, logger);
+      closers.push(async () => security?.stop());
+    } else {
+      logger.warn('MESH_TLS=off: plaintext ports, no caller authentication, no access rights (tests and local development only)');
+    }
+
     // One at a time: on PGlite the migrations of all services share one connection.
     const services: RunningService[] = [];
     for (const name of names) {
-      const service = await startService(MODULES[name], { config, database, shared, logger, registry });
+      const service = await startService(MODULES[name], { config, database, shared, logger, registry, security });
       services.push(service);
       // A service on a port picked at start is reached where it really listens by the ones after it.
       if (config.ports[name] === 0) config.addresses[name] = service.address;
       closers.push(service.stop);
     }
+    security?.start();
     // Services stop together (they drain in parallel), then the shared resources close.
     const serviceStops = closers.splice(closers.length - services.length);
     return {
@@ -54,7 +67,10 @@ export async function startMesh(config: MeshConfig, names: readonly ServiceName[
       database,
       shared,
       metrics,
+      security,
       stop: async () => {
+        // Its revocation stream is a call into trust, which would otherwise wait out its grace period.
+        security?.stopFollowing();
         await Promise.all(serviceStops.map((stop) => stop()));
         await closeAll();
       },

@@ -34,7 +34,7 @@ async function startMesh(env: Record<string, string | undefined>): Promise<{ chi
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mesh did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`mesh did not start:\n${out}`)), 150_000);
     const check = () => {
       if (out.includes('Press Ctrl-C to stop.')) {
         clearTimeout(timer);
@@ -54,7 +54,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe('ruqsat command line', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
 
   it('prints help and exits 0; an unknown command exits 1', async () => {
     const help = await ruqsat(['--help']);
@@ -125,6 +125,32 @@ describe('ruqsat command line', function () {
         mesh.child.kill('SIGINT');
         expect(await exited, mesh.output()).to.equal(0);
         expect(mesh.output()).to.include('shutting down');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('start with mutual TLS (as npm start): issues the demo identities; health and buf curl present the operator\u2019s; plaintext is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ruqsat-mtls-cli-'));
+    const mesh = join(dir, 'mesh');
+    const env = testEnv({ PGLITE_DIR: join(dir, 'pglite'), MESH_TLS: 'on', MESH_TLS_DIR: mesh, SHUTDOWN_DRAIN_MS: '100' });
+    try {
+      const running = await startMesh(env);
+      try {
+        const targets = Object.values(running.addresses).flatMap((a) => ['--target', a]);
+        const health = await ruqsat(['health', ...targets], env);
+        expect(health.code, health.stdout + health.stderr).to.equal(0);
+        expect(health.stdout.match(/SERVING/g)).to.have.length(5);
+        const tls = ['--cacert', join(mesh, 'ca.pem'), '--cert', join(mesh, 'ruqsat-operator.crt.pem'), '--key', join(mesh, 'ruqsat-operator.key.pem')];
+        const { stdout } = await exec(BUF, ['curl', '--protocol', 'grpc', ...tls, `https://${running.addresses.registry}/ruqsat.registry.v1.RegistryService/GetRegister`, '-d', '{"name":"registers/eir-is"}']);
+        expect(JSON.parse(stdout).name).to.equal('registers/eir-is');
+        const plain = await exec(BUF, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', `http://${running.addresses.registry}/grpc.health.v1.Health/Check`]).then(() => 'answered', () => 'refused');
+        expect(plain).to.equal('refused');
+      } finally {
+        const exited = exitOf(running.child);
+        running.child.kill('SIGINT');
+        expect(await exited, running.output()).to.equal(0);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ const CHUNK = Number(process.env.BENCH_DEPOSIT_CHUNK_KIB ?? 1024) * 1024;
 
 /** Child: the deposit service alone, embedded database, blobs in `dir`. */
 async function serve(dir: string): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), METRICS_PORT: '-1', DEPOSIT_BLOB_DIR: join(dir, 'blobs'), GRPC_MAX_CALL_MS: '3600000' };
+  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), METRICS_PORT: '-1', DEPOSIT_BLOB_DIR: join(dir, 'blobs'), GRPC_MAX_CALL_MS: '3600000', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
   const mesh = await startMesh(loadConfig(env), ['deposit'], createLogger('warn'));
   process.once('SIGTERM', () => void mesh.stop().then(() => process.exit(0)));

@@ -29,7 +29,7 @@ interface Ready {
 
 /** Child: the trust service (embedded database) and the echo server, side by side. */
 async function serve(): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: 'memory://', METRICS_PORT: '-1', TRUST_HTTP_PORT: '0', RUQSAT_CA_PASSPHRASE: 'bench-only-passphrase-0123456789' };
+  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: 'memory://', METRICS_PORT: '-1', TRUST_HTTP_PORT: '0', RUQSAT_CA_PASSPHRASE: 'bench-only-passphrase-0123456789', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
   const config = loadConfig(env);
   const mesh = await startMesh(config, ['trust'], createLogger('warn'));

@@ -15,11 +15,16 @@ import { migrations } from '../../services/trust/migrations/index.ts';
 import { issueOperatorCertificate } from '../../services/trust/operators.ts';
 import { RegistrationStore } from '../../services/trust/registration-store.ts';
 import { TrustStore } from '../../services/trust/store.ts';
+import { identityPaths, writeIdentity } from '../../services/kit/tls/identity.ts';
+import { issueMeshIdentity } from '../../services/trust/mesh-identities.ts';
+import { Outbox } from '../../services/kit/outbox.ts';
+import { certificatePublisher } from '../../services/trust/publish.ts';
 
 const USAGE = `ruqsat ca init
        ruqsat ca operator issue --iin IIN --surname S --given-name G --office-bin BIN --office-name NAME --letter REF --csr FILE
        ruqsat ca operator suspend|reinstate OPERATOR_ID
-       ruqsat ca operator dismiss OPERATOR_ID --dismissal-date YYYY-MM-DD`;
+       ruqsat ca operator dismiss OPERATOR_ID --dismissal-date YYYY-MM-DD
+       ruqsat ca mesh-identity --system NAME --bin BIN --organization ORG [--out DIR] [--renew]`;
 
 const DAY = 86_400_000;
 
@@ -40,6 +45,7 @@ Works on the database the mesh uses (DATABASE_URL, or the embedded one: stop the
         return 0;
       });
     }
+    if (what === 'mesh-identity') return meshIdentity([verb ?? '', ...rest].filter(Boolean));
     if (what !== 'operator' || !verb) throw new UsageError(`expected "init" or "operator …"\n${USAGE}`);
     if (verb === 'issue') {
       const o = options(rest, ['iin', 'surname', 'given-name', 'office-bin', 'office-name', 'letter', 'csr']);
@@ -95,6 +101,29 @@ Works on the database the mesh uses (DATABASE_URL, or the embedded one: stop the
   },
 };
 
+/** Issues (or with --renew re-certifies the key of) a system's mesh identity into MESH_TLS_DIR or --out. */
+async function meshIdentity(args: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: { system: { type: 'string' }, bin: { type: 'string' }, organization: { type: 'string' }, out: { type: 'string' }, renew: { type: 'boolean' } } }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { system, bin, organization } = values as Record<string, string | undefined>;
+  if (!system || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(system)) throw new UsageError('--system must be a system name (a-z, 0-9, -)');
+  if (!bin || !/^[0-9]{12}$/.test(bin)) throw new UsageError('--bin must be the organization\u2019s 12-digit BIN');
+  if (!organization) throw new UsageError('missing --organization');
+  const config = loadConfig();
+  const dir = (values.out as string | undefined) ?? config.meshTls.dir;
+  const keyPem = values.renew ? readFileSync(identityPaths(dir, system).key, 'utf8') : undefined;
+  return withTrust(false, async ({ authorities }) => {
+    const issued = await issueMeshIdentity(authorities, { system, bin, organization }, config.host, keyPem);
+    const paths = writeIdentity(dir, system, issued);
+    process.stdout.write(`${system}: certificate ${issued.serialHex} from the mesh CA\n  ${paths.cert}\n  ${keyPem ? '(same key) ' : ''}${paths.key}\n  ${paths.ca}\n`);
+    return 0;
+  });
+}
+
 function options(args: string[], required: string[]): Record<string, string | undefined> {
   let values: Record<string, string | undefined>;
   try {
@@ -125,6 +154,8 @@ async function withTrust(init: boolean, fn: (t: Trust) => Promise<number>): Prom
     const fresh = (await store.allAuthorities()).length === 0;
     if (fresh && !init) throw new Error('there are no certifying centres yet: run "ruqsat ca init" first');
     const authorities = new Authorities(store, caPassphrase(tc, fresh), { publicUrl: tc.publicUrl ?? `http://${config.host}:${tc.httpPort}` }, tc.policyArc);
+    // Queued here, delivered to registry by the running trust service's outbox relay.
+    store.onCertificateChange = certificatePublisher(store, new Outbox({ db, logger, config }), () => authorities);
     await authorities.open(logger);
     return await fn({ store, registration: new RegistrationStore(db), authorities });
   } finally {

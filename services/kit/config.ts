@@ -1,4 +1,6 @@
 // Configuration from the environment, validated once at start: a wrong value names its variable.
+import { fileURLToPath } from 'node:url';
+
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
@@ -63,6 +65,8 @@ export interface MeshConfig {
   env: Env;
   host: string;
   ports: Record<ServiceName, number>;
+  /** A plaintext port serving only grpc.health.v1, for probes that cannot present a certificate (kubelet); -1 off. */
+  healthPorts: Record<ServiceName, number>;
   /** Comma-separated addresses per service, for clients; round_robin over several. */
   addresses: Record<ServiceName, string>;
   /** Prometheus /metrics on this port; 0 picks a free one, -1 turns it off. */
@@ -87,15 +91,33 @@ export interface MeshConfig {
   healthProbeMs: number;
   /** How often the SLA monitor looks for cases whose deadline has come; 0 turns it off. */
   slaScanMs: number;
+  /** Mutual TLS between services and callers, with certificates from trust's mesh CA. */
+  meshTls: MeshTlsConfig;
+}
+
+export interface MeshTlsConfig {
+  enabled: boolean;
+  /** Holds ca.pem (the mesh trust bundle) and <system>.crt.pem / <system>.key.pem identities. */
+  dir: string;
+  /** The system name this process presents; empty: "ruqsat-<service>" for one service, "ruqsat-mesh" for several. */
+  identity: string;
+  /** How often identity files are re-read, so a rotated certificate is used without a restart. */
+  refreshMs: number;
+  /** A trust process issues missing identities for the access-rights file's demo systems (demo mode). */
+  provision: boolean;
+  /** Per service and method, which caller groups may call; rate limits per caller. */
+  accessRightsFile: string;
 }
 
 export function loadConfig(env: Env = process.env): MeshConfig {
   const host = readString(env, 'HOST', '127.0.0.1');
   const ports = {} as Record<ServiceName, number>;
   const addresses = {} as Record<ServiceName, string>;
+  const healthPorts = {} as Record<ServiceName, number>;
   for (const name of SERVICE_NAMES) {
     const upper = name.toUpperCase();
     ports[name] = readInt(env, `${upper}_PORT`, DEFAULT_PORTS[name], 0, 65535);
+    healthPorts[name] = readInt(env, `${upper}_HEALTH_PORT`, -1, -1, 65535);
     addresses[name] = readString(env, `${upper}_ADDRESS`, `${host}:${ports[name]}`);
   }
   const schemaPrefix = readString(env, 'DB_SCHEMA_PREFIX', '');
@@ -104,6 +126,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     env,
     host,
     ports,
+    healthPorts,
     addresses,
     metricsPort: readInt(env, 'METRICS_PORT', 9464, -1, 65535),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -119,5 +142,19 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     healthProbeMs: readInt(env, 'HEALTH_PROBE_MS', 5_000, 100, 600_000),
     slaScanMs: readInt(env, 'SLA_SCAN_MS', 60_000, 0, 86_400_000),
+    meshTls: {
+      enabled: readEnum(env, 'MESH_TLS', 'on', ['on', 'off']) === 'on',
+      dir: readString(env, 'MESH_TLS_DIR', './data/mesh'),
+      identity: readSystem(env),
+      refreshMs: readInt(env, 'MESH_TLS_REFRESH_MS', 60_000, 50, 86_400_000),
+      provision: readEnum(env, 'MESH_TLS_PROVISION', 'demo', ['demo', 'off']) === 'demo',
+      accessRightsFile: readString(env, 'ACCESS_RIGHTS_FILE', fileURLToPath(new URL('../../config/access-rights.json', import.meta.url))),
+    },
   };
+}
+
+function readSystem(env: Env): string {
+  const system = readString(env, 'MESH_IDENTITY', '');
+  if (system && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(system)) throw new ConfigError('MESH_IDENTITY', `expected a system name (a-z, 0-9, -), got "${system}"`);
+  return system;
 }

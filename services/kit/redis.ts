@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { redact } from './config.ts';
 import { MemoryBus, RedisBus, type Bus } from './bus.ts';
 import { MemoryCache, RedisCache, type Cache } from './cache.ts';
+import { MemoryCounters, RedisCounters, type Counters } from './counters.ts';
 
 /** The few commands the cache and the bus use; both a client and its duplicate fit. */
 export interface RedisClient {
@@ -13,6 +14,8 @@ export interface RedisClient {
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   unsubscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  incr(key: string): Promise<number>;
+  pExpire(key: string, ms: number): Promise<unknown>;
 }
 
 /** Redis could not be reached at start. */
@@ -21,12 +24,14 @@ export class RedisUnreachable extends Error {}
 export interface Shared {
   cache: Cache;
   bus: Bus;
+  /** Short-lived shared counters (rate limits). */
+  counters: Counters;
   kind: 'redis' | 'memory';
   close(): Promise<void>;
 }
 
 export async function openShared(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<Shared> {
-  if (!redisUrl) return { cache: new MemoryCache(), bus: new MemoryBus(), kind: 'memory', close: async () => undefined };
+  if (!redisUrl) return { cache: new MemoryCache(), bus: new MemoryBus(), counters: new MemoryCounters(), kind: 'memory', close: async () => undefined };
   const client = createClient({
     url: redisUrl,
     // Fail fast while disconnected instead of queueing: a cache miss is better than a hung call.
@@ -45,6 +50,7 @@ export async function openShared(redisUrl: string | undefined, prefix: string, l
   return {
     cache: new RedisCache(client, prefix),
     bus: new RedisBus(client, subscriber, prefix),
+    counters: new RedisCounters(client, prefix),
     kind: 'redis',
     close: async () => {
       await Promise.allSettled([client.close(), subscriber.close()]);

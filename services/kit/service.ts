@@ -6,6 +6,7 @@ import type { MeshConfig, ServiceName } from './config.ts';
 import { ServiceDb, type Database, type Migration } from './db.ts';
 import { startGrpcServer, type ServedService } from './grpc/server.ts';
 import type { Shared } from './redis.ts';
+import type { MeshSecurity } from './tls/security.ts';
 
 export interface ServiceDeps {
   db: ServiceDb;
@@ -38,6 +39,8 @@ export interface RunningService {
   name: ServiceName;
   port: number;
   address: string;
+  /** The plaintext health-only port, when `<SERVICE>_HEALTH_PORT` asked for one. */
+  healthPort?: number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,8 @@ export interface Runtime {
   shared: Shared;
   logger: Logger;
   registry: Registry;
+  /** Mutual TLS, caller identity and access rights (MESH_TLS=on). */
+  security?: MeshSecurity;
 }
 
 export async function startService(module: ServiceModule, rt: Runtime, port = rt.config.ports[module.name]): Promise<RunningService> {
@@ -63,6 +68,9 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     maxCallMs: config.maxCallMs,
     logger,
     registry: rt.registry,
+    credentials: await rt.security?.serverCredentials(),
+    access: rt.security?.access(),
+    healthPort: config.healthPorts[module.name],
   });
 
   // Health follows the database: a balancer stops sending calls this instance cannot serve.
@@ -88,6 +96,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
   return {
     name: module.name,
     port: server.port,
+    healthPort: server.healthPort,
     address,
     stop: async () => {
       clearInterval(probe);

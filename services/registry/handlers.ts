@@ -1,7 +1,8 @@
 // RegistryService RPCs: decode, validate, call the store, encode. No SQL here.
 import { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
 import type { Register, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
-import { invalidArgument, notFound } from '../kit/errors.ts';
+import * as grpc from '@grpc/grpc-js';
+import { invalidArgument, notFound, RuqsatError } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { listPage } from '../kit/paging.ts';
@@ -62,10 +63,15 @@ export function registryHandlers({ store, changes, logger }: RegistryDeps): Regi
       return { entries: page.items, nextPageToken: page.nextPageToken };
     }),
 
-    publishEntry: unary(logger, async (req) => {
+    publishEntry: unary(logger, async (req, ctx) => {
       const { register } = parseName(req.register, REGISTER, 'register');
       const { input, violations } = validatePublish(req, register!);
       if (!input) throw invalidArgument(violations);
+      // A service that runs alone presents its own identity (ruqsat-<service>): it publishes as itself only.
+      const alone = /^\d{12}\/ruqsat-(\w+)$/.exec(ctx.caller)?.[1];
+      if (alone && alone !== 'mesh' && alone !== 'operator' && alone !== input.sourceService) {
+        throw new RuqsatError(grpc.status.PERMISSION_DENIED, 'NOT_THE_SOURCE_SERVICE', `${ctx.caller} may publish only as "${alone}", not as "${input.sourceService}"`, { caller: ctx.caller });
+      }
       const target = await store.register(register!);
       if (!target) throw notFound(req.register);
       if (target.source_service !== input.sourceService) {

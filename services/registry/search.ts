@@ -1,53 +1,19 @@
 // SearchEntries, for gRPC and HTTP alike: request → checked query → one keyset page.
-import type { Knex } from 'knex';
 import type { Entry, SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { EntryStatus } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { invalidArgument, notFound } from '../kit/errors.ts';
 import { parseName } from '../kit/names.ts';
 import { clampedPageSize, decodePageToken, pageOf, type Page } from '../kit/paging.ts';
 import { identifierFilter } from '../kit/party.ts';
-import { FilterError, parseFilter, type Condition, type Op, type TextField, type TimeField } from './domain/filter.ts';
+import { FilterError, parseFilter, type Filter } from './domain/filter.ts';
 import { REGISTER } from './domain/names.ts';
-import { statusName, type EntryStatusName } from './domain/publish.ts';
-import { tsqueryOf } from './domain/search-text.ts';
+import { statusName } from './domain/publish.ts';
+import { distinctWords } from './domain/search-text.ts';
 import { toEntry } from './entries.ts';
+import { whereOf } from './filter-sql.ts';
 import type { EntryQuery, RegistryStore } from './store.ts';
 
 const MAX_QUERY = 500;
-
-const TEXT_COLUMNS: Record<TextField, string> = {
-  holder: 'holder_identifier',
-  number: 'number',
-  kind: 'kind',
-  status: 'status',
-  register: 'register_id',
-  source_service: 'source_service',
-  source_resource: 'source_resource',
-};
-const TIME_COLUMNS: Record<TimeField, string> = { create_time: 'created_at', update_time: 'updated_at', effective_time: 'effective_at', expire_time: 'expire_at' };
-
-/** ACTIVE, ENTRY_STATUS_ACTIVE or active → 'active'; an unknown name → undefined. */
-function statusOf(value: string): EntryStatusName | undefined {
-  const upper = value.toUpperCase();
-  const e = EntryStatus[(upper.startsWith('ENTRY_STATUS_') ? upper : `ENTRY_STATUS_${upper}`) as keyof typeof EntryStatus];
-  return e === undefined ? undefined : statusName(e);
-}
-
-function whereOf(c: Condition): (q: Knex.QueryBuilder) => void {
-  if (c.kind === 'time') return (q) => void q.where(TIME_COLUMNS[c.field], c.op === '!=' ? '<>' : (c.op as Exclude<Op, '!='>), c.value);
-  if (c.kind === 'attribute') {
-    return c.op === '=' ? (q) => void q.whereRaw('attributes->>? = ?', [c.key, c.value]) : (q) => void q.whereRaw('attributes->>? is distinct from ?', [c.key, c.value]);
-  }
-  let value = c.value;
-  if (c.field === 'status') {
-    const s = statusOf(value);
-    if (!s) throw invalidArgument([{ field: 'filter', description: `status ${JSON.stringify(value)} is not one of ACTIVE, SUSPENDED, REVOKED, EXPIRED` }]);
-    value = s;
-  }
-  if (c.field === 'register' && value.startsWith('registers/')) value = value.slice('registers/'.length);
-  const column = TEXT_COLUMNS[c.field];
-  return c.op === '=' ? (q) => void q.where(column, value) : (q) => void q.whereNot(column, value);
-}
 
 export interface CheckedSearch {
   query: EntryQuery;
@@ -66,22 +32,24 @@ export function checkSearch(req: SearchEntriesRequest): CheckedSearch {
   if (req.kind.length > 128) violations.push({ field: 'kind', description: 'must be at most 128 characters' });
   const status = req.status === EntryStatus.ENTRY_STATUS_UNSPECIFIED ? undefined : statusName(req.status);
   if (req.status !== EntryStatus.ENTRY_STATUS_UNSPECIFIED && !status) violations.push({ field: 'status', description: 'is not an entry status' });
-  let conditions: Condition[] = [];
+  let filter: Filter | undefined;
   try {
-    conditions = parseFilter(req.filter);
+    filter = parseFilter(req.filter);
   } catch (err) {
     if (!(err instanceof FilterError)) throw err;
     violations.push({ field: 'filter', description: err.message });
   }
   if (violations.length > 0) throw invalidArgument(violations);
+  // A query of punctuation alone has no words: no full-text condition, as if it were empty.
+  const words = distinctWords(req.query);
   const query: EntryQuery = {
     registerId: register === '-' ? undefined : register,
     holder: identifierFilter(req.holder, 'holder'),
     number: req.number === '' ? undefined : req.number,
     kind: req.kind === '' ? undefined : req.kind,
     status,
-    tsquery: tsqueryOf(req.query),
-    where: conditions.map(whereOf),
+    words: words.length === 0 ? undefined : words,
+    where: filter ? [whereOf(filter)] : [],
   };
   const fingerprint = { rpc: 'SearchEntries', parent, q: req.query, h: req.holder, n: req.number, k: req.kind, s: req.status, f: req.filter };
   return { query, fingerprint, pageSize: clampedPageSize(req.pageSize) };

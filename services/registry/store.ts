@@ -4,7 +4,7 @@ import type { ServiceDb } from '../kit/db.ts';
 import type { PartyKind } from '../kit/party.ts';
 import type { EntryStatusName, PublishInput } from './domain/publish.ts';
 import { entryIdOf } from './domain/publish.ts';
-import { tsvectorOf } from './domain/search-text.ts';
+import { distinctWords, tsqueryOfCompletions, tsvectorOf, type Completion } from './domain/search-text.ts';
 
 export interface RegisterRow {
   id: string;
@@ -53,8 +53,8 @@ export interface EntryQuery {
   number?: string;
   kind?: string;
   status?: EntryStatusName;
-  /** A tsquery literal (search-text.ts). */
-  tsquery?: string;
+  /** Full-text query words (search-text.ts), each matched as a word prefix. */
+  words?: string[];
   /** Further conditions from the filter string, as knex where-clauses. */
   where: ((q: Knex.QueryBuilder) => void)[];
 }
@@ -67,6 +67,8 @@ const ENTRY_COLUMNS = [
 
 // Newest entries a full-text search walks through before it asks the GIN index for the rest.
 const WINDOW = 10_000;
+// A query word with more completions than this (one or two letters) is searched as a prefix.
+const MAX_COMPLETIONS = 64;
 
 export type PublishOutcome = { row: EntryRow; change?: { seq: string; created: boolean } };
 
@@ -101,32 +103,73 @@ export class RegistryStore {
   }
 
   /**
-   * Newest first, keyset-paged on seq. A full-text search walks down seq only through the newest
-   * WINDOW entries; what it still lacks comes from the GIN index (bitmap scans, sorted): a walk over
-   * the whole table for words rare together, which the planner picks when it overestimates the
-   * matches, would read every row; a bitmap of a common word would cost a tenth of the index.
+   * Newest first, keyset-paged on seq. Query words become the exact indexed words they complete
+   * to (completions). The search then reads down seq in up to three spans, so that it never sorts
+   * every match of common words, nor walks row by row past rare ones: the newest WINDOW entries
+   * (as the planner likes); then, if that window held some matches but too few, a span sized from
+   * their density to hold the rest twice over; then everything below. The lower spans are bitmap
+   * scans of the GIN index (and of seq's index), sorted: a walk down seq for words rare together,
+   * which the planner picks when it overestimates the matches, would read every row.
    */
   async search(query: EntryQuery, limit: number, beforeSeq?: string): Promise<EntryRow[]> {
-    if (query.tsquery === undefined) return this.filtered(query, beforeSeq).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit);
+    if (query.words === undefined) return this.filtered(query, undefined, beforeSeq).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit);
+    const tsquery = tsqueryOfCompletions(await this.completions(query.words));
+    if (tsquery === undefined) return [];
     const top = beforeSeq !== undefined ? BigInt(beforeSeq) : BigInt(((await this.db.table('entries').max('seq as max').first()) as { max: string | null }).max ?? 0) + 1n;
-    const floor = top - BigInt(this.window);
-    const recent = (await this.filtered(query, String(top)).where('seq', '>=', String(floor)).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit)) as EntryRow[];
-    if (recent.length >= limit || floor <= 1n) return recent;
-    const older = await this.db.transaction(async (trx) => {
-      for (const setting of ['enable_seqscan', 'enable_indexscan', 'enable_indexonlyscan']) await trx.raw(`set local ${setting} = off`);
-      return (await this.filtered(query, String(floor), trx).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit - recent.length)) as EntryRow[];
-    });
-    return [...recent, ...older];
+    let upper = top - BigInt(this.window);
+    const rows = (await this.filtered(query, tsquery, String(top)).where('seq', '>=', String(upper)).select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit)) as EntryRow[];
+    if (rows.length > 0 && rows.length < limit && upper > 1n) {
+      const lower = upper - BigInt(Math.ceil((2 * (limit - rows.length) * this.window) / rows.length));
+      if (lower > 1n) {
+        rows.push(...(await this.bitmapSearch(query, tsquery, upper, lower, limit - rows.length)));
+        upper = lower;
+      }
+    }
+    if (rows.length < limit && upper > 1n) rows.push(...(await this.bitmapSearch(query, tsquery, upper, undefined, limit - rows.length)));
+    return rows;
   }
 
-  private filtered(query: EntryQuery, beforeSeq?: string, trx?: Knex.Transaction): Knex.QueryBuilder {
+  /** Matches with seq in [lower, upper), newest first, through bitmap scans only. */
+  private async bitmapSearch(query: EntryQuery, tsquery: string, upper: bigint, lower: bigint | undefined, limit: number): Promise<EntryRow[]> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw("select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)");
+      const q = this.filtered(query, tsquery, String(upper), trx);
+      if (lower !== undefined) q.where('seq', '>=', String(lower));
+      return (await q.select(ENTRY_COLUMNS).orderBy('seq', 'desc').limit(limit)) as EntryRow[];
+    });
+  }
+
+  /**
+   * The indexed words each prefix completes to: one short range of the search_words index each
+   * (byte order keeps a prefix's words together); undefined for a prefix with too many.
+   */
+  async completions(prefixes: string[]): Promise<Completion[]> {
+    if (prefixes.length === 0) return [];
+    const result = await this.db.knex.raw<{ rows: { i: number; word: string }[] }>(
+      'select p.i::int as i, w.word from unnest(?::text[]) with ordinality as p(prefix, i) cross join lateral (select word from ?? where word >= p.prefix collate "C" order by word limit ?) w',
+      [prefixes, `${this.db.schema}.search_words`, MAX_COMPLETIONS + 1],
+    );
+    return prefixes.map((prefix, k) => {
+      const words = result.rows.filter((r) => Number(r.i) === k + 1 && r.word.startsWith(prefix)).map((r) => r.word);
+      return { prefix, words: words.length > MAX_COMPLETIONS ? undefined : words };
+    });
+  }
+
+  /** Adds an entry's words to the search words, in byte order so two writers never wait on each other in a cycle. */
+  private async addWords(trx: Knex.Transaction | undefined, ...texts: string[]): Promise<void> {
+    const words = distinctWords(...texts).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (words.length === 0) return;
+    await (trx ?? this.db.knex).raw('insert into ?? (word) select unnest(?::text[]) on conflict do nothing', [`${this.db.schema}.search_words`, words]);
+  }
+
+  private filtered(query: EntryQuery, tsquery: string | undefined, beforeSeq?: string, trx?: Knex.Transaction): Knex.QueryBuilder {
     const q = this.db.table('entries', trx);
     if (query.registerId !== undefined) q.where('register_id', query.registerId);
     if (query.holder !== undefined) q.where('holder_identifier', query.holder);
     if (query.number !== undefined) q.where('number', query.number);
     if (query.kind !== undefined) q.where('kind', query.kind);
     if (query.status !== undefined) q.where('status', query.status);
-    if (query.tsquery !== undefined) q.whereRaw('search @@ ?::tsquery', [query.tsquery]);
+    if (tsquery !== undefined) q.whereRaw('search @@ ?::tsquery', [tsquery]);
     for (const w of query.where) q.where(w);
     if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq);
     return q;
@@ -134,7 +177,10 @@ export class RegistryStore {
 
   /** For tests and fixtures: an entry written directly, as a publisher's would be. */
   async insertEntry(row: Pick<EntryRow, 'register_id' | 'id' | 'number' | 'title' | 'holder_type' | 'holder_identifier' | 'holder_name' | 'status' | 'source_resource'>): Promise<void> {
-    await this.db.table('entries').insert({ ...row, search: this.db.knex.raw('?::tsvector', [tsvectorOf(row.number, row.title, row.holder_name)]) });
+    await this.db.transaction(async (trx) => {
+      await this.db.table('entries', trx).insert({ ...row, search: this.db.knex.raw('?::tsvector', [tsvectorOf(row.number, row.title, row.holder_name)]) });
+      await this.addWords(trx, row.number, row.title, row.holder_name);
+    });
   }
 
   /**
@@ -172,6 +218,7 @@ export class RegistryStore {
         if (Number(current.source_sequence) >= input.sequence) return { row: current };
         [row] = (await this.db.table('entries', trx).where(key).update({ ...columns, updated_at: this.db.knex.fn.now() }).returning(ENTRY_COLUMNS)) as EntryRow[];
       }
+      await this.addWords(trx, input.number, input.title, input.holder.name);
       // Last in the transaction: the head's row lock is held until commit, and briefly.
       const [head] = (await this.db.table('change_head', trx).increment('seq', 1).returning('seq')) as { seq: string }[];
       await this.db.table('changes', trx).insert({ seq: head!.seq, register_id: key.register_id, entry_id: id, created, at: row!.updated_at, entry: encode(row!) });

@@ -56,7 +56,7 @@ export class Authorities {
   readonly profiles: Record<string, Profile>;
 
   constructor(
-    private readonly store: TrustStore,
+    readonly store: TrustStore,
     private readonly passphrase: string,
     readonly endpoints: Endpoints,
     policyArc?: string,

@@ -21,6 +21,8 @@ export interface TrustConfig {
   passphraseFromEnv?: string;
   /** The OID arc Ruqsat's certificate-type and role policies sit under (a placeholder until one is registered). */
   policyArc: string;
+  /** Demo mode renews mesh identities this old (same key, new certificate); at 2/3 of their life in any case. */
+  meshRenewAfterMs: number;
 }
 
 export function trustConfig(env: Env = process.env): TrustConfig {
@@ -35,6 +37,7 @@ export function trustConfig(env: Env = process.env): TrustConfig {
     passphraseFile: readString(env, 'RUQSAT_CA_PASSPHRASE_FILE', './data/ca-passphrase'),
     passphraseFromEnv: env.RUQSAT_CA_PASSPHRASE || undefined,
     policyArc: policyArc(env),
+    meshRenewAfterMs: readInt(env, 'MESH_TLS_RENEW_AFTER_MS', 60 * 86_400_000, 1_000, 365 * 86_400_000),
   };
 }
 

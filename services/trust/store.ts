@@ -97,8 +97,12 @@ export class TrustStore {
     return q;
   }
 
+  /** Called in the transaction that issued or revoked a certificate (trust's outbox to registry). */
+  onCertificateChange?: (trx: Tx, authorityId: string, serial: string) => Promise<void>;
+
   async insertCertificate(row: Omit<CertificateRow, 'seq' | 'profile' | 'subject_identifier'> & Partial<CertificateRow>, trx?: Tx): Promise<void> {
     await this.db.table('certificates', trx).insert(row);
+    if (trx) await this.onCertificateChange?.(trx, row.authority_id, row.serial_number);
   }
 
   /** Marks a valid certificate revoked and appends the feed event; undefined when it was not valid. */
@@ -109,6 +113,7 @@ export class TrustStore {
       .whereNot('status', 'revoked')
       .update({ status: 'revoked', revocation_reason: reason, revocation_time: time });
     if (updated === 0) return undefined;
+    await this.onCertificateChange?.(trx, authorityId, serial);
     const [event] = await this.db
       .table('revocation_events', trx)
       .insert({ authority_id: authorityId, serial_number: serial, reason, revocation_time: time })

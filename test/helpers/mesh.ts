@@ -26,6 +26,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RUQSAT_CA_PASSPHRASE: 'test-only-passphrase-0123456789',
     TRUST_HTTP_PORT: '0',
     REGISTRY_HTTP_PORT: '0',
+    // Plaintext by default; test/kit/mtls.test.ts runs the mesh with mutual TLS and access rights.
+    MESH_TLS: 'off',
   };
   for (const name of SERVICE_NAMES) env[`${name.toUpperCase()}_PORT`] = '0';
   return { ...env, ...overrides };

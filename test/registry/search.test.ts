@@ -5,7 +5,6 @@ import { PartyType } from '../../gen/ruqsat/common/v1/common.ts';
 import { EntryStatus, RegistryServiceClient, type EntryChange, type SearchEntriesRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
-import { tsqueryOf } from '../../services/registry/domain/search-text.ts';
 import { RegistryStore } from '../../services/registry/store.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { withCheckDigit } from '../helpers/iin.ts';
@@ -64,6 +63,33 @@ describe('registry: search, change feed and public HTTP', () => {
     expect(await numbers({ filter: 'update_time < "2000-01-01T00:00:00+05:00"' })).to.deep.equal([]);
   });
 
+  it('applies OR, NOT and parentheses with AIP-160 precedence (OR before AND)', async () => {
+    // AIP-160 reads this as (leak OR special) AND person; SQL's precedence would also give KZ-L-002.
+    expect(await numbers({ filter: `kind = leak_detection OR kind = special_means AND holder = "${PERSON}"` })).to.deep.equal(['KZ-L-004']);
+    expect(await numbers({ filter: `(kind = leak_detection OR kind = special_means) AND NOT register = "registers/nsc-licenses"` })).to.deep.equal([]);
+    expect(await numbers({ filter: `kind = leak_detection OR (kind = special_means AND holder = "${PERSON}")` })).to.deep.equal(['KZ-L-002', 'KZ-L-004']);
+    expect(await numbers({ filter: `NOT (holder = "${COMPANY}" OR holder = "${OTHER}")` })).to.deep.equal(['KZ-L-004']);
+    expect(await numbers({ filter: '-status = ACTIVE' })).to.deep.equal(['KZ-L-003']);
+    expect(await numbers({ filter: `holder = "${COMPANY}" AND -(register = deposited-software OR status = revoked)` })).to.deep.equal(['KZ-L-001']);
+    expect(await numbers({ filter: 'NOT (NOT kind = leak_detection)', query: 'защита' })).to.deep.equal(['KZ-L-002']);
+  });
+
+  it('treats a missing time or attribute as unequal to any value and as failing any other comparison, so NOT is the complement', async () => {
+    const all = ['DEP-005', 'KZ-L-001', 'KZ-L-002', 'KZ-L-003', 'KZ-L-004'];
+    expect(await numbers({ filter: 'expire_time < "2100-01-01T00:00:00Z"' })).to.deep.equal([]);
+    expect(await numbers({ filter: 'NOT expire_time < "2100-01-01T00:00:00Z"' })).to.deep.equal(all);
+    expect(await numbers({ filter: 'expire_time != "2100-01-01T00:00:00Z"' })).to.deep.equal(all);
+    expect(await numbers({ filter: 'attributes.sub_kinds = "development,production"' })).to.deep.equal(['KZ-L-001', 'KZ-L-003']);
+    expect(await numbers({ filter: 'NOT attributes.sub_kinds = "development,production"' })).to.deep.equal(['DEP-005', 'KZ-L-002', 'KZ-L-004']);
+    expect(await numbers({ filter: 'attributes.sub_kinds != "development,production"' })).to.deep.equal(['DEP-005', 'KZ-L-002', 'KZ-L-004']);
+    expect(await numbers({ filter: 'NOT attributes.sub_kinds != "development,production"' })).to.deep.equal(['KZ-L-001', 'KZ-L-003']);
+  });
+
+  it('binds filter values as parameters: quotes and SQL in a value are only text', async () => {
+    expect(await numbers({ filter: `number = "KZ-L-001' OR '1'='1"` })).to.deep.equal([]);
+    expect(await numbers({ filter: `attributes.kind = "x') OR true --" OR number = 'KZ-L-002'` })).to.deep.equal(['KZ-L-002']);
+  });
+
   it('pages newest first with tokens bound to the query, and clamps an oversized page', async () => {
     const seen: string[] = [];
     let pageToken = '';
@@ -82,11 +108,15 @@ describe('registry: search, change feed and public HTTP', () => {
   });
 
   it('refuses bad input: filter with its position, page size, holder, unknown register', async () => {
-    const bad = await callFails(bind(client, 'searchEntries'), { ...emptySearch(), filter: 'holder = "1" OR number = "2"' }, grpc.status.INVALID_ARGUMENT);
+    const bad = await callFails(bind(client, 'searchEntries'), { ...emptySearch(), filter: 'holder = "1" OR (number = "2"' }, grpc.status.INVALID_ARGUMENT);
     expect(bad.status.fieldViolations).to.have.length(1);
-    expect(bad.status.fieldViolations[0]).to.include({ field: 'filter', description: 'at position 13: OR is not supported; only AND' });
+    expect(bad.status.fieldViolations[0]).to.include({ field: 'filter', description: 'at position 29: expected AND, OR or ")" to close the "(" at position 16, got the end of the filter' });
+    expect(bad.status.errorInfo?.reason).to.equal('INVALID_ARGUMENT');
     const status = await callFails(bind(client, 'searchEntries'), { ...emptySearch(), filter: 'status = GREEN' }, grpc.status.INVALID_ARGUMENT);
-    expect(status.status.fieldViolations[0]?.field).to.equal('filter');
+    expect(status.status.fieldViolations[0]).to.include({ field: 'filter', description: 'at position 9: expected a status (ACTIVE, SUSPENDED, REVOKED or EXPIRED), got "GREEN"' });
+    // Every violation at once: the filter's and the other fields'.
+    const both = await callFails(bind(client, 'searchEntries'), { ...emptySearch(), filter: 'kind = a AND', number: 'n'.repeat(200) }, grpc.status.INVALID_ARGUMENT);
+    expect(both.status.fieldViolations.map((v) => v.field)).to.deep.equal(['number', 'filter']);
     await callFails(bind(client, 'searchEntries'), { ...emptySearch(), pageSize: -1 }, grpc.status.INVALID_ARGUMENT);
     const holder = await callFails(bind(client, 'searchEntries'), { ...emptySearch(), holder: '123456789012' }, grpc.status.INVALID_ARGUMENT);
     expect(holder.status.fieldViolations[0]?.field).to.equal('holder');
@@ -96,7 +126,7 @@ describe('registry: search, change feed and public HTTP', () => {
 
   it('full text finds the same pages whether matches lie in the newest window or below it', async () => {
     const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'registry');
-    const query = { where: [], tsquery: tsqueryOf('қорғау') };
+    const query = { where: [], words: ['қорғау'] };
     const pages = async (store: RegistryStore) => {
       const out: string[][] = [];
       let before: string | undefined;
@@ -109,7 +139,7 @@ describe('registry: search, change feed and public HTTP', () => {
     };
     const whole = await pages(new RegistryStore(db));
     expect(whole.flat()).to.have.length.above(2);
-    for (const window of [1, 2, 3]) expect(await pages(new RegistryStore(db, window)), `window ${window}`).to.deep.equal(whole);
+    for (const window of [1, 2, 3, 4, 5, 8]) expect(await pages(new RegistryStore(db, window)), `window ${window}`).to.deep.equal(whole);
   });
 
   it('WatchRegister replays after a cursor, then streams live changes of its register only', async () => {
@@ -159,7 +189,10 @@ describe('registry: search, change feed and public HTTP', () => {
     expect(bad.status).to.equal(400);
     expect(bad.body.error).to.include({ code: 400, status: 'INVALID_ARGUMENT' });
     expect(bad.body.error.details[0]).to.include({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INVALID_ARGUMENT', domain: 'ruqsat.kz' });
-    expect(bad.body.error.details[1].fieldViolations).to.deep.equal([{ field: 'filter', description: 'at position 13: OR is not supported; only AND' }]);
+    expect(bad.body.error.details[1].fieldViolations).to.deep.equal([{ field: 'filter', description: 'at position 17: expected a comparator (=, !=, <, <=, >, >=), got the end of the filter' }]);
+    const or = await get(`/v1/entries?filter=${encodeURIComponent(`(kind = leak_detection OR kind = special_means) AND -holder = "${OTHER}"`)}`);
+    expect(or.status).to.equal(200);
+    expect(or.body.entries.map((e: { number: string }) => e.number)).to.deep.equal(['KZ-L-004']);
     const token = await get(`/v1/entries?holder=${COMPANY}&page_size=1`);
     const foreign = await get(`/v1/entries?holder=${OTHER}&page_token=${token.body.nextPageToken}`);
     expect(foreign.status).to.equal(400);

@@ -50,13 +50,24 @@ function deadlineInterceptor(ms: number): grpc.Interceptor {
 }
 
 const clients = new Map<string, grpc.Client>();
+let processCredentials: grpc.ChannelCredentials | undefined;
+let credentialsGeneration = 0;
+
+/** The process's mesh identity: every client made without explicit credentials presents it. */
+export function useProcessCredentials(credentials: grpc.ChannelCredentials | undefined): void {
+  processCredentials = credentials;
+  credentialsGeneration++;
+}
 
 export function clientFor<C extends grpc.Client>(Ctor: ClientConstructor<C>, addresses: string, options: ClientOptions = {}): C {
   const target = targetOf(addresses);
-  const key = `${Object.keys(Ctor.service).join(',')}@${target}`;
+  const key = `${Object.keys(Ctor.service).join(',')}@${target}#${options.credentials ? 'own' : credentialsGeneration}`;
   const existing = clients.get(key);
   if (existing) return existing as C;
-  const client = new Ctor(target, options.credentials ?? grpc.credentials.createInsecure(), {
+  const credentials = options.credentials ?? processCredentials ?? grpc.credentials.createInsecure();
+  const client = new Ctor(target, credentials, {
+    // TLS names no IP address (RFC 6066): dialled by address, a mesh server is checked as "localhost", a name every mesh certificate carries.
+    ...(credentials._isSecure() && /^(ipv4|ipv6):|^dns:(\d|\[)/.test(target) ? { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' } : {}),
     'grpc.service_config': serviceConfigFor(Ctor.service),
     'grpc.enable_retries': 1,
     'grpc.keepalive_time_ms': 60_000,

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { accessInterceptor, type AccessOptions } from '../interceptors/access.ts';
 import { deadlineInterceptor } from '../interceptors/deadline.ts';
 import { errorDetailsInterceptor } from '../interceptors/errors.ts';
 import { loggingInterceptor } from '../interceptors/logging.ts';
@@ -26,10 +27,18 @@ export interface GrpcServerOptions {
   maxCallMs: number;
   logger: Logger;
   registry: Registry;
+  /** Mutual TLS; without it the port is plaintext (MESH_TLS=off: tests and local development only). */
+  credentials?: grpc.ServerCredentials;
+  /** Caller authentication, access rights and rate limits; with mutual TLS only. */
+  access?: AccessOptions;
+  /** A plaintext port serving only health (kubelet's gRPC probes cannot present a certificate); -1 none. */
+  healthPort?: number;
 }
 
 export interface RunningServer {
   port: number;
+  /** The plaintext health-only port, when one was asked for. */
+  healthPort?: number;
   health: HealthImplementation;
   setServing(serving: boolean): void;
   /** Health NOT_SERVING, wait `drainMs`, let calls finish for `graceMs`, then cancel the rest. */
@@ -39,7 +48,14 @@ export interface RunningServer {
 export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServer> {
   const server = new grpc.Server({
     // The first interceptor is nearest the wire: it sees metadata first and the status last.
-    interceptors: [requestIdInterceptor, errorDetailsInterceptor, loggingInterceptor(o.logger), metricsInterceptor(o.registry), deadlineInterceptor(o.maxCallMs)],
+    interceptors: [
+      requestIdInterceptor,
+      errorDetailsInterceptor,
+      loggingInterceptor(o.logger),
+      metricsInterceptor(o.registry),
+      ...(o.access ? [accessInterceptor(o.access)] : []),
+      deadlineInterceptor(o.maxCallMs),
+    ],
     'grpc.max_receive_message_length': o.maxMessageBytes,
     'grpc.max_send_message_length': o.maxMessageBytes,
     'grpc.keepalive_time_ms': 60_000,
@@ -53,8 +69,19 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
   reflectionFor(names).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync(`${o.host}:${o.port}`, o.credentials ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+
+  // The same health state on a second, plaintext server that serves nothing else.
+  let probes: grpc.Server | undefined;
+  let healthPort: number | undefined;
+  if (o.healthPort !== undefined && o.healthPort >= 0) {
+    probes = new grpc.Server();
+    health.addToServer(probes);
+    healthPort = await new Promise<number>((resolve, reject) =>
+      probes!.bindAsync(`${o.host}:${o.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+  }
 
   const setServing = (serving: boolean) => {
     const status = serving ? 'SERVING' : 'NOT_SERVING';
@@ -64,6 +91,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
   const stop = async (drainMs: number, graceMs: number) => {
     setServing(false);
     await new Promise((r) => setTimeout(r, drainMs));
+    probes?.forceShutdown();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         o.logger.warn({ graceMs }, 'calls still running after the grace period: cancelling them');
@@ -77,5 +105,5 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     });
   };
 
-  return { port, health, setServing, stop };
+  return { port, healthPort, health, setServing, stop };
 }

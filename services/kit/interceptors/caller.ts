@@ -1,6 +1,14 @@
-// Who is calling: the peer address until mTLS gives each caller a certificate identity.
-export function callerOf(call: { getPeer(): string }): string {
-  return call.getPeer();
+// Who is calling: "BIN/system" from a mesh client certificate, else the peer address (MESH_TLS=off).
+import type { PeerCertificate } from 'node:tls';
+
+type AuthContext = { sslPeerCertificate?: PeerCertificate };
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export function callerOf(call: { getPeer(): string; getAuthContext?(): AuthContext | null }): string {
+  const subject = call.getAuthContext?.()?.sslPeerCertificate?.subject;
+  if (!subject?.CN) return call.getPeer();
+  return `${(first(subject.OU) ?? '').replace(/^BIN/, '')}/${first(subject.CN)}`;
 }
 
 /** "/ruqsat.trust.v1.TrustService/GetCertificate" → its service and method. */

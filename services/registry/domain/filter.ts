@@ -1,5 +1,14 @@
-// An AIP-160 subset for SearchEntries: `field op value` comparisons joined by AND.
-// holder = "123456789012" AND status = ACTIVE AND update_time >= "2026-01-01T00:00:00Z"
+// The AIP-160 subset SearchEntries accepts, parsed to a tree. As in AIP-160, OR binds tighter than
+// AND, so `a AND b OR c` is `a AND (b OR c)`; NOT or "-" negates one condition or a parenthesised group.
+//   expression  = factor { AND factor }
+//   factor      = term { OR term }
+//   term        = [ NOT | "-" ] ( restriction | "(" expression ")" )
+//   restriction = field comparator value
+// Left out of AIP-160: the has operator ":", functions, wildcards, and juxtaposition as an implicit AND.
+import { shown, FilterError, tokenize, type Token } from './filter-tokens.ts';
+import { STATUS_NAMES, type EntryStatusName } from './publish.ts';
+
+export { FilterError } from './filter-tokens.ts';
 
 export type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -8,109 +17,84 @@ export type Condition =
   | { kind: 'attribute'; key: string; op: '=' | '!='; value: string }
   | { kind: 'time'; field: TimeField; op: Op; value: Date };
 
+export type Filter = Condition | { kind: 'and'; of: Filter[] } | { kind: 'or'; of: Filter[] } | { kind: 'not'; of: Filter };
+
 export const TEXT_FIELDS = ['holder', 'number', 'kind', 'status', 'register', 'source_service', 'source_resource'] as const;
 export const TIME_FIELDS = ['create_time', 'update_time', 'effective_time', 'expire_time'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 export type TimeField = (typeof TIME_FIELDS)[number];
 
-/** A filter that does not parse; `position` is the 0-based character offset of the trouble. */
-export class FilterError extends Error {
-  constructor(
-    readonly position: number,
-    message: string,
-  ) {
-    super(`at position ${position}: ${message}`);
-  }
-}
-
 export const MAX_FILTER_LENGTH = 2000;
-const MAX_CONDITIONS = 20;
+export const MAX_CONDITIONS = 20;
+export const MAX_DEPTH = 8;
 const ATTRIBUTE_KEY = /^[a-z][a-z0-9_]{0,62}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const COMPARATORS = 'a comparator (=, !=, <, <=, >, >=)';
+const CONDITION_START = 'a field name, "(", NOT or "-"';
 
-interface Token {
-  type: 'word' | 'string' | 'op' | 'paren';
-  text: string;
-  at: number;
-}
-
-function tokenize(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '"') {
-      const at = i;
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new FilterError(at, 'unterminated string');
-        const d = src[i]!;
-        if (d === '\\') {
-          if (i + 1 >= src.length) throw new FilterError(i, 'unterminated string');
-          text += src[i + 1];
-          i += 2;
-        } else if (d === '"') {
-          i++;
-          break;
-        } else {
-          text += d;
-          i++;
-        }
-      }
-      out.push({ type: 'string', text, at });
-    } else if (/[<>=!:]/.test(c)) {
-      const two = src.slice(i, i + 2);
-      const op = ['<=', '>=', '!='].includes(two) ? two : c;
-      if (op === '!' ) throw new FilterError(i, 'expected "!="');
-      out.push({ type: 'op', text: op, at: i });
-      i += op.length;
-    } else if (c === '(' || c === ')') {
-      out.push({ type: 'paren', text: c, at: i });
-      i++;
-    } else if (/[\p{L}\p{N}_.\-+]/u.test(c)) {
-      const at = i;
-      while (i < src.length && /[\p{L}\p{N}_.\-+]/u.test(src[i]!)) i++;
-      out.push({ type: 'word', text: src.slice(at, i), at });
-    } else {
-      throw new FilterError(i, `unexpected character "${c}"`);
-    }
-  }
-  return out;
-}
-
-/** Parses a filter string; empty means no conditions. Throws FilterError with the position. */
-export function parseFilter(src: string): Condition[] {
+/** Parses a filter string; empty (or blank) means no filter. Throws FilterError with the position. */
+export function parseFilter(src: string): Filter | undefined {
   if (src.length > MAX_FILTER_LENGTH) throw new FilterError(MAX_FILTER_LENGTH, `longer than ${MAX_FILTER_LENGTH} characters`);
   const tokens = tokenize(src);
-  const conditions: Condition[] = [];
+  if (tokens.length === 0) return undefined;
   let i = 0;
-  const end = src.length;
-  const next = (what: string): Token => {
-    const t = tokens[i];
-    if (!t) throw new FilterError(end, `expected ${what}, got the end of the filter`);
-    i++;
-    return t;
+  let conditions = 0;
+  const peek = (): Token | undefined => tokens[i];
+  const fail = (expected: string): never => {
+    const t = peek();
+    throw new FilterError(t?.at ?? src.length, `expected ${expected}, got ${shown(t)}`);
   };
-  if (tokens.length === 0) return conditions;
-  for (;;) {
-    const field = next('a field name');
-    if (field.type === 'paren') throw new FilterError(field.at, 'parentheses are not supported');
-    if (field.type !== 'word' || /^(AND|OR|NOT)$/.test(field.text)) throw new FilterError(field.at, `expected a field name, got ${JSON.stringify(field.text)}`);
-    const op = next('a comparison operator');
-    if (op.type !== 'op') throw new FilterError(op.at, `expected a comparison operator (=, !=, <, <=, >, >=), got ${JSON.stringify(op.text)}`);
-    if (op.text === ':') throw new FilterError(op.at, 'the has operator ":" is not supported; use =');
-    const value = next('a value');
-    if (value.type !== 'word' && value.type !== 'string') throw new FilterError(value.at, `expected a value, got ${JSON.stringify(value.text)}`);
-    conditions.push(condition(field, op.text as Op, value));
-    if (conditions.length > MAX_CONDITIONS) throw new FilterError(field.at, `at most ${MAX_CONDITIONS} conditions`);
-    if (i >= tokens.length) return conditions;
-    const join = next('AND');
-    if (join.text === 'OR') throw new FilterError(join.at, 'OR is not supported; only AND');
-    if (join.text !== 'AND') throw new FilterError(join.at, `expected AND, got ${JSON.stringify(join.text)}`);
-  }
+
+  const expression = (depth: number): Filter => {
+    const of = [factor(depth)];
+    while (peek()?.type === 'AND') {
+      i++;
+      of.push(factor(depth));
+    }
+    return of.length === 1 ? of[0]! : { kind: 'and', of };
+  };
+  const factor = (depth: number): Filter => {
+    const of = [term(depth)];
+    while (peek()?.type === 'OR') {
+      i++;
+      of.push(term(depth));
+    }
+    return of.length === 1 ? of[0]! : { kind: 'or', of };
+  };
+  const term = (depth: number): Filter => {
+    const t = peek();
+    if (t?.type === 'NOT' || t?.type === '-') {
+      i++;
+      return { kind: 'not', of: simple(depth, `a field name or "(" after ${t.text}`) };
+    }
+    return simple(depth, CONDITION_START);
+  };
+  const simple = (depth: number, expected: string): Filter => {
+    const t = peek();
+    if (t?.type === '(') {
+      if (depth >= MAX_DEPTH) throw new FilterError(t.at, `parentheses nest at most ${MAX_DEPTH} deep`);
+      i++;
+      const inner = expression(depth + 1);
+      if (peek()?.type !== ')') fail(`AND, OR or ")" to close the "(" at position ${t.at}`);
+      i++;
+      return inner;
+    }
+    if (t?.type !== 'word') return fail(expected);
+    i++;
+    if (++conditions > MAX_CONDITIONS) throw new FilterError(t.at, `at most ${MAX_CONDITIONS} conditions`);
+    const op = peek();
+    if (op?.type !== 'op') return fail(COMPARATORS);
+    if (op.text === ':') throw new FilterError(op.at, 'the has operator ":" is not supported; expected =');
+    i++;
+    const value = peek();
+    if (value?.type !== 'word' && value?.type !== 'string') return fail('a value (a word or a quoted string)');
+    i++;
+    return condition(t, op.text as Op, value);
+  };
+
+  const filter = expression(0);
+  if (i < tokens.length) fail(tokens[i]!.type === ')' ? 'AND or OR (this ")" closes nothing)' : 'AND or OR between conditions');
+  return filter;
 }
 
 function condition(field: Token, op: Op, value: Token): Condition {
@@ -130,8 +114,17 @@ function condition(field: Token, op: Op, value: Token): Condition {
     if (!ATTRIBUTE_KEY.test(key)) throw new FilterError(field.at, `${JSON.stringify(key)} is not an attribute key (snake_case)`);
     return { kind: 'attribute', key, op: equality(), value: value.text };
   }
+  if (name === 'status') return { kind: 'text', field: 'status', op: equality(), value: statusOf(value) };
+  if (name === 'register') return { kind: 'text', field: 'register', op: equality(), value: value.text.replace(/^registers\//, '') };
   if ((TEXT_FIELDS as readonly string[]).includes(name)) return { kind: 'text', field: name as TextField, op: equality(), value: value.text };
   throw new FilterError(field.at, `unknown field ${JSON.stringify(name)}; known: ${[...TEXT_FIELDS, ...TIME_FIELDS, 'attributes.KEY'].join(', ')}`);
+}
+
+/** ACTIVE, ENTRY_STATUS_ACTIVE or active → 'active'. */
+function statusOf(value: Token): EntryStatusName {
+  const name = value.text.toLowerCase().replace(/^entry_status_/, '');
+  if (Object.hasOwn(STATUS_NAMES, name)) return name as EntryStatusName;
+  throw new FilterError(value.at, `expected a status (ACTIVE, SUSPENDED, REVOKED or EXPIRED), got ${shown(value)}`);
 }
 
 // Date would roll 2026-02-30 over to March 2; a filter with it is a mistake to report.

@@ -40,7 +40,9 @@ export function revocationHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
       const signed = verifyAct<RevokeAct>(ctx.core, req.request, 'request', { intermediates: knownIntermediates(ctx) });
       const operatorPolicy = ctx.authorities.profile('ra_operator').policies[0]!;
       const holderIin = iinOf(targetCert);
-      const byHolder = holderIin !== undefined && iinOf(signed.signer) === holderIin;
+      // A system's mesh certificate names no person: its holder proves itself with the certified key.
+      const sameKey = Buffer.compare(Buffer.from(signed.signer.spki), Buffer.from(targetCert.spki)) === 0;
+      const byHolder = (holderIin !== undefined && iinOf(signed.signer) === holderIin) || sameKey;
       if (!byHolder) {
         if (!policiesOf(signed.signer).includes(operatorPolicy)) {
           throw new RuqsatError(grpc.status.PERMISSION_DENIED, 'NOT_HOLDER_OR_OPERATOR', 'request: only the holder or an RA operator may revoke this certificate');

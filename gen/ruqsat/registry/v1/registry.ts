@@ -186,9 +186,12 @@ export interface SearchEntriesRequest {
   kind: string;
   status: EntryStatus;
   /**
-   * AIP-160 subset: `field op value` joined by AND. Fields: holder, number, kind, status, register,
-   * source_service, source_resource, attributes.KEY (=, !=); create_time, update_time,
-   * effective_time, expire_time (=, !=, <, <=, >, >= with an RFC 3339 string).
+   * AIP-160 subset: `field op value` conditions joined by AND and OR (OR binds tighter, as in
+   * AIP-160), negated by NOT or "-", grouped by parentheses; at most 20 conditions, 8 levels deep.
+   * Fields: holder, number, kind, status, register, source_service, source_resource,
+   * attributes.KEY (=, !=); create_time, update_time, effective_time, expire_time (=, !=, <, <=,
+   * >, >= with an RFC 3339 string). A missing time or attribute is != any value and fails every
+   * other comparison. A malformed filter is INVALID_ARGUMENT naming its character position.
    */
   filter: string;
   /** At most 1000 (a larger one is clamped); 0 means 50. */
