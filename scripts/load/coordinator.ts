@@ -180,6 +180,9 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
     // measured, so the phase that runs first is not the one that pays for the JIT.
     const quiet = new Progress({ write: () => true } as unknown as NodeJS.WritableStream);
     const warm = Math.min(1_000, o.durationMs);
+    await phase(workers, `${o.scenario} warm-up`, o.scenario, inputs, address, o, warm, quiet);
+    const run = await phase(workers, o.scenario, o.scenario, inputs, address, o, o.durationMs, progress);
+    // The echo after the run: setup's aftermath (a fresh database, followers loading) must not slow it.
     if (o.baseline) {
       echo = await startEcho();
       await phase(workers, 'echo warm-up', 'echo', { bytes: requestBytes }, echo.address, o, warm, quiet);
@@ -187,8 +190,6 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
       await echo.stop();
       echo = undefined;
     }
-    await phase(workers, `${o.scenario} warm-up`, o.scenario, inputs, address, o, warm, quiet);
-    const run = await phase(workers, o.scenario, o.scenario, inputs, address, o, o.durationMs, progress);
     const setup = Object.fromEntries(Object.entries(inputs).filter(([k]) => !['key', 'cert', 'chain', 'leaf', 'queries'].includes(k)));
     return { options: o, runId, startedAt, mesh: m.description, setup, requestBytes, baseline, run };
   } finally {
