@@ -13,9 +13,7 @@ export interface Command {
 type Loader = () => Promise<Command>;
 
 // Subcommands a later issue builds are listed so `--help` shows the whole shape of the tool.
-const planned: Record<string, string> = {
-  load: 'load-test the mesh (issue 10)',
-};
+const planned: Record<string, string> = {};
 
 const commands: Record<string, Loader> = {
   start: async () => (await import('./cli/start.ts')).command,
@@ -27,6 +25,7 @@ const commands: Record<string, Loader> = {
   commission: async () => (await import('./cli/commission.ts')).command,
   'verify-document': async () => (await import('./cli/verify-document.ts')).command,
   deposit: async () => (await import('./cli/deposit.ts')).command,
+  load: async () => (await import('./cli/load.ts')).command,
 };
 
 async function help(): Promise<string> {
