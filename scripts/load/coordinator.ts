@@ -10,6 +10,7 @@ import { Histogram } from './histogram.ts';
 import { Progress, type Tally } from './progress.ts';
 import { SCENARIOS, type Inputs } from './scenarios.ts';
 import { newRunId } from './setup.ts';
+import { loadConfig } from '../../services/kit/config.ts';
 import { ownMesh, targetMesh, type MeshAccess, type OpenMesh } from './target.ts';
 import type { FromWorker, SecondData, ToWorker } from './worker.ts';
 
@@ -93,6 +94,8 @@ class Workers {
   }
 }
 
+let targetTls = false;
+
 const tally = (): Tally => ({ hist: new Histogram(), outcomes: {} });
 const add = (t: Tally, hist: Histogram | ReturnType<Histogram['toJSON']>, outcomes: Record<string, number>) => {
   t.hist.merge(hist);
@@ -107,7 +110,7 @@ function shares(o: LoadOptions, n: number): { value: number; phaseMs: number }[]
 
 async function phase(workers: Workers, label: string, scenario: string, inputs: Inputs, address: string, o: LoadOptions, durationMs: number, progress: Progress): Promise<PhaseResult> {
   const split = shares(o, workers.procs.length);
-  const ready = await workers.all(split.map((s, i) => ({ type: 'init', scenario, inputs, address, tag: `w${i}`, warmup: Math.max(1, Math.min(4, Math.ceil(s.value))) })), 'ready');
+  const ready = await workers.all(split.map((s, i) => ({ type: 'init', scenario, inputs, address, tag: `w${i}`, warmup: Math.max(1, Math.min(4, Math.ceil(s.value))), tls: targetTls && scenario !== 'echo' })), 'ready');
   const failedWarmup = ready.flatMap((r) => (r.type === 'ready' ? Object.entries(r.warmup).filter(([k]) => k !== 'OK') : []));
   if (failedWarmup.length > 0) progress.note(`${label}: warm-up calls failed: ${failedWarmup.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   const startAt = Date.now() + 200;
@@ -167,6 +170,8 @@ export async function runLoad(o: LoadOptions, access?: MeshAccess, progress = ne
     if (!access) {
       progress.note(o.target ? `connecting to ${scenario.service} at ${o.target}` : `starting ${scenario.starts.join(' + ')} on embedded defaults`);
       mesh = o.target ? await targetMesh(scenario, o.target) : await ownMesh(scenario);
+      // A running mesh speaks mutual TLS unless MESH_TLS=off: workers then present the operator's identity.
+      targetTls = !mesh.own && loadConfig().meshTls.enabled;
     }
     const m = (access ?? mesh)!;
     progress.note(`setup: ${scenario.summary}`);

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
-import { parseCertificate } from '../../core-wasm/src/index.ts';
+import { parseCertificate, pemBlocks } from '../../core-wasm/src/index.ts';
+import { loadConfig } from '../../services/kit/config.ts';
+import { demoSettings, readDemoOperator } from '../demo/provision.ts';
 import { PartyType, type SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
@@ -78,6 +80,9 @@ export interface Operator {
 
 /** An RA operator, issued on a letter as `ruqsat ca operator issue` does: needs trust's database and the CA passphrase. */
 export async function provisionOperator(t: SetupTarget): Promise<Operator> {
+  // `npm start` in demo mode appointed one already: its key and certificate are on disk beside the data.
+  const demo = t.own ? undefined : readDemoOperator(demoSettings(process.env, loadConfig().pgliteDir).dir);
+  if (demo) return { key: { privatePem: demo.keyPem, csrPem: '' }, certificate: new Uint8Array(pemBlocks(demo.certificatePem)[0]!.der) };
   if (!t.knex) throw new Error('this scenario needs an RA operator, which only the trust database can make: set DATABASE_URL (and DB_SCHEMA_PREFIX) as the target mesh has them');
   if (!t.caPassphrase) throw new Error('this scenario needs the CA passphrase of the target mesh (RUQSAT_CA_PASSPHRASE or RUQSAT_CA_PASSPHRASE_FILE)');
   const db = new ServiceDb(t.knex, t.schemaPrefix + 'trust');

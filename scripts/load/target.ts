@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../services/kit/config.ts';
 import { openDatabase } from '../../services/kit/db.ts';
-import { closeClients } from '../../services/kit/grpc/client.ts';
+import { closeClients, useProcessCredentials } from '../../services/kit/grpc/client.ts';
 import { createLogger } from '../../services/kit/logger.ts';
 import { startMesh } from '../../services/mesh.ts';
 import { caPassphrase, trustConfig } from '../../services/trust/config.ts';
@@ -49,6 +49,8 @@ export async function ownMesh(scenario: Scenario): Promise<OpenMesh> {
   };
   for (const n of SERVICE_NAMES) (env[`${n.toUpperCase()}_PORT`] = '0'), (env[`${n.toUpperCase()}_ADDRESS`] = undefined);
   const config = loadConfig(env);
+  // The CLI set the operator's TLS identity for a running mesh; this one is plaintext.
+  useProcessCredentials(undefined);
   // Errors only: the first start's ceremony notice is not news to a load test.
   const mesh = await startMesh(config, scenario.starts, createLogger('error'));
   const addresses = Object.fromEntries(mesh.services.map((s) => [s.name, s.address]));

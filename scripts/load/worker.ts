@@ -1,12 +1,13 @@
 // A load worker (a forked process): repeats one scenario's call open loop (a fixed schedule) or closed loop
 // (N calls always in flight), and reports each second's latencies and outcomes to the coordinator.
-import { closeClients } from '../../services/kit/grpc/client.ts';
+import { closeClients, useProcessCredentials } from '../../services/kit/grpc/client.ts';
+import { useOperatorIdentity } from '../cli/identity.ts';
 import { echoCaller } from './echo.ts';
 import { Histogram, type HistogramData } from './histogram.ts';
 import { preload, SCENARIOS, type Call, type Inputs } from './scenarios.ts';
 
 export type ToWorker =
-  | { type: 'init'; scenario: string; inputs: Inputs; address: string; tag: string; warmup: number }
+  | { type: 'init'; scenario: string; inputs: Inputs; address: string; tag: string; warmup: number; tls: boolean }
   | { type: 'run'; mode: 'rate' | 'concurrency'; value: number; phaseMs: number; startAt: number; durationMs: number }
   | { type: 'exit' };
 
@@ -114,6 +115,9 @@ process.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
         closeClients();
+        // The echo baseline is plaintext; a running mesh with mutual TLS gets the operator's identity.
+        if (m.tls) useOperatorIdentity();
+        else useProcessCredentials(undefined);
         call = await caller(m);
         send({ type: 'ready', warmup: await warmup(m.warmup) });
       } else if (m.type === 'run') {
