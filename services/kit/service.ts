@@ -66,6 +66,7 @@ export async function startService(module: ServiceModule, rt: Runtime, port = rt
     port,
     maxMessageBytes: config.maxMessageBytes,
     maxCallMs: config.maxCallMs,
+    maxConnectionAgeMs: config.maxConnectionAgeMs,
     logger,
     registry: rt.registry,
     credentials: await rt.security?.serverCredentials(),

@@ -74,4 +74,19 @@ describe('kit: client factory', () => {
       expect((await handled(secondMetrics)) - before).to.equal(20);
     });
   });
+
+  it('keeps calling through connections the server ages out (GRPC_MAX_CONNECTION_AGE_MS)', async function () {
+    this.timeout(60_000);
+    const t = await startTestMesh(['registry'], { GRPC_MAX_CONNECTION_AGE_MS: '300' });
+    try {
+      const client = clientFor(RegistryServiceClient, t.address('registry'));
+      // Over two seconds the connection is replaced several times; no call may fail for it.
+      for (let i = 0; i < 20; i++) {
+        await call(bind(client, 'listRegisters'), { pageSize: 10, pageToken: '' });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await t.stop();
+    }
+  });
 });

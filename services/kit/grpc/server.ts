@@ -25,6 +25,8 @@ export interface GrpcServerOptions {
   port: number;
   maxMessageBytes: number;
   maxCallMs: number;
+  /** Older connections get GOAWAY (streams get a minute's grace), so balanced clients spread over new instances; 0 never. */
+  maxConnectionAgeMs?: number;
   logger: Logger;
   registry: Registry;
   /** Mutual TLS; without it the port is plaintext (MESH_TLS=off: tests and local development only). */
@@ -61,6 +63,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     'grpc.keepalive_time_ms': 60_000,
     'grpc.keepalive_timeout_ms': 20_000,
     'grpc.keepalive_permit_without_calls': 1,
+    ...(o.maxConnectionAgeMs ? { 'grpc.max_connection_age_ms': o.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': 60_000 } : {}),
   });
   for (const svc of o.services) server.addService(svc.definition, svc.implementation);
   const names = o.services.map((svc) => svc.serviceName);
