@@ -37,7 +37,11 @@ export function accessInterceptor(o: AccessOptions): grpc.ServerInterceptor {
             new grpc.ServerListenerBuilder()
               .withOnReceiveMetadata((metadata, nextMetadata) => {
                 const who = o.authenticator.authenticate(call.getAuthContext()?.sslPeerCertificate, method.path);
-                if (who instanceof RuqsatError) return refuse(who, call.getPeer());
+                if (who instanceof RuqsatError) {
+                  o.logger.warn({ peer: call.getPeer(), method: method.path, reason: who.reason }, 'caller not authenticated');
+                  // The metric's caller label stays bounded: peers' addresses would make a series per connection.
+                  return refuse(who, 'unauthenticated');
+                }
                 const decision = o.rights.decide(who.id, method.path);
                 if (!decision.allowed) {
                   o.logger.warn({ caller: who.id, groups: decision.groups, method: method.path }, 'access denied');
