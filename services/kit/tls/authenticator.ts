@@ -28,10 +28,10 @@ export class MeshAuthenticator {
   private readonly known = new Map<string, { leaf: Certificate; caller: Caller }>();
   private readonly verdicts = new Map<string, { sequence: number; until: number; error?: RuqsatError }>();
 
-  /** `bundlePath`: the mesh trust bundle; the CA in it that is not self-signed is the mesh CA. */
   /** Set once the services listen (the trust service's address may be known only then). */
   follower?: TrustFollower;
 
+  /** `bundlePath`: the mesh trust bundle; the CA in it that is not self-signed is the mesh CA. */
   constructor(
     bundlePath: string,
     private readonly servicePolicy: string,
