@@ -80,8 +80,9 @@ export interface Operator {
 
 /** An RA operator, issued on a letter as `ruqsat ca operator issue` does: needs trust's database and the CA passphrase. */
 export async function provisionOperator(t: SetupTarget): Promise<Operator> {
-  // `npm start` in demo mode appointed one already: its key and certificate are on disk beside the data.
-  const demo = t.own ? undefined : readDemoOperator(demoSettings(process.env, loadConfig().pgliteDir).dir);
+  // Without the target's database (npm start on the embedded one), the RA operator npm start's demo mode
+  // appointed, whose key and certificate are on disk beside the data; with the database, a fresh one of its own.
+  const demo = t.own || (t.knex && t.caPassphrase) ? undefined : readDemoOperator(demoSettings(process.env, loadConfig().pgliteDir).dir);
   if (demo) return { key: { privatePem: demo.keyPem, csrPem: '' }, certificate: new Uint8Array(pemBlocks(demo.certificatePem)[0]!.der) };
   if (!t.knex) throw new Error('this scenario needs an RA operator, which only the trust database can make: set DATABASE_URL (and DB_SCHEMA_PREFIX) as the target mesh has them');
   if (!t.caPassphrase) throw new Error('this scenario needs the CA passphrase of the target mesh (RUQSAT_CA_PASSPHRASE or RUQSAT_CA_PASSPHRASE_FILE)');
