@@ -13,9 +13,8 @@ import { hasIdentity, identityPaths, writeIdentity } from '../kit/tls/identity.t
 import type { Authorities } from './authorities.ts';
 import { templateFor } from './domain/issue.ts';
 import { buildCertificate } from './domain/pki/certificate.ts';
+import { toPem } from './domain/pki/der.ts';
 import { encodeName } from './domain/pki/names.ts';
-
-const pem = (label: string, der: Uint8Array) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 
 /** Names a client may dial a service by: loopback, this host, the services' names (as in deploy/). */
 function serviceNames(host: string): { dns: string[]; ip: string[] } {
@@ -57,7 +56,7 @@ export async function issueMeshIdentity(authorities: Authorities, who: DemoSyste
   const san = who.system.startsWith('ruqsat-') ? serviceNames(host) : undefined;
   const der = buildCertificate(templateFor(profile, subject, spki, mesh, new Date(), authorities.endpoints, san), mesh.signer);
   const cert = await authorities.store.db.transaction((trx) => authorities.recordIssued(trx, mesh.id, der, 'service_mtls', `${who.bin}/${who.system}`));
-  return { certificatePem: pem('CERTIFICATE', der), privateKeyPem, caPem: bundleOf(authorities), serialHex: cert.serialHex };
+  return { certificatePem: toPem(der, 'CERTIFICATE'), privateKeyPem, caPem: bundleOf(authorities), serialHex: cert.serialHex };
 }
 
 /** The mesh trust bundle: the Root CA, then the mesh CA. */
@@ -65,7 +64,7 @@ function bundleOf(authorities: Authorities): string {
   const mesh = authorities.get('mesh');
   const root = authorities.anchors()[0];
   if (!mesh || !root) throw new Error('the mesh CA is not open in this trust instance');
-  return pem('CERTIFICATE', root.certificateDer) + pem('CERTIFICATE', mesh.certificateDer);
+  return toPem(root.certificateDer, 'CERTIFICATE') + toPem(mesh.certificateDer, 'CERTIFICATE');
 }
 
 /** Demo mode: every listed system without an identity in the directory gets one. */
