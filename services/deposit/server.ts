@@ -53,6 +53,7 @@ export const deposit: ServiceModule = {
         stopCollector();
         await flow.stop();
         trust.stop();
+        await uploads.close();
       },
     };
   },

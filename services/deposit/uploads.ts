@@ -5,7 +5,7 @@
 // the previous fsync and its record complete, and nothing counts as acknowledged before both have.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { hex, Sha256, sha256Batch } from '../../core-wasm/src/index.ts';
+import { hex, sha256Batch, Sha256Thread, type ThreadHasher } from '../../core-wasm/src/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import { invalidArgument, RuqsatError } from '../kit/errors.ts';
 import type { BlobStore, StagedFile } from './blobs.ts';
@@ -34,7 +34,7 @@ interface FileState {
   /** The recorded SHA-256 of the whole file. */
   sha256?: Buffer;
   /** SHA-256 of bytes [0, received), fed as chunks are written; undefined before the first byte and once hashed. */
-  hasher?: Sha256;
+  hasher?: ThreadHasher;
   /** The staged file, open while this stream writes it. */
   staged?: StagedFile;
   /** A write failed: nothing past `planned` is acknowledged. */
@@ -46,7 +46,8 @@ interface Mark {
   f: FileState;
   from: number;
   to: number;
-  state: Buffer | null;
+  /** Asked of the hashing thread when the mark is taken, so it covers exactly [0, to). */
+  state: Promise<Buffer | null>;
 }
 
 interface Session {
@@ -79,6 +80,8 @@ const outOfRange = (reason: string, message: string, metadata: Record<string, st
 export class Uploads {
   // One stream per upload at a time in this instance; a resumed stream waits for the dropped one to end.
   private readonly locks = new Map<string, Promise<void>>();
+  // Files are hashed in the core on a worker thread: this thread goes on receiving and writing meanwhile.
+  private readonly hashing = new Sha256Thread();
 
   constructor(
     private readonly store: DepositStore,
@@ -87,6 +90,11 @@ export class Uploads {
     private readonly limits: { maxFileBytes: number; ackBytes: number },
     private readonly logger: Logger,
   ) {}
+
+  /** Stops the hashing thread (the service is stopping: no stream is left). */
+  close(): Promise<void> {
+    return this.hashing.close();
+  }
 
   /** True while a stream of this upload runs (or waits) in this instance. */
   active(uploadId: string): boolean {
@@ -222,16 +230,16 @@ export class Uploads {
    * the ≤ 103-byte state goes in the same UPDATE as received_bytes, so the two cannot disagree. Re-hashing the prefix
    * remains only for a row without a state (acknowledged before the state was recorded).
    */
-  private async resumeHash(session: Session, f: FileState, state: Buffer | null | undefined): Promise<Sha256> {
+  private async resumeHash(session: Session, f: FileState, state: Buffer | null | undefined): Promise<ThreadHasher> {
     if (state) {
-      const h = Sha256.fromState(state);
+      const h = this.hashing.hasher(state);
       if (h.length === f.received) return h;
       h.free();
       this.logger.warn({ upload: session.manifest.uploadId, path: f.path, stateBytes: h.length, acknowledged: f.received }, 'recorded hash state does not match the acknowledged bytes; re-hashing the staged prefix');
     }
-    const h = new Sha256();
+    const h = this.hashing.hasher();
     try {
-      for await (const piece of this.blobs.readStagedPrefix({ uploadId: session.manifest.uploadId, index: f.index }, f.received)) h.update(piece);
+      for await (const piece of this.blobs.readStagedPrefix({ uploadId: session.manifest.uploadId, index: f.index }, f.received)) await h.update(piece);
     } catch (err) {
       h.free();
       throw err;
@@ -261,16 +269,15 @@ export class Uploads {
     const fresh = chunk.data.subarray(f.received - chunk.offset);
     if (!f.hasher && f.received > 0) throw new Error(`upload ${session.manifest.uploadId}: ${f.path} has ${f.received} bytes but no hash state`);
     f.staged ??= await this.blobs.openStaged({ uploadId: session.manifest.uploadId, index: f.index });
-    // The hash advances over the same bytes while the disk write is under way; a failed write fails the stream,
-    // and the file's hash state is then never recorded past what was acknowledged.
-    const written = f.staged.write(f.received, fresh);
-    (f.hasher ??= new Sha256()).update(fresh);
+    // A failed write fails the stream, and the file's hash state is then never recorded past what was acknowledged.
     try {
-      await written;
+      await f.staged.write(f.received, fresh);
     } catch (err) {
       f.failed = true;
       throw err;
     }
+    // Written, the bytes are not needed here again: they move to the hashing thread uncopied.
+    await (f.hasher ??= this.hashing.hasher()).update(fresh, true);
     f.received = end;
     session.unacked += fresh.length;
     session.dirty.add(f);
@@ -304,9 +311,10 @@ export class Uploads {
     return () => this.record(session, marks);
   }
 
-  private async record(session: Session, marks: Mark[]): Promise<void> {
+  private async record(session: Session, pending: Mark[]): Promise<void> {
     // fsync covers at least every byte written before it began, so each mark's bytes are durable after it.
-    for (const m of marks) await m.f.staged?.sync();
+    for (const m of pending) await m.f.staged?.sync();
+    const marks = await Promise.all(pending.map(async (m) => ({ ...m, state: await m.state })));
     if (!session.persisted) {
       await this.persist(session, new Map(marks.map((m) => [m.f, m])));
     } else {
@@ -320,7 +328,7 @@ export class Uploads {
   }
 
   /** Creates the rows with the first acknowledgement's marks (none when sealing an upload with no byte). */
-  private async persist(session: Session, marks = new Map<FileState, Mark>()): Promise<void> {
+  private async persist(session: Session, marks = new Map<FileState, { to: number; state: Buffer | null }>()): Promise<void> {
     const m = session.manifest;
     await this.store.createObject(
       { id: m.uploadId, state: 'uploading', object_type: m.objectType, title: m.title, version: m.version, manifest_sha256: manifestDigest(m), created_at: new Date() },
@@ -342,15 +350,16 @@ export class Uploads {
     const key = { uploadId: session.manifest.uploadId, index: f.index };
     // Taken before the digest ends the hasher, so the last acknowledgement still records the state.
     const acknowledge = acknowledging ? this.acknowledgement(session) : undefined;
-    const hasher = f.hasher ?? new Sha256(); // only an empty file has none
+    const hasher = f.hasher ?? this.hashing.hasher(); // only an empty file has none
     f.hasher = undefined;
     if (hasher.length !== f.size) {
       hasher.free();
       return () => Promise.reject(new Error(`upload ${key.uploadId}: ${f.path} hashed ${hasher.length} of ${f.size} bytes`));
     }
-    const digest = Buffer.from(hasher.digest());
+    const hashed = settled(hasher.digest());
     return async () => {
       await acknowledge?.();
+      const digest = Buffer.from(await hashed);
       if (f.size === 0 && !(await this.blobs.hasStaged(key))) f.staged ??= await this.blobs.openStaged(key);
       const staged = f.staged;
       f.staged = undefined;
@@ -405,6 +414,12 @@ export class Uploads {
 }
 
 /** What is recorded with a file's acknowledged bytes: its hasher's portable state, until the file is hashed. */
-function hashState(f: FileState): Buffer | null {
-  return !f.sha256 && f.hasher ? Buffer.from(f.hasher.exportState()) : null;
+function hashState(f: FileState): Promise<Buffer | null> {
+  return settled(!f.sha256 && f.hasher ? f.hasher.exportState().then((s) => Buffer.from(s)) : Promise.resolve(null));
+}
+
+/** `p`, marked as handled: an acknowledgement that never runs (the stream failed first) must not crash the process. */
+function settled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

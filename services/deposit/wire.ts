@@ -72,17 +72,33 @@ export function decodeVerifyDepositFilesRequest(bytes: Uint8Array): VerifyDeposi
  * encoded by the generated code.
  */
 export function encodeChunkMessage(chunk: UploadChunk): Buffer {
-  const head = new BinaryWriter().uint32(10).string(chunk.path).uint32(16).int64(chunk.offset);
-  if (chunk.data.length > 0) head.uint32(26).uint32(chunk.data.length);
-  const headBytes = head.finish();
   const tail = chunk.sha256.length > 0 ? new BinaryWriter().uint32(34).bytes(chunk.sha256).finish() : new Uint8Array(0);
-  const inner = headBytes.length + chunk.data.length + tail.length;
-  const outer = new BinaryWriter().uint32((2 << 3) | LEN).uint32(inner).finish();
-  return Buffer.concat([outer, headBytes, chunk.data, tail], outer.length + inner);
+  const head = chunkHead(chunk.path, chunk.offset, chunk.data.length, tail.length);
+  return Buffer.concat([head, chunk.data, tail], head.length + chunk.data.length + tail.length);
 }
 
-const serializeUpload = (m: UploadObjectRequest): Buffer => (m.chunk && !m.manifest && !m.finish ? encodeChunkMessage(m.chunk) : Buffer.from(UploadObjectRequest.encode(m).finish()));
-const serializeVerify = (m: VerifyDepositFilesRequest): Buffer => (m.chunk && m.deposit === undefined ? encodeChunkMessage(m.chunk) : Buffer.from(VerifyDepositFilesRequest.encode(m).finish()));
+/** The bytes of a chunk message before its `length` data bytes (and a `tailLength`-byte field after them). */
+export function chunkHead(path: string, offset: number, length: number, tailLength = 0): Uint8Array {
+  const head = new BinaryWriter().uint32(10).string(path).uint32(16).int64(offset);
+  if (length > 0) head.uint32(26).uint32(length);
+  const headBytes = head.finish();
+  const outer = new BinaryWriter().uint32((2 << 3) | LEN).uint32(headBytes.length + length + tailLength).finish();
+  const out = new Uint8Array(outer.length + headBytes.length);
+  out.set(outer);
+  out.set(headBytes, outer.length);
+  return out;
+}
+
+/** A message of either stream already encoded by the sender (see uploader.ts): sent as it is. */
+export interface Encoded {
+  encoded: Uint8Array;
+}
+
+const isEncoded = (m: object): m is Encoded => 'encoded' in m;
+const serializeUpload = (m: UploadObjectRequest | Encoded): Buffer =>
+  isEncoded(m) ? Buffer.from(m.encoded.buffer, m.encoded.byteOffset, m.encoded.length) : m.chunk && !m.manifest && !m.finish ? encodeChunkMessage(m.chunk) : Buffer.from(UploadObjectRequest.encode(m).finish());
+const serializeVerify = (m: VerifyDepositFilesRequest | Encoded): Buffer =>
+  isEncoded(m) ? Buffer.from(m.encoded.buffer, m.encoded.byteOffset, m.encoded.length) : m.chunk && m.deposit === undefined ? encodeChunkMessage(m.chunk) : Buffer.from(VerifyDepositFilesRequest.encode(m).finish());
 
 /** The service definition with the streaming RPCs' codecs above, for the server and for clients alike. */
 export const depositServiceDefinition = {
