@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sha256 } from '../../core-wasm/src/index.ts';
 import { DepositObject_State, ObjectType, type DepositServiceClient, type UploadObjectResponse } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { depositConfig } from '../../services/deposit/config.ts';
-import { sendFiles } from '../../services/deposit/uploader.ts';
+import { sendFiles } from '../../services/deposit/send-files.ts';
 import { FastDepositServiceClient } from '../../services/deposit/wire.ts';
 import { clientFor, closeClients } from '../../services/kit/grpc/client.ts';
 import { loadConfig, SERVICE_NAMES } from '../../services/kit/config.ts';
@@ -53,7 +53,7 @@ function uploadFiles(client: DepositServiceClient, paths: string[], root: string
           }
         }
       } else {
-        // What a depositor's client does: chunks read into reused message buffers (services/deposit/uploader.ts).
+        // What a depositor's client does: chunks read into reused message buffers (services/deposit/send-files.ts).
         await sendFiles(call, paths.map((path) => ({ path, file: join(root, path), size })), CHUNK);
       }
       call.end();

@@ -89,7 +89,7 @@ export function chunkHead(path: string, offset: number, length: number, tailLeng
   return out;
 }
 
-/** A message of either stream already encoded by the sender (see uploader.ts): sent as it is. */
+/** A message of either stream already encoded by the sender (see send-files.ts): sent as it is. */
 export interface Encoded {
   encoded: Uint8Array;
 }

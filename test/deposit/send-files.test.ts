@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DepositObject_State, DepositServiceClient, ObjectType, type UploadObjectRequest, type UploadObjectResponse } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { merkleRoot } from '../../services/deposit/domain/merkle.ts';
-import { sendFiles, type SourceFile } from '../../services/deposit/uploader.ts';
+import { sendFiles, type SourceFile } from '../../services/deposit/send-files.ts';
 import { FastDepositServiceClient } from '../../services/deposit/wire.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { bind, call } from '../helpers/grpc.ts';
