@@ -6,6 +6,8 @@ import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '
 import type { ApplicationRow, CaseStore } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
 import { RuqsatError, type FieldViolation } from '../kit/errors.ts';
+import type { DefinitionRegistry } from '../kit/workflow/index.ts';
+import { afterResultView, type AfterResultRecords } from './dispatch.ts';
 import { depositName, objectName } from './domain/names.ts';
 import type { DepositStore, ObjectType } from './store.ts';
 
@@ -21,7 +23,7 @@ export const SUB_KIND: Record<ObjectType, string> = {
   documentation: 'normative_technical_documentation',
 };
 
-export interface DepositDetails {
+export interface DepositDetails extends AfterResultRecords {
   /** The deposited object's id ("objects/{id}" without the prefix). */
   object: string;
   /** Set at signature: the registry entry's id and its deposit number. */
@@ -58,13 +60,27 @@ export function depositSubmission(deposits: DepositStore, cases: CaseStore): Non
   };
 }
 
-export const toApplication = (view: ApplicationView, row: ApplicationRow): Application => {
-  const d = row.details as Partial<DepositDetails>;
-  return { ...view, deposit: d.deposit ? depositName(d.deposit) : '', object: d.object ? objectName(d.object) : '', depositNumber: d.deposit_number ?? '' };
-};
+/** The shared view with the deposit's own fields, and the steps after the result (cover letter, dispatch) from the definition. */
+export const toApplication =
+  (definitions: DefinitionRegistry) =>
+  (view: ApplicationView, row: ApplicationRow): Application => {
+    const d = row.details as Partial<DepositDetails>;
+    const after = afterResultView(definitions.get(row.service, row.definition_version), row);
+    return {
+      ...view,
+      currentStep: view.currentStep || (after.pending?.step ?? ''),
+      stepDueTime: view.stepDueTime ?? after.pending?.dueAt,
+      steps: [...view.steps, ...after.steps],
+      deposit: d.deposit ? depositName(d.deposit) : '',
+      object: d.object ? objectName(d.object) : '',
+      depositNumber: d.deposit_number ?? '',
+      coverLetter: after.coverLetter,
+      dispatch: after.dispatch,
+    };
+  };
 
 type ApplicantHandlers = Pick<DepositServiceServer, 'submitApplication' | 'getApplication' | 'listApplications' | 'withdrawApplication' | 'watchApplication' | 'submitDocuments' | 'fileAppeal'>;
 
 export function applicationHandlers(deps: CaseDeps, deposits: DepositStore): ApplicantHandlers {
-  return applicantHandlers(applicantApi(deps, { submission: depositSubmission(deposits, deps.store) }), toApplication, deps.logger);
+  return applicantHandlers(applicantApi(deps, { submission: depositSubmission(deposits, deps.store) }), toApplication(deps.definitions), deps.logger);
 }
