@@ -9,6 +9,7 @@ import { RuqsatError, type FieldViolation } from '../kit/errors.ts';
 import type { DefinitionRegistry } from '../kit/workflow/index.ts';
 import { afterResultView, type AfterResultRecords } from './dispatch.ts';
 import { depositName, objectName } from './domain/names.ts';
+import { foreignUpload } from './domain/uploader.ts';
 import type { DepositStore, ObjectType } from './store.ts';
 
 const FIELD = 'application.payload.object';
@@ -33,12 +34,17 @@ export interface DepositDetails extends AfterResultRecords {
 
 /** The object named must be stored and complete, and not named by another depositor's application. */
 export function depositSubmission(deposits: DepositStore, cases: CaseStore): NonNullable<CaseHooks['submission']> {
-  return async (act, applicant) => {
+  return async (act, applicant, _variant, caller) => {
     const match = typeof act.object === 'string' ? OBJECT_ID.exec(act.object) : null;
     if (!match) return { violations: [{ field: FIELD, description: 'names the uploaded object, "objects/{object}"' }], details: {} };
     const id = match[1]!;
     const found = await deposits.object(id);
     if (!found) return { violations: [{ field: FIELD, description: `${objectName(id)} was never uploaded` }], details: {} };
+    // Someone else's upload is not the applicant's to deposit, whatever its state.
+    const foreign = foreignUpload({ uploader: await deposits.uploaderOf(id), applicant: { kind: applicant.kind, identifier: applicant.identifier }, submitter: caller });
+    if (foreign) {
+      throw new RuqsatError(grpc.status.PERMISSION_DENIED, 'FOREIGN_OBJECT', `${FIELD}: ${objectName(id)} was ${foreign}`, { object: objectName(id) }, [{ field: FIELD, description: `${objectName(id)} was ${foreign}` }]);
+    }
     const violations: FieldViolation[] = [];
     const o = found.object;
     const subKinds = Array.isArray(act.sub_kinds) ? (act.sub_kinds as unknown[]) : [];

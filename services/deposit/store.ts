@@ -150,6 +150,12 @@ export class DepositStore {
     return gone.length === 1;
   }
 
+  /** The caller that stored the object, from the audit entry its sealing wrote ("BIN/system" under mutual TLS). */
+  async uploaderOf(id: string, trx?: Knex.Transaction): Promise<string | undefined> {
+    const row: { actor: string } | undefined = await this.db.table('audit_log', trx).where({ resource: `objects/${id}`, action: 'store_deposit_object' }).orderBy('position').first('actor');
+    return row?.actor;
+  }
+
   async hasObject(id: string): Promise<boolean> {
     return !!(await this.db.table('objects').where({ id }).first('id'));
   }
