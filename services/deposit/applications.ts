@@ -1,5 +1,6 @@
 // The depositor's side of deposit.software on the kit's shared flow: the application (депозитке салу өтінімі)
-// names an uploaded object, which must exist, be complete and be no one else's deposit.
+// names an uploaded object, which must exist, be complete, be the applicant's own upload (domain/uploader.ts) and be
+// no one else's deposit; the applicant sees the steps after the result (cover letter, dispatch) too.
 import * as grpc from '@grpc/grpc-js';
 import type { Application, DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';

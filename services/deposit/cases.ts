@@ -1,5 +1,6 @@
 // The depositary's officials' acts on deposit cases (the kit's CaseService): the lead specialist's finding starts
-// from the computed check, the certificate carries the deposit number and the Merkle root, the Head signs it.
+// from the computed check, the certificate carries the deposit number and the Merkle root, the Head signs it; its
+// signature drafts the cover letter, which the Head signs next and the office dispatches (dispatch.ts).
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';

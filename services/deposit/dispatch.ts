@@ -10,7 +10,7 @@ import { caseWithAppeals } from '../kit/cases/officials-api.ts';
 import { officialOf, verifySigned } from '../kit/cases/signers.ts';
 import type { ApplicationRow, EnvelopeJson } from '../kit/cases/store.ts';
 import { applicationName, fromEnvelope, toEnvelope } from '../kit/cases/view.ts';
-import { invalidArgument, notFound, RuqsatError } from '../kit/errors.ts';
+import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../kit/errors.ts';
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { requireAct, signatureMatches } from '../kit/signed.ts';
@@ -119,7 +119,7 @@ export function withAfterResultActs(base: CaseServiceServer, { store, audit, tru
       } else {
         const channel = signed.act.channel;
         const reference = signed.act.reference ?? '';
-        const violations = [];
+        const violations: FieldViolation[] = [];
         if (channel !== 'post' && channel !== 'courier') violations.push({ field: 'act.payload.channel', description: 'must be "post" or "courier" (пошта немесе курьерлік қызмет)' });
         if (typeof reference !== 'string' || reference.length > MAX_REFERENCE) violations.push({ field: 'act.payload.reference', description: `the tracking number or waybill, text up to ${MAX_REFERENCE} characters` });
         if (violations.length > 0) throw invalidArgument(violations);
