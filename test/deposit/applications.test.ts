@@ -171,8 +171,9 @@ describe('deposit: applications on the case flow', function () {
     expect(sent.currentStep).to.equal('');
     expect(sent.steps.find((c) => c.step === 'dispatch')!.completeTime!.getTime()).to.equal(sent.dispatch!.dispatchTime!.getTime());
     await actFails(registrar, app.name, { act: 'dispatch', channel: 'courier' }, grpc.status.FAILED_PRECONDITION);
-    // The certificate itself is unchanged by what followed it.
+    // The certificate itself is unchanged by what followed it, and still verifies under the Head's key.
     expect(Buffer.from(sent.resultDocument!.payload).equals(Buffer.from(draft.draftDocument))).to.equal(true);
+    expect(signatureMatches(parseCertificate(sent.resultDocument!.certificateChain[0]!).spki, sent.resultDocument!.payload, sent.resultDocument!.signature)).to.equal(true);
 
     const entry = (await call(bind(deposits, 'getDeposit'), { name: issued.deposit })).response;
     expect(entry).to.include({ depositNumber: doc.deposit_number, title: 'Test project', fileCount: 5, objectType: ObjectType.OBJECT_TYPE_PROGRAM_CODE });
