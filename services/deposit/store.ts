@@ -174,9 +174,12 @@ export class DepositStore {
     return gone.length === 1;
   }
 
-  /** The caller that stored the object, from the audit entry its sealing wrote ("BIN/system" under mutual TLS). */
+  /**
+   * The caller that stored the object, from the audit entry its sealing wrote ("BIN/system" under mutual TLS); the
+   * latest, as an id is free again once the collector removed an orphan under it.
+   */
   async uploaderOf(id: string, trx?: Knex.Transaction): Promise<string | undefined> {
-    const row: { actor: string } | undefined = await this.db.table('audit_log', trx).where({ resource: `objects/${id}`, action: 'store_deposit_object' }).orderBy('position').first('actor');
+    const row: { actor: string } | undefined = await this.db.table('audit_log', trx).where({ resource: `objects/${id}`, action: 'store_deposit_object' }).orderBy('position', 'desc').first('actor');
     return row?.actor;
   }
 
