@@ -1,5 +1,6 @@
 // The depositary's officials' acts on deposit cases (the kit's CaseService): the lead specialist's finding starts
-// from the computed check, the certificate carries the deposit number and the Merkle root, the Head signs it.
+// from the computed check, the certificate carries the deposit number and the Merkle root, the Head signs it; its
+// signature drafts the cover letter, which the Head signs next and the office dispatches (dispatch.ts).
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';
@@ -13,7 +14,9 @@ import type { Outbox } from '../kit/outbox.ts';
 import { toParty } from '../kit/party.ts';
 import type { DepositDetails } from './applications.ts';
 import { decodeCertificate, DEPOSIT_DOCUMENT, DEPOSIT_DOCUMENT_VERSION, DEPOSIT_REGISTER, depositNumber, encodeCertificate } from './domain/certificate.ts';
+import { coverLetter, encodeCoverLetter } from './domain/cover-letter.ts';
 import { depositName, objectName } from './domain/names.ts';
+import { withAfterResultActs } from './dispatch.ts';
 import type { DepositStore } from './store.ts';
 
 const objectOf = (details: unknown) => (details as Partial<DepositDetails>).object ?? '';
@@ -91,7 +94,9 @@ export function depositHooks(cases: CaseStore, deposits: DepositStore, outbox: O
         trx,
       );
       const details: DepositDetails = { ...(row.details as unknown as DepositDetails), deposit: row.id, deposit_number: doc.deposit_number };
-      await cases.db.table('applications', trx).where({ id: row.id }).update({ details: JSON.stringify(details) });
+      // Step 10's other half: the cover letter for this very certificate becomes the draft the Head signs next.
+      const letter = encodeCoverLetter(coverLetter(doc, document.payload, depositName(row.id), almatyDate(registeredAt)));
+      await cases.db.table('applications', trx).where({ id: row.id }).update({ details: JSON.stringify(details), draft_document: letter });
       // The Registry of deposited software on the registry service: delivered even if registry is down now.
       await outbox.enqueue(trx, {
         register: DEPOSIT_REGISTER,
@@ -112,5 +117,5 @@ export function depositHooks(cases: CaseStore, deposits: DepositStore, outbox: O
 }
 
 export function caseHandlers(deps: CaseDeps, deposits: DepositStore, outbox: Outbox, rolePolicy: Record<string, string | undefined>): CaseServiceServer {
-  return officialsApi(deps, depositHooks(deps.store, deposits, outbox), rolePolicy);
+  return withAfterResultActs(officialsApi(deps, depositHooks(deps.store, deposits, outbox), rolePolicy), deps, rolePolicy);
 }

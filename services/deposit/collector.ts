@@ -2,7 +2,9 @@
 //   - uploads idle (no acknowledgement) for longer than the retention: their rows and staged files;
 //   - staged files with no upload row (a stream refused or cut before its first acknowledgement), idle as long;
 //   - blobs that no object's file names (those of expired uploads, or left by a crash), written as long ago.
-// A stored object's files are never collected, so neither is anything a deposit registers.
+//   - stored objects that no application and no deposit names, sealed longer ago than the orphan retention (when set):
+//     their rows, and then their blobs unless another object's file names them.
+// Anything an application or a deposit names is never collected, nor are its blobs.
 //
 // A blob is removed in two steps against a concurrent upload of the same content. An upload records the
 // file's hash and only then looks for the blob (keeping its own copy when the blob is absent); the collector
@@ -15,6 +17,8 @@ import type { DepositStore } from './store.ts';
 
 export interface Collected {
   uploads: string[];
+  /** Stored objects no application or deposit named within the orphan retention. */
+  objects: string[];
   staged: string[];
   blobs: string[];
 }
@@ -29,18 +33,31 @@ export class BlobCollector {
     /** True while this process has a stream open for the upload. */
     private readonly uploading: (uploadId: string) => boolean,
     private readonly logger: Logger,
+    /** How long a stored object nothing names is kept; 0 keeps it forever. */
+    private readonly orphanRetentionMs = 0,
   ) {}
 
   async sweep(now = new Date()): Promise<Collected> {
     const cutoff = new Date(now.getTime() - this.retentionMs);
     await this.restoreLeftovers();
-    const out: Collected = { uploads: [], staged: [], blobs: [] };
+    const out: Collected = { uploads: [], objects: [], staged: [], blobs: [] };
     for (const id of await this.store.idleUploads(cutoff)) {
       if (this.uploading(id)) continue;
       // The delete re-checks idleness, so an acknowledgement that lands meanwhile keeps the upload.
       if (!(await this.store.dropIdleUpload(id, cutoff))) continue;
       await this.blobs.discardUpload(id);
       out.uploads.push(id);
+    }
+    if (this.orphanRetentionMs > 0) {
+      const orphanCutoff = new Date(now.getTime() - this.orphanRetentionMs);
+      for (;;) {
+        const ids = await this.store.orphanObjects(orphanCutoff, BATCH);
+        const dropped: string[] = [];
+        // Each delete re-checks, so an application that names the object meanwhile keeps it.
+        for (const id of ids) if (await this.store.dropOrphanObject(id, orphanCutoff)) dropped.push(id);
+        out.objects.push(...dropped);
+        if (ids.length < BATCH || dropped.length === 0) break;
+      }
     }
     for await (const s of this.blobs.listStaged()) {
       if (s.modified >= cutoff || this.uploading(s.uploadId) || (await this.store.hasObject(s.uploadId))) continue;
@@ -57,7 +74,9 @@ export class BlobCollector {
       }
     }
     out.blobs.push(...(await this.collectBlobs(batch)));
-    if (out.uploads.length + out.staged.length + out.blobs.length > 0) this.logger.info({ uploads: out.uploads.length, staged: out.staged.length, blobs: out.blobs.length }, 'blob store collected');
+    if (out.uploads.length + out.objects.length + out.staged.length + out.blobs.length > 0) {
+      this.logger.info({ uploads: out.uploads.length, objects: out.objects.length, staged: out.staged.length, blobs: out.blobs.length }, 'blob store collected');
+    }
     return out;
   }
 

@@ -38,7 +38,7 @@ export const deposit: ServiceModule = {
     const deposits = new DepositStore(db);
     const blobs = new DiskBlobStore(settings.blobDir);
     const uploads = new Uploads(deposits, blobs, audit, settings, logger);
-    const collector = new BlobCollector(deposits, blobs, settings.uploadRetentionMs, (id) => uploads.active(id), logger);
+    const collector = new BlobCollector(deposits, blobs, settings.uploadRetentionMs, (id) => uploads.active(id), logger, settings.orphanRetentionMs);
     const stopCollector = settings.gcIntervalMs > 0 ? collector.every(settings.gcIntervalMs) : () => undefined;
     const flow = startCaseFlow(serviceDeps, { service: 'deposit', store: new CaseStore(db), audit, trust, definitions, outbox: true });
     const { deps, rolePolicy } = flow;

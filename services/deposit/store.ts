@@ -150,6 +150,39 @@ export class DepositStore {
     return gone.length === 1;
   }
 
+  /**
+   * Stored objects sealed before `cutoff` that nothing names: no application (whatever its state) by id, and no deposit
+   * by id or, for a deposit registered before objects were linked, by Merkle root.
+   */
+  private orphans(q: Knex.QueryBuilder, cutoff: Date): Knex.QueryBuilder {
+    const { knex, schema } = this.db;
+    return q
+      .where({ state: 'stored' })
+      .where('stored_at', '<', cutoff)
+      .whereNotExists(knex.select(1).from(`${schema}.applications as a`).whereRaw(`a.details->>'object' = objects.id`))
+      .whereNotExists(knex.select(1).from(`${schema}.deposits as d`).whereRaw('d.object_id = objects.id or d.merkle_root = objects.merkle_root'));
+  }
+
+  async orphanObjects(cutoff: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.orphans(this.db.table('objects'), cutoff).orderBy('stored_at').limit(limit).select('id');
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes the object (its files cascade) if it is still an orphan: an application that names it meanwhile keeps it. */
+  async dropOrphanObject(id: string, cutoff: Date): Promise<boolean> {
+    const gone = await this.orphans(this.db.table('objects').where({ id }), cutoff).delete().returning('id');
+    return gone.length === 1;
+  }
+
+  /**
+   * The caller that stored the object, from the audit entry its sealing wrote ("BIN/system" under mutual TLS); the
+   * latest, as an id is free again once the collector removed an orphan under it.
+   */
+  async uploaderOf(id: string, trx?: Knex.Transaction): Promise<string | undefined> {
+    const row: { actor: string } | undefined = await this.db.table('audit_log', trx).where({ resource: `objects/${id}`, action: 'store_deposit_object' }).orderBy('position', 'desc').first('actor');
+    return row?.actor;
+  }
+
   async hasObject(id: string): Promise<boolean> {
     return !!(await this.db.table('objects').where({ id }).first('id'));
   }

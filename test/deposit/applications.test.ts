@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../core-wasm/src/index.ts';
 import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
-import { DepositServiceClient, ObjectType } from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import { DepositServiceClient, DispatchChannel, ObjectType } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { decodeCertificate } from '../../services/deposit/domain/certificate.ts';
+import { decodeCoverLetter } from '../../services/deposit/domain/cover-letter.ts';
 import { merkleRoot } from '../../services/deposit/domain/merkle.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
+import { signatureMatches } from '../../services/kit/signed.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
 import { issueCertificate, makeKey, provisionOperator, signAct, signBytes, type TestKey, type TestOperator } from '../trust/helpers.ts';
@@ -128,11 +130,50 @@ describe('deposit: applications on the case flow', function () {
 
     // The executor cannot sign; the Head signs exactly the draft's bytes.
     await actFails(executor, app.name, { act: 'sign', document_signature: signBytes(executor.key, draft.draftDocument) }, grpc.status.PERMISSION_DENIED);
-    await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, draft.draftDocument) });
+    const signedCase = await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, draft.draftDocument) });
     const issued = await get(app.name);
     expect(issued).to.include({ status: ApplicationStatus.APPLICATION_STATUS_ISSUED, depositNumber: doc.deposit_number, deposit: `deposits/${app.name.split('/')[1]}` });
     expect(Buffer.from(issued.resultDocument!.payload).equals(Buffer.from(draft.draftDocument))).to.equal(true);
     expect(decodeCertificate(issued.resultDocument!.payload)!.object.merkle_root).to.equal(root.toString('hex'));
+
+    // Step 10's other half: the cover letter for this certificate is the next draft; the applicant sees its clock.
+    const letter = decodeCoverLetter(signedCase.draftDocument)!;
+    expect(letter).to.deep.include({ deposit_number: doc.deposit_number, merkle_root: root.toString('hex'), application: app.name, registration_number: 'IN-2026-0001' });
+    expect(letter.registry_entry).to.deep.equal({ register: 'registers/deposited-software', deposit: issued.deposit });
+    expect(letter.certificate_sha256).to.equal(sha(issued.resultDocument!.payload).toString('hex'));
+    expect(issued.coverLetter).to.equal(undefined);
+    expect(issued.currentStep).to.equal('cover_letter');
+    const letterClock = issued.steps.find((c) => c.step === 'cover_letter')!;
+    expect(letterClock.completeTime).to.equal(undefined);
+    expect(issued.stepDueTime!.getTime()).to.equal(letterClock.dueTime!.getTime()).and.be.greaterThan(letterClock.startTime!.getTime());
+
+    // Out of order, by the wrong role, or over other bytes: refused, nothing recorded.
+    const early = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
+    expect(early.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER');
+    await actFails(registrar, app.name, { act: 'sign_cover_letter', document_signature: signBytes(registrar.key, signedCase.draftDocument) }, grpc.status.PERMISSION_DENIED);
+    await actFails(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, draft.draftDocument) }, grpc.status.UNAUTHENTICATED);
+    const letterSigned = await act(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, signedCase.draftDocument) });
+    expect(letterSigned.draftDocument).to.have.length(0);
+    const again2 = await actFails(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, signedCase.draftDocument) }, grpc.status.FAILED_PRECONDITION);
+    expect(again2.status.errorInfo?.reason).to.equal('ALREADY_DONE');
+    const withLetter = await get(app.name);
+    expect(Buffer.from(withLetter.coverLetter!.payload).equals(Buffer.from(signedCase.draftDocument))).to.equal(true);
+    expect(signatureMatches(parseCertificate(withLetter.coverLetter!.certificateChain[0]!).spki, withLetter.coverLetter!.payload, withLetter.coverLetter!.signature)).to.equal(true);
+    expect(withLetter.currentStep).to.equal('dispatch');
+
+    // Step 11: the office sends both by post or courier; the channel and the reference are the applicant's to see.
+    const pigeon = await actFails(registrar, app.name, { act: 'dispatch', channel: 'pigeon' }, grpc.status.INVALID_ARGUMENT);
+    expect(pigeon.status.fieldViolations.map((v) => v.field)).to.deep.equal(['act.payload.channel']);
+    await actFails(head, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.PERMISSION_DENIED);
+    await act(registrar, app.name, { act: 'dispatch', channel: 'post', reference: 'KZ123456789KZ' });
+    const sent = await get(app.name);
+    expect(sent.dispatch).to.deep.include({ channel: DispatchChannel.DISPATCH_CHANNEL_POST, reference: 'KZ123456789KZ' });
+    expect(sent.currentStep).to.equal('');
+    expect(sent.steps.find((c) => c.step === 'dispatch')!.completeTime!.getTime()).to.equal(sent.dispatch!.dispatchTime!.getTime());
+    await actFails(registrar, app.name, { act: 'dispatch', channel: 'courier' }, grpc.status.FAILED_PRECONDITION);
+    // The certificate itself is unchanged by what followed it, and still verifies under the Head's key.
+    expect(Buffer.from(sent.resultDocument!.payload).equals(Buffer.from(draft.draftDocument))).to.equal(true);
+    expect(signatureMatches(parseCertificate(sent.resultDocument!.certificateChain[0]!).spki, sent.resultDocument!.payload, sent.resultDocument!.signature)).to.equal(true);
 
     const entry = (await call(bind(deposits, 'getDeposit'), { name: issued.deposit })).response;
     expect(entry).to.include({ depositNumber: doc.deposit_number, title: 'Test project', fileCount: 5, objectType: ObjectType.OBJECT_TYPE_PROGRAM_CODE });
@@ -185,6 +226,12 @@ describe('deposit: applications on the case flow', function () {
     const refused = await get(app.name);
     expect(refused).to.include({ status: ApplicationStatus.APPLICATION_STATUS_REFUSED, depositNumber: '', deposit: '' });
     expect(refused.refusalReasons).to.deep.equal(reasons);
+    // A refusal has no cover letter to sign: the office posts the reasoned refusal itself.
+    expect(refused.currentStep).to.equal('dispatch');
+    const noLetter = await actFails(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, draft.draftDocument) }, grpc.status.FAILED_PRECONDITION);
+    expect(noLetter.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER');
+    await act(registrar, app.name, { act: 'dispatch', channel: 'courier' });
+    expect((await get(app.name)).dispatch).to.deep.include({ channel: DispatchChannel.DISPATCH_CHANNEL_COURIER, reference: '' });
   });
 
   it('never receives an application for an unknown or incomplete object, registering nothing', async () => {

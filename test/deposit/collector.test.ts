@@ -68,7 +68,7 @@ describe('deposit blob collector', function () {
     orphanBlob(stray);
 
     // Within the retention nothing goes.
-    expect(await collector().sweep()).to.deep.equal({ uploads: [], staged: [], blobs: [] });
+    expect(await collector().sweep()).to.deep.equal({ uploads: [], objects: [], staged: [], blobs: [] });
 
     const swept = await collector().sweep(later());
     expect(swept.uploads).to.deep.equal(['gc-idle']);
@@ -114,6 +114,47 @@ describe('deposit blob collector', function () {
       expect((await collector().sweep(later())).blobs).to.deep.equal([sha(lone).toString('hex')]);
     });
   }
+
+  it('removes a stored object nothing names after the orphan retention, with the blobs only it named', async () => {
+    const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'deposit');
+    const stored = async (id: string, files: ProjectFile[]) => (await upload(client, [manifestOf(id, files), ...chunksOf(files)])).object!;
+    const named = project(31);
+    const deposited = project(32);
+    const byRoot = project(33);
+    const own = Buffer.from('only the orphan has this\n');
+    const orphan = [{ path: 'own.txt', data: own }, { path: 'shared.c', data: named[1]!.data }];
+    await stored('gc-named', named);
+    await stored('gc-deposited', deposited);
+    const old = await stored('gc-by-root', byRoot);
+    await stored('gc-orphan', orphan);
+    // An application names one (whatever became of it), a deposit another, and a deposit registered before objects
+    // were linked names the third by its Merkle root only.
+    await db.table('applications').insert({
+      id: 'gc-app', request_id: 'gc-app', request_hash: 'x', service: 'deposit.software', definition_version: 1, applicant_type: 'individual',
+      applicant_identifier: '870601300126', applicant_name: 'Seitkali Aidar', status: 'withdrawn', state: '{}', envelope: Buffer.from('x'), details: JSON.stringify({ object: 'gc-named' }),
+    });
+    const entry = (id: string, n: number, objectId: string | null, root: Buffer) => ({
+      id, deposit_number: `DEP-2026-99999${n}`, object_type: 'program_code', title: 't', version: '1', depositor_type: 'individual', depositor_identifier: '870601300126',
+      depositor_name: 'Seitkali Aidar', merkle_root: root, file_count: '5', total_size_bytes: '1', registered_at: new Date(), object_id: objectId,
+    });
+    await store.insertDeposit(entry('gc-dep-1', 1, 'gc-deposited', Buffer.alloc(32)) as never);
+    await store.insertDeposit(entry('gc-dep-2', 2, null, Buffer.from(old.merkleRoot)) as never);
+
+    const orphans = (blobs?: DiskBlobStore) => new BlobCollector(store, blobs ?? new DiskBlobStore(blobDir()), HOUR, () => false, createLogger('silent'), HOUR);
+    // Within the retention it stays.
+    expect((await orphans().sweep()).objects).to.deep.equal([]);
+    const swept = await orphans().sweep(later());
+    expect(swept.objects).to.include('gc-orphan');
+    for (const id of ['gc-named', 'gc-deposited', 'gc-by-root']) expect(swept.objects, id).to.not.include(id);
+    expect(swept.blobs).to.include(sha(own).toString('hex')).and.not.include(sha(named[1]!.data).toString('hex'));
+    await callFails(bind(client, 'getUploadStatus'), { uploadId: 'gc-orphan' }, grpc.status.NOT_FOUND);
+    expect(blobHolds(own)).to.equal(false);
+    // The blob it shared with a named object stays, and every named object still verifies.
+    expect(blobHolds(named[1]!.data)).to.equal(true);
+    for (const [id, files] of [['gc-named', named], ['gc-deposited', deposited], ['gc-by-root', byRoot]] as const) {
+      expect((await verifyFiles(client, verifyMessages(`objects/${id}`, files))).matches, id).to.equal(true);
+    }
+  });
 
   it('puts back a blob a stopped collector left hidden, then decides again', async () => {
     const files = project(22);

@@ -43,10 +43,10 @@ export interface Upload {
   done: Promise<UploadObjectResponse>;
 }
 
-export function openUpload(client: DepositServiceClient): Upload {
+export function openUpload(client: DepositServiceClient, deadlineMs = 60_000): Upload {
   let call!: grpc.ClientWritableStream<UploadObjectRequest>;
   const done = new Promise<UploadObjectResponse>((resolve, reject) => {
-    call = client.uploadObject(new grpc.Metadata(), { deadline: Date.now() + 60_000 }, (err, res) => (err ? reject(err) : resolve(res!)));
+    call = client.uploadObject(new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(err) : resolve(res!)));
   });
   done.catch(() => undefined);
   return { call, done };

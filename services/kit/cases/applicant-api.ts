@@ -24,8 +24,11 @@ const MAX_TEXT = 10_000;
 
 /** What a service adds to the shared flow: its own submission fields, its result document, its result. */
 export interface CaseHooks {
-  /** Checks the service's own fields of a submission and returns what to keep of them. */
-  submission?(act: Record<string, unknown>, applicant: Applicant, variant: string | undefined): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }>;
+  /**
+   * Checks the service's own fields of a submission and returns what to keep of them. `caller` is the mesh system that
+   * submits it ("BIN/system" under mutual TLS, else the peer's address).
+   */
+  submission?(act: Record<string, unknown>, applicant: Applicant, variant: string | undefined, caller: string): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }>;
 }
 
 export interface CaseDeps {
@@ -99,7 +102,7 @@ export function applicantApi({ service, store, audit, trust, changes, definition
   return {
     view,
 
-    async submit(req: { requestId: string; application?: SignedEnvelope }): Promise<ApplicationRow> {
+    async submit(req: { requestId: string; application?: SignedEnvelope }, caller = ''): Promise<ApplicationRow> {
       if (req.requestId.length < 1 || req.requestId.length > 128) throw invalidArgument([{ field: 'request_id', description: 'is required, at most 128 characters' }]);
       const signed = verifySigned<Act>(trust, req.application, 'application');
       const applicant = applicantOf(signed.signer);
@@ -118,7 +121,7 @@ export function applicantApi({ service, store, audit, trust, changes, definition
       if (!subKinds) violations.push({ field: 'application.payload.sub_kinds', description: 'must be a list of sub-kind ids' });
       const attachments = attachmentsOf(a, 'application.payload.attachments', violations);
       const variant = typeof a.variant === 'string' && a.variant !== '' ? a.variant : undefined;
-      const own = hooks.submission ? await hooks.submission(a, applicant, variant) : { violations: [], details: {} };
+      const own = hooks.submission ? await hooks.submission(a, applicant, variant, caller) : { violations: [], details: {} };
       violations.push(...own.violations);
       if (violations.length > 0 || !def) throw invalidArgument(violations);
 
@@ -283,7 +286,7 @@ export type ApplicantApi = ReturnType<typeof applicantApi>;
 export function applicantHandlers<T>(api: ApplicantApi, toMessage: (view: ApplicationView, row: ApplicationRow) => T, logger: Logger) {
   const full = async (row: ApplicationRow) => toMessage(await api.view(row), row);
   return {
-    submitApplication: unary(logger, async (req: { requestId: string; application?: SignedEnvelope }) => full(await api.submit(req))),
+    submitApplication: unary(logger, async (req: { requestId: string; application?: SignedEnvelope }, ctx) => full(await api.submit(req, ctx.caller))),
     getApplication: unary(logger, async (req: { name: string }) => full(await api.get(req.name))),
     listApplications: unary(logger, async (req: { pageSize: number; pageToken: string; applicantIdentifier: string }) => {
       const page = await api.list(req);

@@ -15,7 +15,7 @@ import { requireAct, signatureMatches } from '../signed.ts';
 import { apply, caseFromJson, type CaseState, type Role, type WorkflowEvent } from '../workflow/index.ts';
 import { APPLICATION, auditOf, caseColumns, type CaseDeps } from './applicant-api.ts';
 import { officialOf, verifySigned, type Official } from './signers.ts';
-import type { ApplicationRow } from './store.ts';
+import type { ApplicationRow, CaseStore } from './store.ts';
 import { applicationName, fromEnvelope, openStep, overdueNow, STATUS_NAMES, STATUSES, toAppeal } from './view.ts';
 import { applicantStatus } from '../workflow/index.ts';
 
@@ -103,24 +103,31 @@ function resultDocument(row: ApplicationRow, act: Act, envelope: SignedEnvelope,
   return { payload: row.draft_document, signature: sig, certificateChain: envelope.certificateChain };
 }
 
-export function officialsApi({ store, audit, trust, changes, definitions, logger }: CaseDeps, hooks: OfficialHooks, rolePolicy: Record<string, string | undefined>): CaseServiceServer {
-  const toCase = (row: ApplicationRow, now = new Date()): Case => {
-    const state = caseFromJson(row.state);
-    return {
-      application: applicationName(row.id),
-      service: row.service,
-      status: STATUSES[applicantStatus(state)],
-      currentStep: state.step ?? '',
-      stepDueTime: openStep(state)?.dueAt,
-      dueTime: state.dueAt,
-      overdue: overdueNow(state, now),
-      registrationNumber: state.registrationNo ?? '',
-      executor: state.executorId ?? '',
-      draftDocument: row.draft_document ?? Buffer.alloc(0),
-      pendingAppeals: [],
-    };
+/** A case as the officials see it. */
+export function toCase(row: ApplicationRow, now = new Date()): Case {
+  const state = caseFromJson(row.state);
+  return {
+    application: applicationName(row.id),
+    service: row.service,
+    status: STATUSES[applicantStatus(state)],
+    currentStep: state.step ?? '',
+    stepDueTime: openStep(state)?.dueAt,
+    dueTime: state.dueAt,
+    overdue: overdueNow(state, now),
+    registrationNumber: state.registrationNo ?? '',
+    executor: state.executorId ?? '',
+    draftDocument: row.draft_document ?? Buffer.alloc(0),
+    pendingAppeals: [],
   };
-  const withAppeals = async (row: ApplicationRow): Promise<Case> => ({ ...toCase(row), pendingAppeals: (await store.appeals(row.id)).filter((a) => !a.decision).map(toAppeal) });
+}
+
+/** The case with the appeals still waiting for an answer. */
+export async function caseWithAppeals(store: CaseStore, row: ApplicationRow): Promise<Case> {
+  return { ...toCase(row), pendingAppeals: (await store.appeals(row.id)).filter((a) => !a.decision).map(toAppeal) };
+}
+
+export function officialsApi({ store, audit, trust, changes, definitions, logger }: CaseDeps, hooks: OfficialHooks, rolePolicy: Record<string, string | undefined>): CaseServiceServer {
+  const withAppeals = (row: ApplicationRow) => caseWithAppeals(store, row);
 
   /** answer_appeal: the provider's head answers (and records the quality body's answer as received). */
   async function answerAppeal(signedAct: Act, official: Official, applicationId: string) {

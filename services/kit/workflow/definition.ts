@@ -95,6 +95,21 @@ export interface RefusalPoint {
   grounds: string[];
 }
 
+/**
+ * An act after the result that the case machine cannot hold (the case closes at sign/refuse): the service running the
+ * definition records it with this clock, counted from the act before it (the result's signature, or the previous one).
+ */
+export interface AfterResultStep {
+  id: string;
+  title: string;
+  kazakh?: string;
+  role: Role;
+  limit: TimeLimit;
+  outputs: string[];
+  /** The outcomes it follows: a cover letter goes with an issued certificate, the post takes a refusal as well. */
+  after: ('issued' | 'refused')[];
+}
+
 /** What the case does when the applicant lets a pause run out. */
 export type PauseExpiry =
   | { outcome: 'resume'; note: string } // the clock runs again; the executor decides on what he has
@@ -180,6 +195,8 @@ export interface ServiceDefinition {
   /** The base operation's name (e.g. 'issue') and the other variants keyed by name. */
   baseVariant: string;
   variants: Record<string, Variant>;
+  /** In order: the acts after the result (the cover letter, the dispatch), outside the machine; none when absent. */
+  afterResult?: AfterResultStep[];
 }
 
 /** The definition as one variant sees it: base steps with that variant's limits and deadline. */

@@ -9,7 +9,7 @@
 //   sign / refuse   — the result, on the last step.
 // Gaps the engine cannot hold are listed where they bite and in INFORMATIZATION_GAPS.
 import { APPC, LAW_ON_STATE_SERVICES } from './acts.ts';
-import { defineService, type LegalAct, type Role, type ServiceDefinition, type StepDefinition, type TimeLimit } from './definition.ts';
+import { defineService, type AfterResultStep, type LegalAct, type ServiceDefinition, type StepDefinition, type TimeLimit } from './definition.ts';
 
 /** The approving order; registered 29.04.2014 No. 9361, in force 10 CD after first publication (the date is not in the seed). */
 export const MTC_ORDER_209_2014: LegalAct = {
@@ -50,14 +50,6 @@ type StepSpec = Omit<StepDefinition, 'next'>;
 /** Steps in the text's order, each leading to the following one; the last (sign/refuse) ends the case. */
 export function chain(steps: StepSpec[]): StepDefinition[] {
   return steps.map((s, i) => (i + 1 < steps.length ? { ...s, next: steps[i + 1].id } : s));
-}
-
-/** An act after the result that the engine cannot hold (its case closes at sign/refuse), kept as data for the dispatching service. */
-export interface AfterResultStep {
-  title: string;
-  kazakh: string;
-  role: Role;
-  limit: TimeLimit;
 }
 
 const NO_FEE = { licenceFee: false, paymentReferenceRequired: false, receiptScanAccepted: false }; // fees sit in the Standards (not in the seeds)
@@ -162,6 +154,28 @@ export const DEPOSIT_SOFTWARE: ServiceDefinition = defineService({
   ],
   baseVariant: 'deposit',
   variants: {},
+  // Steps 10 (the letter's half) and 11, run by the deposit service once the case closes on the certificate. Kept in v1:
+  // Order 209 set them with the other steps, and a new version would leave the cases running under v1 without them.
+  afterResult: [
+    {
+      id: 'cover_letter',
+      title: 'step 10 Head: sign the cover letter that goes with the signed certificate, naming its deposit number, Merkle root and registry entry',
+      kazakh: 'ілеспе хатқа қол қою',
+      role: 'head',
+      limit: hours(4), // step 10's limit, counted again from the certificate's signature (the engine closes the case there)
+      outputs: ['cover letter (ілеспе хат) signed by the Head (6.7)'],
+      after: ['issued'],
+    },
+    {
+      id: 'dispatch',
+      title: 'step 11 office: send the certificate and cover letter (or the reasoned refusal) by post or courier',
+      kazakh: 'пошта немесе курьерлік қызмет',
+      role: 'registrar',
+      limit: hours(4),
+      outputs: ['result sent to the recipient: channel, time and postal or courier reference recorded'],
+      after: ['issued', 'refused'],
+    },
+  ],
 });
 
 // ---- §2.2 registry.eir_is (App. 2) ----------------------------------------------------------------------------------
@@ -333,8 +347,8 @@ export const CONFORMITY_KKM_COMPUTER_SYSTEM: ServiceDefinition = defineService({
 });
 
 /** Dispatch after the signature, outside the machine (its case closes at sign/refuse); the deadlines above include it. */
-export const AFTER_RESULT: Readonly<Record<string, AfterResultStep>> = {
-  'deposit.software': { title: 'step 11 office: send the certificate and cover letter by post or courier', kazakh: 'пошта немесе курьерлік қызмет', role: 'registrar', limit: hours(4) },
+export const AFTER_RESULT: Readonly<Record<string, Pick<AfterResultStep, 'title' | 'kazakh' | 'role' | 'limit'>>> = {
+  'deposit.software': DEPOSIT_SOFTWARE.afterResult!.find((s) => s.id === 'dispatch')!,
   'registry.eir_is': { title: 'C19 Committee office: send the Certificate and cover letter to the recipient by post or courier', kazakh: 'пошта немесе курьерлік қызмет', role: 'registrar', limit: wd(1) },
   'conformity.kkm_computer_system': { title: 'step 11 office (paper channel): register and send by post or courier; the portal delivers at once', kazakh: 'пошта немесе курьерлік қызмет', role: 'registrar', limit: hours(2) },
 };
@@ -344,7 +358,7 @@ export const INFORMATIZATION_GAPS: readonly string[] = [
   'one linear chain, one final step: an early refusal (deposit check, A4, KKM check) is carried through the later steps at once with the negative finding',
   'the hearing is enforced only at steps that allow the preliminary refusal; later steps could restate a negative finding as positive unchecked',
   'one head role: the Department Director, Deputy, Division head, Committee, Directorate and Organization heads are all \'head\'; one office role for both bodies',
-  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature',
+  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature; deposit.software declares its cover letter and dispatch as afterResult, which the deposit service runs and the SLA monitor does not watch',
   'KKM steps 4 and 8a have no limit in the text: placeholders (KKM_UNTIMED_PLACEHOLDERS)',
   'KKM paper channel (office intake 15 min, then the same steps) is not a second entry; only the portal channel is modelled',
   'no total terms in the text (the Standards of Decree 136 hold them): the deadlines are the step sums on the mesh calendar',

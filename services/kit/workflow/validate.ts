@@ -117,6 +117,16 @@ export function definitionViolations(def: ServiceDefinition): FieldViolation[] {
     atts.add(a.id);
   });
 
+  const after = new Set<string>();
+  (def.afterResult ?? []).forEach((a, i) => {
+    const f = `after_result[${i}]`;
+    if (!a.id || ids.has(a.id) || after.has(a.id)) bad(`${f}.id`, `'${a.id}' must be set and differ from every step`);
+    after.add(a.id);
+    knowsRole(`${f}.role`, a.role);
+    limit(`${f}.limit`, a.limit);
+    if (!a.after?.length || a.after.some((o) => o !== 'issued' && o !== 'refused')) bad(`${f}.after`, "names 'issued' and/or 'refused'");
+  });
+
   if (!def.baseVariant) bad('base_variant', 'is required');
   for (const [name, v] of Object.entries(def.variants ?? {})) {
     if (name === def.baseVariant) bad(`variants.${name}`, 'repeats the base variant');

@@ -59,6 +59,17 @@ describe('kit/workflow: validateDefinition', () => {
     expect(resolveVariant(base, 'reissue').steps[1].limit).to.deep.equal({ unit: 'working_days', amount: 1 });
   });
 
+  it('rejects after-result steps that reuse a step id, name a non-participant, have no limit or follow no outcome', () => {
+    const after = { id: 'dispatch', title: 'office sends it', role: 'registrar' as const, limit: { unit: 'hours' as const, amount: 4 }, outputs: ['sent'], after: ['issued' as const] };
+    expect(described({ ...base, afterResult: [after] })).to.deep.equal([]);
+    expect(described({ ...base, afterResult: [{ ...after, id: 'signature' }, { ...after, role: 'head', limit: { unit: 'hours', amount: 0 }, after: [] }] })).to.deep.equal([
+      "after_result[0].id: 'signature' must be set and differ from every step",
+      "after_result[1].role: role 'head' is not a participant of this service (registrar, executor, head_of_licensing_department, signatory)",
+      'after_result[1].limit: hours must be > 0',
+      "after_result[1].after: names 'issued' and/or 'refused'",
+    ]);
+  });
+
   it('throws INVALID_ARGUMENT with all violations as field violations', () => {
     const broken = { ...withStep('review', { next: 'nowhere' }), id: 'Licence 1', title: { en: 'x', kk: '' } };
     let err: unknown;

@@ -93,6 +93,46 @@ export function objectTypeToJSON(object: ObjectType): string {
   }
 }
 
+/** How the office sends the paper result (пошта немесе курьерлік қызмет). */
+export enum DispatchChannel {
+  DISPATCH_CHANNEL_UNSPECIFIED = 0,
+  DISPATCH_CHANNEL_POST = 1,
+  DISPATCH_CHANNEL_COURIER = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function dispatchChannelFromJSON(object: any): DispatchChannel {
+  switch (object) {
+    case 0:
+    case "DISPATCH_CHANNEL_UNSPECIFIED":
+      return DispatchChannel.DISPATCH_CHANNEL_UNSPECIFIED;
+    case 1:
+    case "DISPATCH_CHANNEL_POST":
+      return DispatchChannel.DISPATCH_CHANNEL_POST;
+    case 2:
+    case "DISPATCH_CHANNEL_COURIER":
+      return DispatchChannel.DISPATCH_CHANNEL_COURIER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DispatchChannel.UNRECOGNIZED;
+  }
+}
+
+export function dispatchChannelToJSON(object: DispatchChannel): string {
+  switch (object) {
+    case DispatchChannel.DISPATCH_CHANNEL_UNSPECIFIED:
+      return "DISPATCH_CHANNEL_UNSPECIFIED";
+    case DispatchChannel.DISPATCH_CHANNEL_POST:
+      return "DISPATCH_CHANNEL_POST";
+    case DispatchChannel.DISPATCH_CHANNEL_COURIER:
+      return "DISPATCH_CHANNEL_COURIER";
+    case DispatchChannel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A deposited object entered in the Registry of deposited software. */
 export interface Deposit {
   /** Resource name, "deposits/{deposit}". */
@@ -340,6 +380,29 @@ export interface Application {
   object: string;
   /** Once issued: the deposit number, e.g. "DEP-2026-000042". */
   depositNumber: string;
+  /**
+   * Step 10: the cover letter (ілеспе хат) the Head signs with the certificate, naming its deposit number, Merkle
+   * root and registry entry; canonical JSON, document "ruqsat.deposit.cover_letter". Absent until signed. After the
+   * certificate's signature the case's draft_document is this letter, signed through CaseService.PerformAct with
+   * {"act":"sign_cover_letter","document_signature":base64} by the head.
+   */
+  coverLetter:
+    | SignedEnvelope
+    | undefined;
+  /**
+   * Step 11: how and when the result (the certificate and cover letter, or the refusal) went to the depositor, recorded
+   * by the registrar with {"act":"dispatch","channel":"post"|"courier","reference":…}. Absent until sent; the step's
+   * clock is in steps (as are the cover letter's).
+   */
+  dispatch: Dispatch | undefined;
+}
+
+/** The result's dispatch to the recipient (step 11). */
+export interface Dispatch {
+  channel: DispatchChannel;
+  /** The postal tracking number or courier waybill, when the office gave one. */
+  reference: string;
+  dispatchTime: Date | undefined;
 }
 
 export interface SubmitApplicationRequest {
@@ -2598,6 +2661,8 @@ function createBaseApplication(): Application {
     deposit: "",
     object: "",
     depositNumber: "",
+    coverLetter: undefined,
+    dispatch: undefined,
   };
 }
 
@@ -2683,6 +2748,12 @@ export const Application: MessageFns<Application> = {
     }
     if (message.depositNumber !== "") {
       writer.uint32(218).string(message.depositNumber);
+    }
+    if (message.coverLetter !== undefined) {
+      SignedEnvelope.encode(message.coverLetter, writer.uint32(226).fork()).join();
+    }
+    if (message.dispatch !== undefined) {
+      Dispatch.encode(message.dispatch, writer.uint32(234).fork()).join();
     }
     return writer;
   },
@@ -2916,6 +2987,22 @@ export const Application: MessageFns<Application> = {
             message.depositNumber = reader.string();
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.coverLetter = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.dispatch = Dispatch.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3023,6 +3110,12 @@ export const Application: MessageFns<Application> = {
         : isSet(object.deposit_number)
         ? globalThis.String(object.deposit_number)
         : "",
+      coverLetter: isSet(object.coverLetter)
+        ? SignedEnvelope.fromJSON(object.coverLetter)
+        : isSet(object.cover_letter)
+        ? SignedEnvelope.fromJSON(object.cover_letter)
+        : undefined,
+      dispatch: isSet(object.dispatch) ? Dispatch.fromJSON(object.dispatch) : undefined,
     };
   },
 
@@ -3109,6 +3202,12 @@ export const Application: MessageFns<Application> = {
     if (message.depositNumber !== "") {
       obj.depositNumber = message.depositNumber;
     }
+    if (message.coverLetter !== undefined) {
+      obj.coverLetter = SignedEnvelope.toJSON(message.coverLetter);
+    }
+    if (message.dispatch !== undefined) {
+      obj.dispatch = Dispatch.toJSON(message.dispatch);
+    }
     return obj;
   },
 
@@ -3150,6 +3249,117 @@ export const Application: MessageFns<Application> = {
     message.deposit = object.deposit ?? "";
     message.object = object.object ?? "";
     message.depositNumber = object.depositNumber ?? "";
+    message.coverLetter = (object.coverLetter !== undefined && object.coverLetter !== null)
+      ? SignedEnvelope.fromPartial(object.coverLetter)
+      : undefined;
+    message.dispatch = (object.dispatch !== undefined && object.dispatch !== null)
+      ? Dispatch.fromPartial(object.dispatch)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDispatch(): Dispatch {
+  return { channel: 0, reference: "", dispatchTime: undefined };
+}
+
+export const Dispatch: MessageFns<Dispatch> = {
+  encode(message: Dispatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== 0) {
+      writer.uint32(8).int32(message.channel);
+    }
+    if (message.reference !== "") {
+      writer.uint32(18).string(message.reference);
+    }
+    if (message.dispatchTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dispatchTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Dispatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDispatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dispatchTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Dispatch {
+    return {
+      channel: isSet(object.channel) ? dispatchChannelFromJSON(object.channel) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      dispatchTime: isSet(object.dispatchTime)
+        ? fromJsonTimestamp(object.dispatchTime)
+        : isSet(object.dispatch_time)
+        ? fromJsonTimestamp(object.dispatch_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Dispatch): unknown {
+    const obj: any = {};
+    if (message.channel !== 0) {
+      obj.channel = dispatchChannelToJSON(message.channel);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.dispatchTime !== undefined) {
+      obj.dispatchTime = message.dispatchTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Dispatch>, I>>(base?: I): Dispatch {
+    return Dispatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Dispatch>, I>>(object: I): Dispatch {
+    const message = createBaseDispatch();
+    message.channel = object.channel ?? 0;
+    message.reference = object.reference ?? "";
+    message.dispatchTime = object.dispatchTime ?? undefined;
     return message;
   },
 };
