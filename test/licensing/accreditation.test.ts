@@ -13,16 +13,11 @@ import { calendar } from '../../services/kit/calendar/index.ts';
 import { wallClock } from '../../services/kit/calendar/zone.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { TrustFollower } from '../../services/kit/trust-follower.ts';
-import { ONSITE_ITEMS } from '../../services/licensing/accreditation/inspection.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { eventually } from '../registry/helpers.ts';
 import { signAct } from '../trust/helpers.ts';
-import { buildCentre, CENTRE_BIN, MEMBERS, POLICY, startAccreditationBench, type AccreditationBench, type Centre, type MemberName } from './accreditation-fixture.ts';
+import { allComply, buildCentre, CENTRE_BIN, chainOf, COMMISSION, grant, MEMBERS, POLICY, startAccreditationBench, type AccreditationBench, type Centre, type MemberName } from './accreditation-fixture.ts';
 
-const COMMISSION = (Object.keys(MEMBERS) as MemberName[]).map((n) => ({ iin: MEMBERS[n].iin, body: MEMBERS[n].body, position: MEMBERS[n].position }));
-const allComply = (overrides: Record<string, { complies: boolean; note: string }> = {}) =>
-  Object.fromEntries(ONSITE_ITEMS.map((i) => [i, overrides[i] ?? { complies: true, note: '' }]));
-const chainOf = (c: Centre) => ({ ca_certificate: c.caSelfSigned.toString('base64'), user_certificate: c.user.toString('base64'), crl: c.crl.toString('base64') });
 
 describe('licensing: accreditation of certifying centres', function () {
   this.timeout(180_000);
@@ -59,18 +54,6 @@ describe('licensing: accreditation of certifying centres', function () {
 
   const vote = (who: MemberName, name: string, sha: string, signs = true, reasons?: string[]) =>
     b.act(b.members[who], name, { act: 'vote', act_sha256: sha, signs, ...(reasons ? { reasons } : {}) });
-
-  /** The whole path to a signed certificate; returns the accreditation as the Root CA registered it. */
-  async function grant(requestId: string, centre: Centre) {
-    const app = await b.submit(requestId, centre);
-    await toOnsite(app.name);
-    const act = await inspect(app.name, centre);
-    for (const m of ['chair', 'secretary', 'tech', 'ns'] as MemberName[]) await vote(m, app.name, act.sha256);
-    await b.act(b.members.chair, app.name, { act: 'record_finding', complies: true });
-    const decided = await b.act(b.officials.head, app.name, { act: 'draft_result', role: 'head' });
-    await b.act(b.officials.signatory, app.name, { act: 'sign', document_signature: b.signDraft(b.officials.signatory, decided.draftDocument) });
-    return { app, draft: decided.draftDocument, accreditation: (await call(bind(b.licensing, 'getAccreditation'), { name: `accreditations/${app.name.split('/')[1]}` })).response };
-  }
 
   it('grants over the whole path: the act adopted only with the national-security signature, the CA certified by the Root CA, the register fed', async () => {
     const centre = buildCentre(b.dir, 'alpha');
@@ -183,7 +166,7 @@ describe('licensing: accreditation of certifying centres', function () {
 
   it('expires after its 3 years with the same effect: the Root CA revokes the centre', async () => {
     const centre = buildCentre(b.dir, 'beta');
-    const { accreditation } = await grant('acc-2', centre);
+    const { accreditation } = await grant(b, 'acc-2', centre);
     expect(accreditation.status).to.equal(AccreditationStatus.ACCREDITATION_STATUS_ACTIVE);
     const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
     follower.core.addCrl(centre.crl);
@@ -258,9 +241,9 @@ describe('licensing: accreditation of certifying centres', function () {
     expect(await b.accreditations.accreditation(app.name.split('/')[1]!)).to.equal(undefined);
   });
 
-  it('revokes on a complaint (procedure B): explanations, recommendations, the examination act of ≥ 3 of ≥ 5 without the secretary, the reminder; REVOKED in another core', async () => {
+  it('revokes on a complaint (procedure B): disagreement without grounds, the examination act of ≥ 3 of ≥ 5 without the secretary, the objections answered; REVOKED in another core', async () => {
     const centre = buildCentre(b.dir, 'delta');
-    const { accreditation } = await grant('acc-5', centre);
+    const { accreditation } = await grant(b, 'acc-5', centre);
     const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
     follower.core.addCrl(centre.crl);
     const verify = () => follower.core.verifyBytes(centre.user, { intermediates: [caDer], crlCheck: 'all' });
