@@ -105,8 +105,9 @@ export const ACCREDITATION_REVOCATION: ServiceDefinition = defineService({
   variants: {},
 });
 
+// Procedure C (§2.9, para 24) is its own definition, not an entry into B: the engine starts a case only at its first step.
 /**
- * Procedure C (para 24) as its own definition, since its trigger and applicant differ: the centre's change notice
+ * Procedure C: the centre's change notice
  * (10 WD from the change, §6.13) → the provider's review → recommendations (≤ 60 WD) → if measures are not taken, the
  * decision on the commission's on-site inspection, which runs as B from its step 5. 10 + 60 + B's 100 WD tail.
  */
