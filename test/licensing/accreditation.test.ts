@@ -10,18 +10,14 @@ import { AccreditationStatus } from '../../gen/ruqsat/licensing/v1/licensing.ts'
 import { EntryStatus, RegistryServiceClient } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { verifyChain } from '../../services/kit/audit.ts';
 import { calendar } from '../../services/kit/calendar/index.ts';
+import { wallClock } from '../../services/kit/calendar/zone.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { TrustFollower } from '../../services/kit/trust-follower.ts';
-import { ONSITE_ITEMS } from '../../services/licensing/accreditation/inspection.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
 import { eventually } from '../registry/helpers.ts';
 import { signAct } from '../trust/helpers.ts';
-import { buildCentre, CENTRE_BIN, MEMBERS, POLICY, startAccreditationBench, type AccreditationBench, type Centre, type MemberName } from './accreditation-fixture.ts';
+import { allComply, buildCentre, CENTRE_BIN, chainOf, COMMISSION, grant, MEMBERS, POLICY, startAccreditationBench, type AccreditationBench, type Centre, type MemberName } from './accreditation-fixture.ts';
 
-const COMMISSION = (Object.keys(MEMBERS) as MemberName[]).map((n) => ({ iin: MEMBERS[n].iin, body: MEMBERS[n].body, position: MEMBERS[n].position }));
-const allComply = (overrides: Record<string, { complies: boolean; note: string }> = {}) =>
-  Object.fromEntries(ONSITE_ITEMS.map((i) => [i, overrides[i] ?? { complies: true, note: '' }]));
-const chainOf = (c: Centre) => ({ ca_certificate: c.caSelfSigned.toString('base64'), user_certificate: c.user.toString('base64'), crl: c.crl.toString('base64') });
 
 describe('licensing: accreditation of certifying centres', function () {
   this.timeout(180_000);
@@ -58,18 +54,6 @@ describe('licensing: accreditation of certifying centres', function () {
 
   const vote = (who: MemberName, name: string, sha: string, signs = true, reasons?: string[]) =>
     b.act(b.members[who], name, { act: 'vote', act_sha256: sha, signs, ...(reasons ? { reasons } : {}) });
-
-  /** The whole path to a signed certificate; returns the accreditation as the Root CA registered it. */
-  async function grant(requestId: string, centre: Centre) {
-    const app = await b.submit(requestId, centre);
-    await toOnsite(app.name);
-    const act = await inspect(app.name, centre);
-    for (const m of ['chair', 'secretary', 'tech', 'ns'] as MemberName[]) await vote(m, app.name, act.sha256);
-    await b.act(b.members.chair, app.name, { act: 'record_finding', complies: true });
-    const decided = await b.act(b.officials.head, app.name, { act: 'draft_result', role: 'head' });
-    await b.act(b.officials.signatory, app.name, { act: 'sign', document_signature: b.signDraft(b.officials.signatory, decided.draftDocument) });
-    return { app, draft: decided.draftDocument, accreditation: (await call(bind(b.licensing, 'getAccreditation'), { name: `accreditations/${app.name.split('/')[1]}` })).response };
-  }
 
   it('grants over the whole path: the act adopted only with the national-security signature, the CA certified by the Root CA, the register fed', async () => {
     const centre = buildCentre(b.dir, 'alpha');
@@ -182,7 +166,7 @@ describe('licensing: accreditation of certifying centres', function () {
 
   it('expires after its 3 years with the same effect: the Root CA revokes the centre', async () => {
     const centre = buildCentre(b.dir, 'beta');
-    const { accreditation } = await grant('acc-2', centre);
+    const { accreditation } = await grant(b, 'acc-2', centre);
     expect(accreditation.status).to.equal(AccreditationStatus.ACCREDITATION_STATUS_ACTIVE);
     const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
     follower.core.addCrl(centre.crl);
@@ -257,9 +241,9 @@ describe('licensing: accreditation of certifying centres', function () {
     expect(await b.accreditations.accreditation(app.name.split('/')[1]!)).to.equal(undefined);
   });
 
-  it('revokes on a complaint (procedure B): explanations, recommendations, the examination act of ≥ 3 of ≥ 5 without the secretary, the reminder; REVOKED in another core', async () => {
+  it('revokes on a complaint (procedure B): disagreement without grounds, the examination act of ≥ 3 of ≥ 5 without the secretary, the objections answered; REVOKED in another core', async () => {
     const centre = buildCentre(b.dir, 'delta');
-    const { accreditation } = await grant('acc-5', centre);
+    const { accreditation } = await grant(b, 'acc-5', centre);
     const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
     follower.core.addCrl(centre.crl);
     const verify = () => follower.core.verifyBytes(centre.user, { intermediates: [caDer], crlCheck: 'all' });
@@ -273,9 +257,9 @@ describe('licensing: accreditation of certifying centres', function () {
     const name = complaint.name;
     await b.act(b.officials.registrar, name, { act: 'register', registration_no: 'ISC-C-0001' });
     await b.act(b.officials.executor, name, { act: 'record_finding', complies: true }); // request for explanations sent
-    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['the centre disagrees without grounds'] });
-    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['recommendations of 60 WD not carried out'] });
-    await b.act(b.officials.executor, name, { act: 'convene_commission', members: COMMISSION });
+    // The centre disagrees without grounds: straight to the on-site examination, its date and subject in the notice (para 21).
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, exit: 'disagreement', reasons: ['the centre disagrees without grounds'], explanation: 'we identify everyone', answer: 'the registration journal shows otherwise' });
+    await b.act(b.officials.executor, name, { act: 'convene_commission', members: COMMISSION, examination_date: wallClock(calendar.nextWorkingDayStart(new Date())).date, subject: 'identification of applicants' });
     await b.act(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['item 11: the registration centre does not identify applicants'] });
     const exam = (await call(bind(b.licensing, 'getInspectionAct'), { application: name })).response;
     expect(JSON.parse(Buffer.from(exam.document).toString())).to.include({ document: 'ruqsat.accreditation_examination_act', violations_found: true });
@@ -284,18 +268,19 @@ describe('licensing: accreditation of certifying centres', function () {
     expect((await b.actFails(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['x'] }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('QUORUM_NOT_MET');
     await vote('tech', name, exam.sha256);
     await b.act(b.members.chair, name, { act: 'record_finding', complies: true, reasons: ['item 11: the registration centre does not identify applicants'] });
-    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, reasons: ['no report within the period of the reminder'] });
+    // The objections to the act answered; the provider revokes now rather than recommend and wait (§6.8).
+    await b.act(b.officials.executor, name, { act: 'record_finding', complies: true, exit: 'revoke', reasons: ['objections not founded'], objections: 'none received', answer: 'none to answer' });
     expect((await b.actFails(b.officials.head, name, { act: 'draft_result', role: 'head' }, grpc.status.INVALID_ARGUMENT)).violations).to.include('act.payload.damage_to_users');
     const decided = await b.act(b.officials.head, name, { act: 'draft_result', role: 'head', damage_to_users: '12 certificates issued to persons never identified' });
     expect(JSON.parse(Buffer.from(decided.draftDocument).toString())).to.include({ document: 'ruqsat.accreditation_revocation', accreditation: accreditation.name });
 
-    // Every step's clock on the working-day calendar: 3, 30, 60, 6 WD, 2 WD, 1 WD.
+    // Every step's clock on the working-day calendar: 3, 6, 30, 1 WD (the 30 WD explanation and 60 WD remediation: accreditation-revocation.test.ts).
     const clocks = (await get(name)).steps;
     const due = (step: string, days: number) => {
       const c = clocks.find((x) => x.step === step)!;
       return c.dueTime!.getTime() === calendar.deadline(c.startTime!, { unit: 'working_days', amount: days }).dueAt.getTime();
     };
-    expect([due('explanations_request', 3), due('explanations', 30), due('recommendations', 60), due('examination', 6), due('reminder', 2), due('decision', 1)]).to.deep.equal([true, true, true, true, true, true]);
+    expect([due('explanations_request', 3), due('examination', 6), due('objections', 30), due('decision', 1)]).to.deep.equal([true, true, true, true]);
 
     await b.act(b.officials.head, name, { act: 'sign', role: 'head', document_signature: b.signDraft(b.officials.head, decided.draftDocument) });
     const acknowledged = Date.now();

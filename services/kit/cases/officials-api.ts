@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 import type { Case, CaseServiceServer } from '../../../gen/ruqsat/cases/v1/cases.ts';
 import type { SignedEnvelope } from '../../../gen/ruqsat/common/v1/common.ts';
 import { canonicalJson } from '../audit.ts';
-import { wallClock } from '../calendar/zone.ts';
+import { DEFAULT_OFFICE_HOURS } from '../calendar/index.ts';
+import { instantAt, parseClock, wallClock } from '../calendar/zone.ts';
 import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../errors.ts';
 import { unary } from '../grpc/handler.ts';
 import { parseName } from '../names.ts';
@@ -68,7 +69,9 @@ function eventOf(act: Act, role: Role, actorId: string): WorkflowEvent {
       return { ...base, type: 'assign_executor', executorId: str('executor_id') ?? '' };
     case 'record_finding':
       if (typeof act.complies !== 'boolean') throw invalidArgument([{ field: 'act.payload.complies', description: 'must be true or false' }]);
-      return { ...base, type: 'record_finding', complies: act.complies, reasons: list('reasons') };
+      return { ...base, type: 'record_finding', complies: act.complies, reasons: list('reasons'), exit: str('exit') };
+    case 'agree_period':
+      return { ...base, type: 'agree_period', until: agreedUntil(str('until')), reasons: list('reasons') ?? [] };
     case 'request_documents':
     case 'request_samples':
       return { ...base, type: act.act, what: str('what') };
@@ -89,6 +92,15 @@ function eventOf(act: Act, role: Role, actorId: string): WorkflowEvent {
       return { ...base, type: 'vote', signs: act.signs, reasons: list('reasons') };
     default:
       throw invalidArgument([{ field: 'act.payload.act', description: `"${String(act.act)}" is not an official's act` }]);
+  }
+}
+
+/** The agreed period's last day ('YYYY-MM-DD') ends when the office closes that day in Almaty. */
+function agreedUntil(date: string | undefined): Date {
+  try {
+    return instantAt(date ?? '', parseClock(DEFAULT_OFFICE_HOURS.closes));
+  } catch {
+    throw invalidArgument([{ field: 'act.payload.until', description: 'the last day of the agreed period, YYYY-MM-DD' }]);
   }
 }
 

@@ -40,7 +40,7 @@ const SAME_DAY: TimeLimit = { unit: 'same_day', amount: 0 };
 
 // Order 209: not before 2014-05-09 (UTC+6 then). 2022 amendment: [external, unverified] 17 October 2022 (UTC+6 then).
 const IN_FORCE_2014 = new Date('2014-05-09T00:00:00+06:00');
-const IN_FORCE_2022 = new Date('2022-10-17T00:00:00+06:00');
+export const IN_FORCE_2022 = new Date('2022-10-17T00:00:00+06:00');
 
 const TITLE = {
   en: 'Accreditation of certifying centres',
@@ -247,63 +247,13 @@ export const ACCREDITATION_CERTIFYING_CENTER: ServiceDefinition = defineService(
 
 export const ACCREDITATION_VERSIONS: readonly ServiceDefinition[] = [ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_CERTIFYING_CENTER];
 
-/**
- * Revocation of a certificate of accreditation on a complaint (ch. 3, procedure B, paras 21–23), as one run:
- * complaint → request for explanations (3 WD) → the centre's explanation (30 WD) → recommendations and the
- * remediation period (≤ 60 WD) → notice of the on-site examination → examination (6 WD) → its act (≥ 3 of ≥ 5
- * members, the secretary not counted) → the reminder to report (2 WD) → the decision to revoke, or to close.
- * The applicant is the complainant; the centre's explanations and objections are recorded by the executor.
- * Here a finding that "complies" means the ground for revocation holds (para 19.2): the result it issues is the revocation.
- */
-export const ACCREDITATION_REVOCATION: ServiceDefinition = defineService({
-  id: 'accreditation.revocation',
-  version: 1,
-  title: { en: 'Revocation of a certificate of accreditation of a certifying centre (procedure B)', kk: 'Куәландырушы орталықтарды аккредиттеу туралы куәлікті кері қайтарып алу' },
-  legalBasis: [{ ...MDDIAI_ORDER_2022_AMENDING_224, sets: 'ch. 3, paras 19.2, 21–23: explanations 3 WD, answer 30 WD, remediation ≤ 60 WD, examination 6 WD, act ≥ 3 of ≥ 5 without the secretary, reminder 2 WD' }, LAW_ON_STATE_SERVICES],
-  inForce: { from: IN_FORCE_2022 },
-  applicantKinds: ['individual', 'legal_entity'], // para 21: a complaint of individuals or legal entities
-  participants: ['registrar', 'executor', 'commission_member', 'head'],
-  // 3 + 30 + 60 + 6 + 2 WD, and the decision's WD; a longer remediation by agreement (para 21) is not modelled.
-  deadline: wd(102),
-  steps: chain([
-    { id: 'registration', title: 'the complaint registered the day it is received', kazakh: 'шағымды тіркеу', role: 'registrar', limit: SAME_DAY, outputs: ['complaint registered'], actions: ['register'] },
-    { id: 'explanations_request', title: 'para 21: request the centre\'s explanations on the complaint', kazakh: 'түсініктеме сұрау', role: 'executor', limit: wd(3), outputs: ['request for explanations sent'], actions: ['record_finding'] },
-    { id: 'explanations', title: 'para 21: the centre\'s explanation with its objections, or none within 30 WD', kazakh: 'түсініктеме', role: 'executor', limit: wd(30), outputs: ['explanation recorded and considered, or its absence'], actions: ['record_finding'] },
-    { id: 'recommendations', title: 'paras 21, 23: recommendations to eliminate the violations; the remediation period (≤ 60 WD) and the centre\'s report', kazakh: 'бұзушылықтарды жою туралы ұсынымдар', role: 'executor', limit: wd(60), outputs: ['recommendations sent; the report on remediation, or none'], actions: ['record_finding'] },
-    { id: 'examination_notice', title: 'para 21: notify the centre of the date and subject of the on-site examination; the commission named', kazakh: 'көшпелі зерттеп-қарау туралы хабарлама', role: 'executor', limit: SAME_DAY, outputs: ['notice; the commission (chair, secretary, ≥ 5 members)'], actions: ['convene_commission'] },
-    { id: 'examination', title: 'para 22: the commission\'s on-site examination at the infrastructure', kazakh: 'көшпелі зерттеп-қарау', role: 'commission_member', limit: wd(6), outputs: ['violations found, or none'], actions: ['record_finding'] },
-    {
-      id: 'examination_act',
-      title: 'para 22: the examination act, valid with ≥ 3 signatures of ≥ 5 members, the secretary not counted',
-      kazakh: 'зерттеп-қарау актісі',
-      role: 'commission_member',
-      limit: SAME_DAY,
-      outputs: ['act adopted'],
-      actions: ['vote', 'record_finding'],
-      quorum: { minSignatures: 3, minMembers: 5, uncounted: ['secretary'], basis: 'para 22 (at least 3 of at least 5 members, the secretary not counted)' },
-    },
-    { id: 'reminder', title: 'para 23: the request to report on the recommendations, within 2 WD of the missed report', kazakh: 'ұсынымдардың орындалуы туралы сұрау', role: 'executor', limit: wd(2), outputs: ['reminder sent; its answer, or none'], actions: ['record_finding'] },
-    { id: 'decision', title: 'para 23: the decision to revoke (violations not eliminated, damage to users, para 19.2), or to close', kazakh: 'кері қайтарып алу туралы шешім', role: 'head', limit: wd(1), outputs: ['draft decision'], actions: ['draft_result'] },
-    { id: 'revocation', title: 'the decision signed: the certificate revoked, or the complaint closed', kazakh: 'кері қайтарып алу', role: 'head', limit: wd(1), outputs: ['revocation decision, or reasoned closing'], actions: ['sign', 'refuse'] },
-  ]),
-  refusalPoints: [{ step: 'revocation', role: 'head', grounds: ['no violation found, or the violations were eliminated: the complaint is closed without revocation'] }],
-  pausePoints: [],
-  // The centre's explanations and objections (paras 21–22) are its hearing; the engine's APPC hearing is for applicants.
-  hearing: { enabled: false, objectionWindow: wd(2), basis: 'paras 21–22: explanations and objections of the centre' },
-  fees: { licenceFee: false, paymentReferenceRequired: false, receiptScanAccepted: false },
-  requiredAttachments: [],
-  subKinds: [],
-  baseVariant: 'complaint',
-  variants: {},
-});
-
 /** What the Rules say that this engine cannot run; the accreditation service must carry it. */
 export const ACCREDITATION_GAPS: readonly string[] = [
   'the 15-item on-site checklist (para 12, §2.5) is structured by the licensing service, not by the definition; the documentary stage\'s earlier acts are not fetched',
   'the IS test act required only for CAs integrated with state IS (List item 9.3): the licensing service checks it, the definition cannot make an attachment conditional',
   'the documentary stage\'s minutes are signed by one commission member; the rules give them no quorum',
   'the APPC hearing\'s 2-WD window does not fit the 1-WD decision; the text has none (§6.15)',
-  'procedure B runs as one line (ACCREDITATION_REVOCATION): it cannot branch to an examination straight after a missing explanation, nor stop at recommendations that were carried out; a longer remediation by agreement is not modelled; procedure C (change notices, para 24) is absent',
+  'procedures B and C (accreditation-revocation.ts): the provider\'s consideration of objections to the examination act and its review of a change notice have no limit in the text; 30 WD and 10 WD are derived',
   'v1 has no drafting step, so \'sign\' does not check a negative finding there (the engine guards the result only through a draft)',
   'v1: the Commission\'s composition by the integrates-with-state-IS flag; minutes (40, 30) as fractions of hours; the calendar holds 2024–2027 only, so a v1 case cannot be timed',
 ];

@@ -13,7 +13,7 @@ export function startStep(def: ServiceDefinition, stepId: string, at: Date, stat
 /** The open step's and the case's deadlines after the pauses changed; finished steps keep the deadline they had. */
 export function shiftDeadlines(def: ServiceDefinition, state: CaseState, cal: WorkingCalendar): CaseState {
   const steps = state.steps.map((r) => {
-    if (r.completedAt) return r;
+    if (r.completedAt || r.agreed) return r;
     const step = stepOf(def, r.step)!;
     return { ...r, dueAt: cal.deadline(r.startedAt, step.limit, state.pauses).dueAt };
   });
@@ -28,7 +28,7 @@ export function overdue(state: CaseState, now: Date): Overdue[] {
   const clockStopped = state.phase === 'paused' && state.pause?.stopsClock === true;
   for (const r of state.steps) {
     if (r.completedAt) {
-      if (r.completedAt.getTime() > r.dueAt.getTime()) out.push({ kind: 'step', step: r.step, dueAt: r.dueAt, completedAt: r.completedAt });
+      if (!r.lapsed && r.completedAt.getTime() > r.dueAt.getTime()) out.push({ kind: 'step', step: r.step, dueAt: r.dueAt, completedAt: r.completedAt });
     } else if (state.phase !== 'closed' && !clockStopped && t > r.dueAt.getTime()) {
       out.push({ kind: 'step', step: r.step, dueAt: r.dueAt });
     }

@@ -33,11 +33,12 @@ export type StepAction =
   | 'sign'
   | 'refuse'
   | 'convene_commission' // the letter to the commission's members names them
-  | 'vote'; // a member signs the commission's act, or dissents with reasons
+  | 'vote' // a member signs the commission's act, or dissents with reasons
+  | 'agree_period'; // the step's period moved later by agreement with the applicant's counterpart (not finishing)
 
 export const STEP_ACTIONS: readonly StepAction[] = [
   'register', 'assign_executor', 'record_finding', 'request_documents', 'request_samples', 'preliminary_refusal', 'draft_result', 'sign', 'refuse',
-  'convene_commission', 'vote',
+  'convene_commission', 'vote', 'agree_period',
 ];
 
 /** Acts that finish a step and move the case to `next`. */
@@ -83,6 +84,19 @@ export interface StepDefinition {
   next?: string;
   /** A commission's act: members vote, and its finding is recorded only once the rule's signatures are in. */
   quorum?: QuorumRule;
+  /** Other ways on than `next`: a `record_finding` that names one of them goes to its step instead. */
+  exits?: StepExit[];
+  /** The step is a period given to someone else: `record_finding` to `next` only once its deadline has passed. */
+  awaitsDeadline?: boolean;
+}
+
+/** A named branch out of a step, taken by the finding that names it (e.g. no explanation within 30 WD → examination). */
+export interface StepExit {
+  id: string;
+  to: string;
+  /** Only once the step's own deadline has passed (the period the text gives ran out). */
+  afterDeadline?: boolean;
+  basis: string;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface StartOptions {
 // Events arrive from the wire: an unknown type is bad input, not an act out of order.
 const EVENT_TYPES: readonly string[] = [
   'register', 'assign_executor', 'record_finding', 'request_documents', 'request_samples', 'documents_received', 'draft_result',
-  'sign', 'preliminary_refusal', 'objection_received', 'refuse', 'withdraw', 'pause_expired', 'convene_commission', 'vote',
+  'sign', 'preliminary_refusal', 'objection_received', 'refuse', 'withdraw', 'pause_expired', 'convene_commission', 'vote', 'agree_period',
 ] satisfies EventType[];
 
 const failed = (reason: string, message: string, meta: Record<string, string> = {}) =>
@@ -141,10 +141,27 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
     case 'record_finding': {
       const reasons = e.reasons ?? [];
       if (!e.complies && reasons.length === 0) throw invalidArgument([{ field: 'reasons', description: 'a finding of non-compliance states its reasons' }]);
+      const exit = e.exit === undefined ? undefined : step.exits?.find((x) => x.id === e.exit);
+      if (e.exit !== undefined && !exit) {
+        throw invalidArgument([{ field: 'exit', description: `step '${step.id}' has no exit '${e.exit}' (${(step.exits ?? []).map((x) => x.id).join(', ') || 'none'})` }]);
+      }
+      const lapse = (exit ? exit.afterDeadline : step.awaitsDeadline) === true;
+      if (lapse) periodOver(s, step, at);
       if (step.quorum) adoptable(s, step, e.complies);
       if (!e.complies) heardBeforeRefusal(def, s, step, at);
       const h = s.hearing && !s.hearing.closedAt ? { ...s.hearing, closedAt: at } : s.hearing;
-      return complete(def, { ...acted, hearing: h, finding: { complies: e.complies, reasons } }, step, at, cal);
+      return complete(def, { ...acted, hearing: h, finding: { complies: e.complies, reasons } }, step, at, cal, exit?.to, lapse);
+    }
+    case 'agree_period': {
+      // Para 21 style: a longer period agreed on the other side's reasoned explanation; the case's term moves with it.
+      if (!e.reasons?.length) throw invalidArgument([{ field: 'reasons', description: 'the agreement states why the longer period is needed' }]);
+      const open = s.steps.find((r) => r.step === step.id && !r.completedAt)!;
+      if (!(e.until instanceof Date) || Number.isNaN(e.until.getTime()) || e.until.getTime() <= open.dueAt.getTime()) {
+        throw invalidArgument([{ field: 'until', description: `the agreed period ends after the current one (${open.dueAt.toISOString()})` }]);
+      }
+      const longer = e.until.getTime() - open.dueAt.getTime();
+      const steps = s.steps.map((r) => (r === open ? { ...r, dueAt: e.until, agreed: true } : r));
+      return { ...acted, steps, dueAt: new Date(s.dueAt.getTime() + longer) };
     }
     case 'preliminary_refusal':
       if (!e.reasons?.length) throw invalidArgument([{ field: 'reasons', description: 'the preliminary refusal states its reasons' }]);
@@ -188,6 +205,8 @@ function stepAct(def: ServiceDefinition, s: CaseState, e: WorkflowEvent, at: Dat
       // An early refusal (refusal of further consideration) is an unfavourable act too: heard first where the step hears.
       if (step.next !== undefined) heardBeforeRefusal(def, s, step, at);
       if (s.draft === 'issue') throw failed('DRAFT_IS_ISSUE', 'the draft issues the result; a refusal needs a finding of non-compliance first');
+      // A commission's act that ends the case is adopted like any other: as found, with its signatures.
+      if (step.quorum) adoptable(s, step, false);
       const reasons = e.reasons?.length ? e.reasons : (s.finding?.reasons ?? []);
       if (reasons.length === 0) throw invalidArgument([{ field: 'reasons', description: 'a refusal is reasoned (дәлелді жауап)' }]);
       return close({ ...acted, refusal: { reasons, signedBy: e.actor } }, 'refused', at);
@@ -204,6 +223,14 @@ function adoptable(s: CaseState, step: StepDefinition, complies: boolean): void 
   }
   const short = quorumShortfall(step.quorum!, s.commission ?? [], (s.votes ?? []).filter((v) => v.step === step.id));
   if (short) throw failed(short.reason, `the act is not adopted: ${short.message}`, { step: step.id, ...short.metadata });
+}
+
+/** A period given to the other side (an explanation, a remediation) must have run out before its lapse is recorded. */
+function periodOver(s: CaseState, step: StepDefinition, at: Date): void {
+  const open = s.steps.find((r) => r.step === step.id && !r.completedAt)!;
+  if (at.getTime() <= open.dueAt.getTime()) {
+    throw failed('PERIOD_NOT_OVER', `the period of step '${step.id}' runs until ${open.dueAt.toISOString()}`, { step: step.id, due: open.dueAt.toISOString() });
+  }
 }
 
 /** APPC art. 73: no unfavourable finding before the applicant was told and the objection window ran out (or was used). */
@@ -240,10 +267,10 @@ function withPause(pauses: Pause[], stopsClock: boolean, from: Date, to: Date): 
 
 const minDate = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 
-/** Finishes the current step and starts the next one's clock at `at`. */
-function complete(def: ServiceDefinition, s: CaseState, step: StepDefinition, at: Date, cal: WorkingCalendar): CaseState {
-  const steps = s.steps.map((r) => (r.step === step.id && !r.completedAt ? { ...r, completedAt: at } : r));
-  return { ...s, step: step.next, steps: [...steps, startStep(def, step.next!, at, s, cal)] };
+/** Finishes the current step and starts the next one's clock at `at` (or the exit's step's). */
+function complete(def: ServiceDefinition, s: CaseState, step: StepDefinition, at: Date, cal: WorkingCalendar, to: string = step.next!, lapsed = false): CaseState {
+  const steps = s.steps.map((r) => (r.step === step.id && !r.completedAt ? { ...r, completedAt: at, ...(lapsed ? { lapsed } : {}) } : r));
+  return { ...s, step: to, steps: [...steps, startStep(def, to, at, s, cal)] };
 }
 
 function close(s: CaseState, outcome: 'issued' | 'refused' | 'withdrawn', at: Date): CaseState {

@@ -19,6 +19,10 @@ export interface StepRecord {
   startedAt: Date;
   dueAt: Date;
   completedAt?: Date;
+  /** Set when the due date was agreed ('agree_period'): pauses no longer move it. */
+  agreed?: boolean;
+  /** Finished by recording that the period it gave ran out: after its deadline by design, not late. */
+  lapsed?: boolean;
 }
 
 /** A request to the applicant that is still open. */
@@ -105,7 +109,7 @@ export type WorkflowEvent = EventBase &
   (
     | { type: 'register'; registrationNo: string; executorId?: string }
     | { type: 'assign_executor'; executorId: string }
-    | { type: 'record_finding'; complies: boolean; reasons?: string[] }
+    | { type: 'record_finding'; complies: boolean; reasons?: string[]; exit?: string }
     | { type: 'request_documents' | 'request_samples'; what?: string }
     | { type: 'documents_received' }
     | { type: 'draft_result'; result?: 'issue' | 'refusal' }
@@ -117,6 +121,7 @@ export type WorkflowEvent = EventBase &
     | { type: 'convene_commission'; members: CommissionMember[] }
     | { type: 'vote'; signs: boolean; reasons?: string[] }
     | { type: 'pause_expired' }
+    | { type: 'agree_period'; until: Date; reasons: string[] }
   );
 
 export type EventType = WorkflowEvent['type'];

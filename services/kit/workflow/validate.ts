@@ -67,11 +67,25 @@ export function definitionViolations(def: ServiceDefinition): FieldViolation[] {
     if (s.next !== undefined && !hasStep(s.next)) bad(`${f}.next`, `unknown step '${s.next}' in the transition from '${s.id}'`);
     if (s.actions?.includes('refuse') && !def.refusalPoints?.some((r) => r.step === s.id)) bad(`${f}.actions`, `step '${s.id}' allows 'refuse' but no refusal point names it`);
     if (s.actions?.includes('preliminary_refusal') && !def.hearing?.enabled) bad(`${f}.actions`, `step '${s.id}' allows 'preliminary_refusal' but the hearing is disabled`);
+    if ((s.exits?.length || s.awaitsDeadline) && !s.actions.includes('record_finding')) bad(`${f}.exits`, `step '${s.id}' branches or waits on 'record_finding' but does not allow it`);
+    const exitIds = new Set<string>();
+    (s.exits ?? []).forEach((x, j) => {
+      if (!x.id || exitIds.has(x.id)) bad(`${f}.exits[${j}].id`, `missing or duplicate exit '${x.id}'`);
+      exitIds.add(x.id);
+      if (!hasStep(x.to)) bad(`${f}.exits[${j}].to`, `unknown step '${x.to}' in the exit from '${s.id}'`);
+    });
   });
 
-  // Every step must be reachable from the first, so no act is ever out of reach.
+  // Every step must be reachable from the first (by `next` or an exit), so no act is ever out of reach.
   const seen = new Set<string>();
-  for (let s = steps[0]; s && !seen.has(s.id); s = steps.find((x) => x.id === s!.next)!) seen.add(s.id);
+  const queue = steps[0] ? [steps[0].id] : [];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const s = steps.find((x) => x.id === id);
+    if (!s || seen.has(id)) continue;
+    seen.add(id);
+    queue.push(...(s.next !== undefined ? [s.next] : []), ...(s.exits ?? []).map((x) => x.to));
+  }
   for (const s of steps) if (!seen.has(s.id)) bad('steps', `step '${s.id}' cannot be reached from '${steps[0]?.id}'`);
   if (seen.size === steps.length && steps.length > 0 && !steps.some((s) => s.actions?.includes('sign'))) bad('steps', "no step issues the result ('sign')");
 

@@ -18,6 +18,7 @@ import { caseFromJson } from '../../kit/workflow/index.ts';
 import { accreditationName } from './publish.ts';
 import { CA_COMPROMISE, CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
 import type { AccreditationRow, AccreditationStatusName, AccreditationStore } from './store.ts';
+import { CHANGES_SERVICE } from './changes.ts';
 import { REVOCATION_SERVICE } from './revocation.ts';
 import { ACCREDITATION_SERVICE } from './submission.ts';
 
@@ -67,7 +68,8 @@ export interface AccreditationDeps {
   root: RootRegistrar;
 }
 
-type Handlers = Pick<LicensingServiceServer, 'getAccreditation' | 'listAccreditations' | 'revokeAccreditation' | 'getInspectionAct'>;
+type Handlers = Pick<LicensingServiceServer, 'getAccreditation' | 'listAccreditations' | 'revokeAccreditation' | 'getInspectionAct' | 'listRevocationActs'>;
+const REVOCATION_CASES = [REVOCATION_SERVICE, CHANGES_SERVICE];
 
 export function accreditationHandlers({ store, cases, audit, trust, logger, rolePolicy, publish, root }: AccreditationDeps): Handlers {
   return {
@@ -116,7 +118,7 @@ export function accreditationHandlers({ store, cases, audit, trust, logger, role
     getInspectionAct: unary(logger, async (req) => {
       const { application } = parseName(req.application, APPLICATION, 'application');
       const row = await cases.application(application!);
-      if (!row || (row.service !== ACCREDITATION_SERVICE && row.service !== REVOCATION_SERVICE)) throw notFound(req.application);
+      if (!row || (row.service !== ACCREDITATION_SERVICE && !REVOCATION_CASES.includes(row.service))) throw notFound(req.application);
       const inspection = await store.inspection(application!);
       if (!inspection) throw notFound(`${req.application}: inspection act`);
       const state = caseFromJson(row.state);
@@ -124,6 +126,14 @@ export function accreditationHandlers({ store, cases, audit, trust, logger, role
       const adopted = state.steps.some((s) => (s.step === 'act' || s.step === 'examination_act') && s.completedAt !== undefined);
       const votes = (await store.votes(application!)).map((x) => ({ member: x.iin, body: x.body, signs: x.signs, reasons: x.reasons }));
       return { application: req.application, document: inspection.document, sha256: inspection.sha256, votes, adopted };
+    }),
+
+    listRevocationActs: unary(logger, async (req) => {
+      const { application } = parseName(req.application, APPLICATION, 'application');
+      const row = await cases.application(application!);
+      if (!row || !REVOCATION_CASES.includes(row.service)) throw notFound(req.application);
+      const acts = await store.revocationActs(application!);
+      return { acts: acts.map((a) => ({ step: a.step, act: a.act, exit: a.exit, document: toEnvelope(a.envelope), time: a.at })) };
     }),
   };
 }

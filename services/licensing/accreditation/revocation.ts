@@ -1,6 +1,6 @@
-// Procedure B (ch. 3, paras 21–23) on the case flow: the complaint names a certificate in force; the examination's
-// act is what members sign; the signed decision revokes the certificate (ground "violations", para 19.2) and the
-// Root CA revokes the centre after the transaction.
+// Procedures B (paras 21–23, a complaint) and C (para 24, the centre's change notice) on the case flow: the case names a
+// certificate in force; each act is kept as signed; the examination's act is what members sign; the signed decision
+// revokes the certificate (ground "violations", para 19.2) and the Root CA revokes the centre after the transaction.
 import * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -10,7 +10,9 @@ import { applicationName, fromEnvelope } from '../../kit/cases/view.ts';
 import { canonicalJson, type JsonValue } from '../../kit/audit.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
 import { caseFromJson } from '../../kit/workflow/index.ts';
+import { CHANGES_SERVICE } from './changes.ts';
 import { accreditationName } from './publish.ts';
+import { recordRevocationAct } from './revocation-acts.ts';
 import { CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
 import type { AccreditationStore } from './store.ts';
 
@@ -35,7 +37,8 @@ const accreditationOf = (row: { details: Record<string, unknown> }) => row.detai
 export function revocationHooks(store: AccreditationStore, publish: Publish, root: () => RootRegistrar): OfficialHooks {
   return {
     async vetAct(trx, { row, state, event, act, envelope, official }) {
-      const before = caseFromJson(row.state).step;
+      const before = caseFromJson(row.state).step!;
+      await recordRevocationAct(trx, store, { row, step: before, state, event, act, envelope });
       if (event.type === 'convene_commission') {
         const table = new Map((await store.commission(trx)).map((m) => [m.iin, m]));
         const unknown = event.members.filter((m) => table.get(m.id)?.body !== m.body || table.get(m.id)?.position !== m.position);
@@ -52,7 +55,7 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
         if (!inspection) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'NO_INSPECTION_ACT', 'there is no examination act to sign yet');
         if (act.act_sha256 !== inspection.sha256) throw invalidArgument([{ field: 'act.payload.act_sha256', description: `the signature must be over the examination act, sha256 ${inspection.sha256}` }]);
         const member = state.commission!.find((m) => m.id === official.iin)!;
-        await store.insertVote(trx, { application_id: row.id, step: before!, iin: official.iin, body: member.body, signs: event.signs, reasons: event.reasons ?? [], envelope: fromEnvelope(envelope), at: new Date() });
+        await store.insertVote(trx, { application_id: row.id, step: before, iin: official.iin, body: member.body, signs: event.signs, reasons: event.reasons ?? [], envelope: fromEnvelope(envelope), at: new Date() });
       }
       // Para 19.2 (§6.9): a revocation for violations states the damage they caused to the centre's users.
       if (event.type === 'draft_result' && state.draft === 'issue' && (typeof act.damage_to_users !== 'string' || act.damage_to_users.trim() === '')) {
@@ -70,7 +73,9 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
         ground: 'violations not eliminated under written recommendations, with damage to users (para 19.2)',
         damage_to_users: String(act.damage_to_users ?? ''),
         findings: state.finding?.reasons ?? [],
-        complaint: applicationName(row.id),
+        ...(row.service === CHANGES_SERVICE
+          ? { change_notice: { application: applicationName(row.id), change_date: row.details.change_date, notice_due: row.details.notice_due, late: row.details.late } }
+          : { complaint: applicationName(row.id) }),
         registration_number: state.registrationNo ?? '',
         date: almatyDate(new Date()),
       } as unknown as JsonValue), 'utf8');

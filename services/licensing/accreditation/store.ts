@@ -12,6 +12,16 @@ export interface CommissionMemberRow {
   full_name: string;
 }
 
+/** An official's signed act on a revocation case (procedures B and C). */
+export interface RevocationActRow {
+  application_id: string;
+  step: string;
+  act: string;
+  exit: string;
+  envelope: EnvelopeJson;
+  at: Date;
+}
+
 export interface InspectionRow {
   application_id: string;
   document: Buffer;
@@ -80,6 +90,14 @@ export class AccreditationStore {
 
   async votes(applicationId: string, trx?: Knex.Transaction): Promise<{ step: string; iin: string; body: string; signs: boolean; reasons: string[] }[]> {
     return this.db.table('accreditation_votes', trx).where({ application_id: applicationId }).orderBy('at').select('step', 'iin', 'body', 'signs', 'reasons');
+  }
+
+  async insertRevocationAct(trx: Knex.Transaction, row: RevocationActRow): Promise<void> {
+    await this.db.table('revocation_acts', trx).insert({ ...row, envelope: JSON.stringify(row.envelope) });
+  }
+
+  async revocationActs(applicationId: string): Promise<RevocationActRow[]> {
+    return this.db.table('revocation_acts', undefined).where({ application_id: applicationId }).orderBy('seq').select('application_id', 'step', 'act', 'exit', 'envelope', 'at');
   }
 
   async accreditation(id: string, trx?: Knex.Transaction): Promise<AccreditationRow | undefined> {

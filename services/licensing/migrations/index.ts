@@ -7,5 +7,6 @@ import { applications } from './002_applications.ts';
 import { staff } from './003_staff.ts';
 import { licenseDocuments } from './004_license_documents.ts';
 import { accreditations } from './005_accreditations.ts';
+import { revocationActs } from './006_revocation_acts.ts';
 
-export const migrations = [licenses, applications, auditLogMigration, staff, caseRecordsMigration, licenseDocuments, outboxMigration, accreditations];
+export const migrations = [licenses, applications, auditLogMigration, staff, caseRecordsMigration, licenseDocuments, outboxMigration, accreditations, revocationActs];

@@ -2,9 +2,8 @@
 // a completeness refusal after the hearing — and the 2014 regulation (v1) resolved for applications received before 2022's.
 import { expect } from 'chai';
 import { calendar, CalendarYearNotCovered } from '../../../services/kit/calendar/index.ts';
-import {
-  ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_REVOCATION, ACCREDITATION_VERSIONS,
-} from '../../../services/kit/workflow/accreditation.ts';
+import { ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_VERSIONS } from '../../../services/kit/workflow/accreditation.ts';
+import { ACCREDITATION_CHANGES, ACCREDITATION_REVOCATION } from '../../../services/kit/workflow/accreditation-revocation.ts';
 import {
   apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, quorumShortfall, start, type CaseState, type CommissionMember, type WorkflowEvent,
 } from '../../../services/kit/workflow/index.ts';
@@ -197,54 +196,107 @@ describe('kit/workflow: accreditation of certifying centres', () => {
     const B = ACCREDITATION_REVOCATION;
     const SEVEN: CommissionMember[] = [...FIVE, { id: 'm-ns2', body: 'national_security', position: 'member' }, { id: 'm-tech3', body: 'technical_regulation', position: 'member' }];
 
-    it('runs 3, 30, 60, 6 WD, the act the same day, 2 WD, then the decision, on the calendar; the act needs 3 signatures besides the secretary\u2019s', () => {
+    const WD = (from: Date, amount: number) => calendar.deadline(from, { unit: 'working_days', amount }).dueAt;
+
+    it('escalates on no explanation within 30 WD (only once they ran out), adopts the act by 3 besides the secretary, agrees a longer remediation, then reminds and revokes', () => {
       expect(definitionViolations(B)).to.deep.equal([]);
       const s0 = start(B, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'individual' } });
       let { state } = run(B, s0, [
         ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'ISC-C-2026-0004' }],
         ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // request for explanations: 3 WD
-        ['2026-03-19T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: [] }], // no explanation within 30 WD
-        ['2026-06-15T10:00', { type: 'record_finding', actor: 'executor', complies: true }], // recommendations; period out, no report
-        ['2026-06-15T11:00', { type: 'convene_commission', actor: 'executor', members: SEVEN }],
-        ['2026-06-22T15:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
-        ['2026-06-22T16:00', { type: 'vote', actor: 'commission_member', actorId: 'm-secretary', signs: true }],
-        ['2026-06-22T16:05', { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: true }],
-        ['2026-06-22T16:10', { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }],
       ]);
-      // Two counted signatures and the secretary's: not valid (para 22).
-      expect(refused(apply(B, state, { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['x'] }, at('2026-06-22T17:00'))).reason).to.equal('QUORUM_NOT_MET');
+      expect(dueOf(state, 'explanations')).to.deep.equal(at('2026-03-20T18:30')); // 30 WD: Monday 9 March off for 8 March, a Sunday
+      const noExplanation: WorkflowEvent = { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no explanation within 30 WD'], exit: 'no_explanation' };
+      expect(refused(apply(B, state, noExplanation, at('2026-03-19T10:00'))).reason).to.equal('PERIOD_NOT_OVER');
+      expect(refused(apply(B, state, { ...noExplanation, exit: 'elsewhere' } as WorkflowEvent, at('2026-03-23T10:00'))).code).to.equal(3);
       state = run(B, state, [
-        ['2026-06-22T16:20', { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: true }],
-        ['2026-06-22T17:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
-        ['2026-06-24T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no report after the reminder'] }],
-        ['2026-06-25T10:00', { type: 'draft_result', actor: 'head' }],
-        ['2026-06-25T15:00', { type: 'sign', actor: 'head' }],
+        ['2026-03-23T10:00', noExplanation],
+        ['2026-03-23T11:00', { type: 'convene_commission', actor: 'executor', members: SEVEN }],
+        ['2026-03-27T15:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-03-27T16:00', { type: 'vote', actor: 'commission_member', actorId: 'm-secretary', signs: true }],
+        ['2026-03-27T16:05', { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: true }],
+        ['2026-03-27T16:10', { type: 'vote', actor: 'commission_member', actorId: 'm-ns', signs: true }],
       ]).state;
-      expect(state.steps.map((r) => [r.step, r.dueAt])).to.deep.equal([
-        ['registration', at('2026-02-02T18:30')],
-        ['explanations_request', at('2026-02-05T18:30')], // 3 WD
-        ['explanations', at('2026-03-20T18:30')], // 30 WD from the request: Monday 9 March off for 8 March, a Sunday
-        ['recommendations', at('2026-06-22T18:30')], // 60 WD from the explanation: Nauryz and the May holidays off
-        ['examination_notice', at('2026-06-15T18:30')],
-        ['examination', at('2026-06-23T18:30')], // 6 WD from the notice
-        ['examination_act', at('2026-06-22T18:30')],
-        ['reminder', at('2026-06-24T18:30')], // 2 WD
-        ['decision', at('2026-06-25T18:30')],
-        ['revocation', at('2026-06-26T18:30')],
-      ]);
+      expect(state.step).to.equal('examination_act');
+      // Two counted signatures and the secretary's: not valid (para 22); nor can a no-violation closure skip the rule.
+      expect(refused(apply(B, state, { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['x'] }, at('2026-03-27T17:00'))).reason).to.equal('QUORUM_NOT_MET');
+      state = run(B, state, [
+        ['2026-03-27T16:20', { type: 'vote', actor: 'commission_member', actorId: 'm-tech', signs: true }],
+        ['2026-03-27T17:00', { type: 'record_finding', actor: 'commission_member', complies: true, reasons: ['item 13: the CRL has not been published for 40 days'] }],
+        ['2026-03-31T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['objections answered: not founded'] }],
+        ['2026-03-31T11:00', { type: 'record_finding', actor: 'executor', complies: true }], // recommendations sent
+      ]).state;
+      const due60 = dueOf(state, 'remediation');
+      expect(due60).to.deep.equal(WD(at('2026-03-31T11:00'), 60));
+      // A longer period by agreement on the centre's explanation (para 21); the case's term moves with it.
+      expect(refused(apply(B, state, { type: 'agree_period', actor: 'executor', until: due60, reasons: ['x'] }, at('2026-04-01T10:00'))).code).to.equal(3);
+      const agreed = ok(apply(B, state, { type: 'agree_period', actor: 'executor', until: at('2026-08-14T18:30'), reasons: ['new HSM delivery needs 80 WD'] }, at('2026-04-01T10:00'))).state;
+      expect(dueOf(agreed, 'remediation')).to.deep.equal(at('2026-08-14T18:30'));
+      expect(agreed.dueAt.getTime() - state.dueAt.getTime()).to.equal(at('2026-08-14T18:30').getTime() - due60.getTime());
+      const missed: WorkflowEvent = { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no report by the agreed day'] };
+      expect(refused(apply(B, agreed, missed, at('2026-08-14T10:00'))).reason).to.equal('PERIOD_NOT_OVER');
+      state = run(B, agreed, [
+        ['2026-08-17T10:00', missed],
+        ['2026-08-18T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['no report after the reminder'] }],
+        ['2026-08-19T10:00', { type: 'draft_result', actor: 'head' }],
+        ['2026-08-19T15:00', { type: 'sign', actor: 'head' }],
+      ]).state;
+      expect(state.steps.map((r) => r.step)).to.deep.equal(['registration', 'explanations_request', 'explanations', 'examination_notice', 'examination', 'examination_act', 'objections', 'recommendations', 'remediation', 'reminder', 'decision', 'revocation']);
+      expect(dueOf(state, 'examination')).to.deep.equal(WD(at('2026-03-23T11:00'), 6));
+      expect(dueOf(state, 'reminder')).to.deep.equal(WD(at('2026-08-17T10:00'), 2));
       expect(state.outcome).to.equal('issued');
-      expect(overdue(state, at('2026-07-01T12:00'))).to.deep.equal([]);
-      // A commission of four cannot examine at all.
-      const small = run(B, s0, [
+      expect(overdue(state, at('2026-09-01T12:00'))).to.deep.equal([]);
+    });
+
+    it('ends without revocation: the act\u2019s no-violation mark (adopted by its rule), or the report that the violations were eliminated; a commission of four cannot examine', () => {
+      const s0 = start(B, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'individual' } });
+      const toAct = (members: CommissionMember[], complies: boolean) => run(B, s0, [
         ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'X' }],
         ['2026-02-03T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-02-04T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-02-05T11:00', { type: 'convene_commission', actor: 'executor', members: FIVE.slice(0, 4) }],
-        ['2026-02-06T10:00', { type: 'record_finding', actor: 'commission_member', complies: true }],
+        ['2026-02-04T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['disagrees without grounds'], exit: 'disagreement' }],
+        ['2026-02-04T11:00', { type: 'convene_commission', actor: 'executor', members }],
+        ['2026-02-06T10:00', { type: 'record_finding', actor: 'commission_member', complies, reasons: complies ? [] : ['no violations'] }],
         ...(['m-chair', 'm-provider', 'm-tech'] as const).map((id): [string, WorkflowEvent] => ['2026-02-06T11:00', { type: 'vote', actor: 'commission_member', actorId: id, signs: true }]),
       ]).state;
-      expect(refused(apply(B, small, { type: 'record_finding', actor: 'commission_member', complies: true }, at('2026-02-06T12:00'))).reason).to.equal('COMMISSION_TOO_SMALL');
+      expect(refused(apply(B, toAct(FIVE.slice(0, 4), true), { type: 'record_finding', actor: 'commission_member', complies: true }, at('2026-02-06T12:00'))).reason).to.equal('COMMISSION_TOO_SMALL');
+      const clean = toAct(FIVE, false);
+      expect(refused(apply(B, clean, { type: 'refuse', actor: 'executor' }, at('2026-02-06T12:00'))).reason).to.equal('WRONG_ROLE');
+      const closed = ok(apply(B, clean, { type: 'refuse', actor: 'commission_member' }, at('2026-02-06T12:00'))).state;
+      expect(closed).to.deep.include({ outcome: 'refused', refusal: { reasons: ['no violations'], signedBy: 'commission_member' } });
+      const fewer = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'X' }],
+        ['2026-02-03T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-04T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['disagrees without grounds'], exit: 'disagreement' }],
+        ['2026-02-04T11:00', { type: 'convene_commission', actor: 'executor', members: FIVE }],
+        ['2026-02-06T10:00', { type: 'record_finding', actor: 'commission_member', complies: false, reasons: ['no violations'] }],
+        ['2026-02-06T11:00', { type: 'vote', actor: 'commission_member', actorId: 'm-chair', signs: true }],
+      ]).state;
+      expect(refused(apply(B, fewer, { type: 'refuse', actor: 'commission_member' }, at('2026-02-06T12:00'))).reason).to.equal('QUORUM_NOT_MET');
+      // Explanation given: recommendations, and the report of elimination within the period closes the case.
+      const remedied = run(B, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'X' }],
+        ['2026-02-03T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-02-10T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['the centre admits the violation'] }],
+        ['2026-02-10T11:00', { type: 'record_finding', actor: 'executor', complies: true }],
+        ['2026-03-02T10:00', { type: 'refuse', actor: 'head', reasons: ['report of 2 March: violations eliminated'] }],
+      ]).state;
+      expect(remedied.steps.map((r) => r.step)).to.deep.equal(['registration', 'explanations_request', 'explanations', 'recommendations', 'remediation']);
+      expect(remedied.outcome).to.equal('refused');
+    });
+
+    it('procedure C joins B at the examination; its definition is sound and exits must name known steps', () => {
+      expect(definitionViolations(ACCREDITATION_CHANGES)).to.deep.equal([]);
+      const broken = { ...B, steps: B.steps.map((s) => (s.id === 'objections' ? { ...s, exits: [{ id: 'x', to: 'nowhere', basis: 'b' }] } : s)) };
+      expect(definitionViolations(broken).map((v) => v.field)).to.include('steps[6].exits[0].to');
+      const C = ACCREDITATION_CHANGES;
+      const s0 = start(C, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'legal_entity' } });
+      const { state } = run(C, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'ISC-CH-1' }],
+        ['2026-02-05T10:00', { type: 'record_finding', actor: 'executor', complies: true, reasons: ['backup HSM moved to an unlisted site'] }],
+      ]);
+      expect(refused(apply(C, state, { type: 'record_finding', actor: 'head', complies: true }, at('2026-02-06T10:00'))).reason).to.equal('PERIOD_NOT_OVER');
+      const after = ok(apply(C, state, { type: 'record_finding', actor: 'head', complies: true, reasons: ['measures not taken'] }, new Date(dueOf(state, 'measures').getTime() + 60_000))).state;
+      expect(after.step).to.equal('examination_notice');
     });
   });
 

@@ -430,6 +430,31 @@ export interface InspectionAct {
   adopted: boolean;
 }
 
+export interface ListRevocationActsRequest {
+  /**
+   * "applications/{application}" of a revocation ("accreditation.revocation") or change-notice
+   * ("accreditation.changes") case.
+   */
+  application: string;
+}
+
+/** One official's act on the case, as signed. */
+export interface RevocationAct {
+  /** The step the case was at, e.g. "explanations", "examination_notice", "remediation". */
+  step: string;
+  /** The act, e.g. "record_finding", "agree_period", "convene_commission", "refuse", "sign". */
+  act: string;
+  /** The named branch the act took out of the step (e.g. "no_explanation", "disagreement", "revoke"), or empty. */
+  exit: string;
+  /** The official's EDS over the act's JSON, as received. */
+  document: SignedEnvelope | undefined;
+  time: Date | undefined;
+}
+
+export interface ListRevocationActsResponse {
+  acts: RevocationAct[];
+}
+
 function createBaseApplication(): Application {
   return {
     name: "",
@@ -3581,6 +3606,277 @@ export const InspectionAct: MessageFns<InspectionAct> = {
   },
 };
 
+function createBaseListRevocationActsRequest(): ListRevocationActsRequest {
+  return { application: "" };
+}
+
+export const ListRevocationActsRequest: MessageFns<ListRevocationActsRequest> = {
+  encode(message: ListRevocationActsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.application !== "") {
+      writer.uint32(10).string(message.application);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevocationActsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevocationActsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.application = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRevocationActsRequest {
+    return { application: isSet(object.application) ? globalThis.String(object.application) : "" };
+  },
+
+  toJSON(message: ListRevocationActsRequest): unknown {
+    const obj: any = {};
+    if (message.application !== "") {
+      obj.application = message.application;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRevocationActsRequest>, I>>(base?: I): ListRevocationActsRequest {
+    return ListRevocationActsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRevocationActsRequest>, I>>(object: I): ListRevocationActsRequest {
+    const message = createBaseListRevocationActsRequest();
+    message.application = object.application ?? "";
+    return message;
+  },
+};
+
+function createBaseRevocationAct(): RevocationAct {
+  return { step: "", act: "", exit: "", document: undefined, time: undefined };
+}
+
+export const RevocationAct: MessageFns<RevocationAct> = {
+  encode(message: RevocationAct, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.step !== "") {
+      writer.uint32(10).string(message.step);
+    }
+    if (message.act !== "") {
+      writer.uint32(18).string(message.act);
+    }
+    if (message.exit !== "") {
+      writer.uint32(26).string(message.exit);
+    }
+    if (message.document !== undefined) {
+      SignedEnvelope.encode(message.document, writer.uint32(34).fork()).join();
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevocationAct {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevocationAct();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.act = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.exit = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.document = SignedEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevocationAct {
+    return {
+      step: isSet(object.step) ? globalThis.String(object.step) : "",
+      act: isSet(object.act) ? globalThis.String(object.act) : "",
+      exit: isSet(object.exit) ? globalThis.String(object.exit) : "",
+      document: isSet(object.document) ? SignedEnvelope.fromJSON(object.document) : undefined,
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: RevocationAct): unknown {
+    const obj: any = {};
+    if (message.step !== "") {
+      obj.step = message.step;
+    }
+    if (message.act !== "") {
+      obj.act = message.act;
+    }
+    if (message.exit !== "") {
+      obj.exit = message.exit;
+    }
+    if (message.document !== undefined) {
+      obj.document = SignedEnvelope.toJSON(message.document);
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevocationAct>, I>>(base?: I): RevocationAct {
+    return RevocationAct.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevocationAct>, I>>(object: I): RevocationAct {
+    const message = createBaseRevocationAct();
+    message.step = object.step ?? "";
+    message.act = object.act ?? "";
+    message.exit = object.exit ?? "";
+    message.document = (object.document !== undefined && object.document !== null)
+      ? SignedEnvelope.fromPartial(object.document)
+      : undefined;
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListRevocationActsResponse(): ListRevocationActsResponse {
+  return { acts: [] };
+}
+
+export const ListRevocationActsResponse: MessageFns<ListRevocationActsResponse> = {
+  encode(message: ListRevocationActsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.acts) {
+      RevocationAct.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevocationActsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevocationActsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.acts.push(RevocationAct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRevocationActsResponse {
+    return {
+      acts: globalThis.Array.isArray(object?.acts) ? object.acts.map((e: any) => RevocationAct.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListRevocationActsResponse): unknown {
+    const obj: any = {};
+    if (message.acts?.length) {
+      obj.acts = message.acts.map((e) => RevocationAct.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRevocationActsResponse>, I>>(base?: I): ListRevocationActsResponse {
+    return ListRevocationActsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRevocationActsResponse>, I>>(object: I): ListRevocationActsResponse {
+    const message = createBaseListRevocationActsResponse();
+    message.acts = object.acts?.map((e) => RevocationAct.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Licences of the National Security Committee (ҰҚК) and accreditation of certifying centres. */
 export type LicensingServiceService = typeof LicensingServiceService;
 export const LicensingServiceService = {
@@ -3768,6 +4064,22 @@ export const LicensingServiceService = {
     responseSerialize: (value: InspectionAct): Buffer => Buffer.from(InspectionAct.encode(value).finish()),
     responseDeserialize: (value: Buffer): InspectionAct => InspectionAct.decode(value),
   },
+  /**
+   * The officials' signed acts on a revocation case (procedures B and C, rules ch. 3), oldest first: the
+   * request for explanations, the explanation and its answer, the examination notice, the objections and
+   * their answer, the recommendations, an agreed longer period, the closing or the decision.
+   */
+  listRevocationActs: {
+    path: "/ruqsat.licensing.v1.LicensingService/ListRevocationActs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListRevocationActsRequest): Buffer =>
+      Buffer.from(ListRevocationActsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRevocationActsRequest => ListRevocationActsRequest.decode(value),
+    responseSerialize: (value: ListRevocationActsResponse): Buffer =>
+      Buffer.from(ListRevocationActsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRevocationActsResponse => ListRevocationActsResponse.decode(value),
+  },
 } as const;
 
 export interface LicensingServiceServer extends UntypedServiceImplementation {
@@ -3812,6 +4124,12 @@ export interface LicensingServiceServer extends UntypedServiceImplementation {
    * signature or dissent: the bytes the members sign, by the act's SHA-256.
    */
   getInspectionAct: handleUnaryCall<GetInspectionActRequest, InspectionAct>;
+  /**
+   * The officials' signed acts on a revocation case (procedures B and C, rules ch. 3), oldest first: the
+   * request for explanations, the explanation and its answer, the examination notice, the objections and
+   * their answer, the recommendations, an agreed longer period, the closing or the decision.
+   */
+  listRevocationActs: handleUnaryCall<ListRevocationActsRequest, ListRevocationActsResponse>;
 }
 
 export interface LicensingServiceClient extends Client {
@@ -4070,6 +4388,26 @@ export interface LicensingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: InspectionAct) => void,
+  ): ClientUnaryCall;
+  /**
+   * The officials' signed acts on a revocation case (procedures B and C, rules ch. 3), oldest first: the
+   * request for explanations, the explanation and its answer, the examination notice, the objections and
+   * their answer, the recommendations, an agreed longer period, the closing or the decision.
+   */
+  listRevocationActs(
+    request: ListRevocationActsRequest,
+    callback: (error: ServiceError | null, response: ListRevocationActsResponse) => void,
+  ): ClientUnaryCall;
+  listRevocationActs(
+    request: ListRevocationActsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListRevocationActsResponse) => void,
+  ): ClientUnaryCall;
+  listRevocationActs(
+    request: ListRevocationActsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListRevocationActsResponse) => void,
   ): ClientUnaryCall;
 }
 
