@@ -29,11 +29,12 @@ export class AccreditedCrlFetcher {
     await this.running;
   }
 
-  /** One round at a time, over every accredited centre with distribution points. */
+  /** One round at a time: CRLs other instances accepted into this one's core, then a fetch for every centre with distribution points. */
   tick(): Promise<void> {
     this.running = this.running.then(async () => {
       let centres;
       try {
+        await this.crls.load();
         centres = await this.crls.store.withDistributionPoints();
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, 'accredited centres not read; fetching their CRLs on the next round');

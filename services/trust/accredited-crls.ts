@@ -24,6 +24,8 @@ export interface Accepted {
 
 export class AccreditedCrls {
   readonly store: AccreditedCrlStore;
+  /** SHA-256 of the CRL of each centre and kind (`id/delta`) this instance's core holds. */
+  private readonly inCore = new Map<string, string>();
 
   constructor(
     private readonly trust: TrustStore,
@@ -35,15 +37,25 @@ export class AccreditedCrls {
     this.store = new AccreditedCrlStore(trust.db);
   }
 
-  /** Loads the newest accepted full and delta CRL of every accredited centre into this instance's core. */
+  /**
+   * Loads the newest accepted full and delta CRL of every accredited centre into this instance's core: at start, and
+   * each fetch round, for CRLs another instance accepted that listed nothing new (those travel on no feed event).
+   */
   async load(): Promise<void> {
     for (const a of await this.trust.allAuthorities()) {
       if (a.kind !== 'accredited') continue;
       for (const delta of [false, true]) {
         const row = await this.store.latest(a.id, delta);
-        if (row) this.core.addCrl(row.der);
+        if (row) this.addToCore(row, parseCrl(row.der));
       }
     }
+  }
+
+  private addToCore(row: AccreditedCrlRow, crl: Crl): void {
+    const key = `${row.authority_id}/${row.delta}`;
+    if (this.inCore.get(key) === row.sha256) return;
+    this.core.addCrl(crl);
+    this.inCore.set(key, row.sha256);
   }
 
   /** Checks and stores a centre's CRL (`source`: "PublishCrl" or the URL it came from); refusals change nothing. */
@@ -93,7 +105,7 @@ export class AccreditedCrls {
       return { row, unchanged: false, fresh, issuer: authority.certificate_der };
     });
     if (!outcome.unchanged) {
-      this.core.addCrl(crl);
+      this.addToCore(outcome.row, crl);
       this.logger.info({ authority: authorityId, crlNumber: outcome.row.crl_number, delta: outcome.row.delta, revocations: outcome.fresh.length, source }, 'accredited centre CRL accepted');
       if (outcome.fresh.length > 0) await this.feed.publish(outcome.fresh.map((e) => this.feed.eventOf(e, { certificateDer: outcome.issuer! }, crl.der)));
     }
