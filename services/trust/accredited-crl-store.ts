@@ -44,12 +44,6 @@ export class AccreditedCrlStore {
     await this.db.table<AccreditedCrlRow>('accredited_crls', trx).insert(row);
   }
 
-  /** Serials of this centre already on the revocation feed: a later CRL listing them again adds nothing. */
-  async serialsOnFeed(authorityId: string, trx: Tx): Promise<Set<string>> {
-    const rows = await this.db.table('revocation_events', trx).where({ authority_id: authorityId }).select<{ serial_number: string }[]>('serial_number');
-    return new Set(rows.map((r) => r.serial_number));
-  }
-
   /** Appends the CRL's new revocations to the feed, already published by that CRL. */
   async appendToFeed(trx: Tx, authorityId: string, crlNumber: bigint, revocations: NewRevocation[]): Promise<RevocationEventRow[]> {
     const out: RevocationEventRow[] = [];

@@ -80,7 +80,8 @@ export class AccreditedCrls {
       if (!atRoot || atRoot.status !== 'valid') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'CENTRE_REVOKED', `${name}'s CA certificate is revoked at the Root CA: its CRLs are no longer accepted`, { authority: name });
       if (ca.notAfter * 1000 <= now.getTime()) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'CENTRE_EXPIRED', `${name}'s CA certificate has expired: its CRLs are no longer accepted`, { authority: name });
       const delta = crl.deltaBase !== undefined;
-      const [same, full] = [await this.store.latest(authorityId, delta, trx), await this.store.latest(authorityId, false, trx)];
+      const [full, latestDelta] = [await this.store.latest(authorityId, false, trx), await this.store.latest(authorityId, true, trx)];
+      const same = delta ? latestDelta : full;
       const checked = checkAccreditedCrl(crl, ca, verifySigned(crl.der, ca.spki, nodeBackend), sha256, {
         sameKind: same && { crlNumber: BigInt(same.crl_number), sha256: same.sha256 },
         newestFull: full && BigInt(full.crl_number),
@@ -92,12 +93,13 @@ export class AccreditedCrls {
         this_update: checked.thisUpdate, next_update: checked.nextUpdate, der: Buffer.from(crl.der), sha256, source,
       };
       await this.store.insert(row, trx);
-      const onFeed = await this.store.serialsOnFeed(authorityId, trx);
+      // New: not on the CRLs held before it (a certificate released from hold and revoked again is new again).
+      const known = new Set([full, latestDelta].flatMap((r) => (r ? listed(parseCrl(r.der)) : [])));
       const revocations: NewRevocation[] = [];
       for (const e of crl.revoked) {
         const serial = normalizeSerial(e.serialHex)!;
-        if (e.reason === REMOVE_FROM_CRL || onFeed.has(serial)) continue;
-        onFeed.add(serial);
+        if (e.reason === REMOVE_FROM_CRL || known.has(serial)) continue;
+        known.add(serial);
         revocations.push({ serial_number: serial, reason: e.reason ?? 0, revocation_time: new Date(e.revocationDate * 1000) });
       }
       const fresh = await this.store.appendToFeed(trx, authorityId, checked.crlNumber, revocations);
@@ -111,6 +113,11 @@ export class AccreditedCrls {
     }
     return { row: outcome.row, unchanged: outcome.unchanged, revocations: outcome.fresh.length };
   }
+}
+
+/** Serials a CRL lists as revoked (a delta's removeFromCRL entries are releases, not revocations). */
+function listed(crl: Crl): string[] {
+  return crl.revoked.filter((e) => e.reason !== REMOVE_FROM_CRL).map((e) => normalizeSerial(e.serialHex)!);
 }
 
 function refusal(r: CrlRefusal, name: string): RuqsatError {

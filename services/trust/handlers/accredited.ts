@@ -103,7 +103,7 @@ export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
         return (await ctx.store.authority(id!, trx))!;
       });
       // Fetch from the new places now rather than on the next round.
-      ctx.fetcher?.tick();
+      void ctx.fetcher?.tick();
       return toAuthority(row);
     }),
   };
