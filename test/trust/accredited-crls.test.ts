@@ -169,7 +169,7 @@ describe('trust: accredited centres\u2019 own CRLs', function () {
     expect(await held()).to.equal(7);
 
     // Made by the openssl command line, as many centres' software would: the same acceptance path.
-    writeFileSync(join(dir, 'index.txt'), `R\t${'991231235959Z'}\t${new Date(Date.now() - 60_000).toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z,keyCompromise\t${evenHex(users.second.serial)}\tunknown\t/CN=Centre User second\n`);
+    writeFileSync(join(dir, 'index.txt'), `R\t991231235959Z\t${new Date(Date.now() - 60_000).toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z,keyCompromise\t${evenHex(users.second.serial)}\tunknown\t/CN=Centre User second\n`);
     writeFileSync(join(dir, 'crlnumber'), '08\n');
     writeFileSync(join(dir, 'ca.cnf'), ['[ca]', 'default_ca=centre', '[centre]', `database=${join(dir, 'index.txt')}`, `crlnumber=${join(dir, 'crlnumber')}`, 'default_md=default', 'default_crl_days=1', 'crl_extensions=crl_ext', '[crl_ext]', 'authorityKeyIdentifier=keyid'].join('\n'));
     const gen = openssl(['ca', '-gencrl', '-config', join(dir, 'ca.cnf'), '-keyfile', centreKey.keyPath, '-cert', join(dir, 'ca.pem'), '-out', join(dir, 'eight.pem')]);
