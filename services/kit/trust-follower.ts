@@ -11,6 +11,9 @@ type Client = InstanceType<typeof TrustServiceClient>;
 const ask = <Res>(start: (done: (err: grpc.ServiceError | null, res: Res) => void) => unknown) =>
   new Promise<Res>((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
 
+// Well inside the shortest CRL lifetime in the PKI (a delta's hour), and a handful of calls per round.
+const REFRESH_MS = 5 * 60_000;
+
 export class TrustFollower {
   readonly core = new Core();
   private caCertificates: Certificate[] = [];
@@ -21,19 +24,38 @@ export class TrustFollower {
   private stopped = false;
   private retry?: NodeJS.Timeout;
   private loaded = false;
+  private anchorNames = new Set<string>();
+  private refresher?: NodeJS.Timeout;
 
   constructor(
     private readonly client: Client,
     private readonly logger: Logger,
+    private readonly refreshMs = REFRESH_MS,
   ) {}
 
-  /** Loads anchors, CA certificates and current CRLs, then follows the feed (reconnecting on its own). */
+  /**
+   * Loads anchors, CA certificates and current CRLs, then follows the feed (reconnecting on its own), and re-reads
+   * CA certificates and CRLs every `refreshMs`: a re-issued CRL that lists nothing new travels on no feed event.
+   */
   async start(): Promise<void> {
     const { anchors } = await ask<ListTrustAnchorsResponse>((done) => this.client.listTrustAnchors({}, done));
     for (const a of anchors) this.core.addAnchor(a.certificateDer);
     this.anchorCertificates = anchors.map((a) => parseCertificate(a.certificateDer));
+    this.anchorNames = new Set(anchors.map((a) => a.name));
+    await this.loadAuthorities();
+    this.loaded = true;
+    this.follow();
+    if (this.stopped || this.refresher) return;
+    this.refresher = setInterval(() => {
+      this.loadAuthorities().catch((err: Error) => this.logger.warn({ err: err.message }, 'CRLs not re-read from the trust service; retrying on the next round'));
+    }, this.refreshMs);
+    this.refresher.unref();
+  }
+
+  /** CA certificates (accredited centres registered since, too) and every authority's newest full and delta CRL. */
+  private async loadAuthorities(): Promise<void> {
     const { authorities } = await ask<ListAuthoritiesResponse>((done) => this.client.listAuthorities({ pageSize: 1000, pageToken: '' }, done));
-    this.caCertificates = authorities.filter((a) => !anchors.some((x) => x.name === a.name)).map((a) => parseCertificate(a.certificateDer));
+    this.caCertificates = authorities.filter((a) => !this.anchorNames.has(a.name)).map((a) => parseCertificate(a.certificateDer));
     for (const a of authorities) {
       for (const delta of [false, true]) {
         // A centre that has published no CRL yet (NOT_FOUND) simply has none to load.
@@ -41,8 +63,6 @@ export class TrustFollower {
         if (crl) this.addCrl(crl.crlDer);
       }
     }
-    this.loaded = true;
-    this.follow();
   }
 
   /** True once anchors, CA certificates and CRLs are loaded: verification before that would be wrong. */
@@ -66,6 +86,7 @@ export class TrustFollower {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.refresher);
     this.stream?.cancel();
   }
 

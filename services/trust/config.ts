@@ -17,6 +17,8 @@ export interface TrustConfig {
   /** nextUpdate of a full CRL and of a delta CRL, from their thisUpdate. */
   fullCrlValidityMs: number;
   deltaCrlValidityMs: number;
+  /** How often trust fetches each active accredited centre's CRL from its registered distribution points. */
+  accreditedCrlFetchIntervalMs: number;
   passphraseFile: string;
   passphraseFromEnv?: string;
   /** The OID arc Ruqsat's certificate-type and role policies sit under (a placeholder until one is registered). */
@@ -34,6 +36,8 @@ export function trustConfig(env: Env = process.env): TrustConfig {
     fullCrlIntervalMs: readInt(env, 'CRL_FULL_INTERVAL_MS', 3_600_000, 1_000, 7 * 86_400_000),
     fullCrlValidityMs: readInt(env, 'CRL_FULL_VALIDITY_MS', 86_400_000, 60_000, 30 * 86_400_000),
     deltaCrlValidityMs: readInt(env, 'CRL_DELTA_VALIDITY_MS', 3_600_000, 10_000, 7 * 86_400_000),
+    // 15 min: well inside a centre's CRL lifetime (hours to days), and light on the centre's web server.
+    accreditedCrlFetchIntervalMs: readInt(env, 'ACCREDITED_CRL_FETCH_INTERVAL_MS', 900_000, 100, 86_400_000),
     passphraseFile: readString(env, 'RUQSAT_CA_PASSPHRASE_FILE', './data/ca-passphrase'),
     passphraseFromEnv: env.RUQSAT_CA_PASSPHRASE || undefined,
     policyArc: policyArc(env),

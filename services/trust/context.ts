@@ -2,6 +2,8 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../kit/audit.ts';
 import type { Certificate, TrustStore as Core } from '../../core-wasm/src/index.ts';
+import type { AccreditedCrlFetcher } from './accredited-crl-fetcher.ts';
+import type { AccreditedCrls } from './accredited-crls.ts';
 import type { Authorities } from './authorities.ts';
 import type { CrlPublisher } from './crls.ts';
 import type { RevocationFeed } from './feed.ts';
@@ -17,6 +19,10 @@ export interface TrustContext {
   core: Core;
   publisher: CrlPublisher;
   feed: RevocationFeed;
+  /** Accredited centres' own CRLs: accepted here, fed to every service's core. */
+  accreditedCrls: AccreditedCrls;
+  /** Fetches accredited centres' CRLs from their distribution points (absent in tools that only read). */
+  fetcher?: AccreditedCrlFetcher;
   /** Every act that changes the PKI, hash-chained, committed with the change. */
   audit: AuditLog;
   logger: Logger;

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RevocationEvent } from '../../gen/ruqsat/trust/v1/trust.ts';
 import type { Bus, Unsubscribe } from '../kit/bus.ts';
+import { AccreditedCrlStore } from './accredited-crl-store.ts';
 import type { Authority } from './authorities.ts';
 import { certificateName } from './domain/names.ts';
 import type { RevocationEventRow, TrustStore } from './store.ts';
@@ -13,6 +14,9 @@ const CHANNEL = 'trust.revocations';
 // also reads the feed's table this often, so a revocation reaches every instance's core and watchers anyway.
 const CATCH_UP_MS = 1_000;
 const CATCH_UP_PAGE = 500;
+
+/** What an event needs of its issuer: trust's own authorities and accredited centres alike. */
+export type FeedIssuer = Pick<Authority, 'certificateDer'>;
 
 interface Wire {
   origin: string;
@@ -27,15 +31,18 @@ export class RevocationFeed {
   /** The newest sequence this instance emitted: catching up starts after it. */
   private last = 0n;
   private catching: Promise<void> = Promise.resolve();
+  private readonly centreCrls: AccreditedCrlStore;
 
   constructor(
     private readonly store: TrustStore,
     private readonly bus: Bus,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.centreCrls = new AccreditedCrlStore(store.db);
+  }
 
   /** Follows the bus, and the table behind it; `issuer` resolves an authority id for replayed events. */
-  async start(issuer: (id: string) => Authority | undefined): Promise<void> {
+  async start(issuer: (id: string) => FeedIssuer | undefined): Promise<void> {
     this.last = await this.store.feedWatermark();
     const catchUp = () => this.catchUp(issuer);
     this.unsubscribe = await this.bus.subscribe(
@@ -63,7 +70,7 @@ export class RevocationFeed {
   }
 
   /** Emits, in order, the published revocations after the newest one this instance emitted. */
-  catchUp(issuer: (id: string) => Authority | undefined): Promise<void> {
+  catchUp(issuer: (id: string) => FeedIssuer | undefined): Promise<void> {
     this.catching = this.catching.then(async () => {
       try {
         for (;;) {
@@ -86,7 +93,7 @@ export class RevocationFeed {
     }
   }
 
-  eventOf(row: RevocationEventRow, issuer: Authority, crlDer: Uint8Array): RevocationEvent {
+  eventOf(row: RevocationEventRow, issuer: FeedIssuer, crlDer: Uint8Array): RevocationEvent {
     return {
       sequence: Number(row.sequence),
       certificate: certificateName(row.authority_id, row.serial_number),
@@ -110,19 +117,27 @@ export class RevocationFeed {
   }
 
   /** Published revocations after `sequence`, oldest first, each with the CRL that carried it. */
-  async replay(sequence: bigint, limit: number, issuer: (id: string) => Authority | undefined): Promise<RevocationEvent[]> {
+  async replay(sequence: bigint, limit: number, issuer: (id: string) => FeedIssuer | undefined): Promise<RevocationEvent[]> {
     const rows = await this.store.eventsAfter(sequence, limit);
     const out: RevocationEvent[] = [];
     const crls = new Map<string, Buffer>();
+    // Accredited centres sign their own CRLs: trust holds their certificates, not their keys.
+    const centres = new Map<string, FeedIssuer | undefined>();
     for (const row of rows) {
       // Stop at the first one no CRL carries yet: it follows live, in order, once published.
       if (row.delta_crl_number === null) break;
-      const a = issuer(row.authority_id);
+      let a = issuer(row.authority_id) ?? centres.get(row.authority_id);
+      if (!a && !centres.has(row.authority_id)) {
+        const centre = await this.store.authority(row.authority_id);
+        a = centre && { certificateDer: centre.certificate_der };
+        centres.set(row.authority_id, a);
+      }
       if (!a) continue;
       const key = `${row.authority_id}/${row.delta_crl_number}`;
       let crl = crls.get(key);
       if (!crl) {
-        crl = (await this.store.crl(row.authority_id, BigInt(row.delta_crl_number)))?.der;
+        const n = BigInt(row.delta_crl_number);
+        crl = (await this.store.crl(row.authority_id, n))?.der ?? (await this.centreCrls.byNumber(row.authority_id, n))?.der;
         if (!crl) break;
         crls.set(key, crl);
       }

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { AccreditedCrlStore } from './accredited-crl-store.ts';
 import type { Authorities } from './authorities.ts';
 import { normalizeSerial } from './domain/names.ts';
 import { toPem } from './domain/pki/der.ts';
@@ -45,7 +46,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, store: TrustSto
   const path = (req.url ?? '/').split('?')[0]!;
   const crl = /^\/crl\/([a-z0-9._-]+?)(-delta)?\.(crl|pem)$/.exec(path);
   if (req.method === 'GET' && crl) {
-    const row = await store.latestCrl(crl[1]!, crl[2] !== undefined);
+    const delta = crl[2] !== undefined;
+    // An accredited centre's own CRL, as trust last accepted it, is served at the same place.
+    const row = (await store.latestCrl(crl[1]!, delta)) ?? (await new AccreditedCrlStore(store.db).asServed(crl[1]!, delta));
     if (!row) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such CRL\n');
     if (crl[3] === 'pem') return void res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(toPem(row.der, 'X509 CRL'));
     return void res.writeHead(200, { 'content-type': 'application/pkix-crl', 'content-length': row.der.length }).end(row.der);

@@ -5,6 +5,8 @@ import { AuditLog } from '../kit/audit.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { Authorities } from './authorities.ts';
 import { caPassphrase, trustConfig } from './config.ts';
+import { AccreditedCrlFetcher } from './accredited-crl-fetcher.ts';
+import { AccreditedCrls } from './accredited-crls.ts';
 import { CrlPublisher } from './crls.ts';
 import { RevocationFeed } from './feed.ts';
 import { trustHandlers } from './handlers.ts';
@@ -45,11 +47,17 @@ async function startTrust({ db, shared, logger, config, metrics }: ServiceDeps) 
   // Revocations other instances publish reach this instance's core through the feed.
   const unsubscribe = feed.subscribe((e) => core.addCrl(e.crlDer));
   await publisher.start();
-  const ctx = { store, registration, reference: new TableReferenceRegistry(registration), authorities, core, publisher, feed, audit: new AuditLog(db), logger };
+  const audit = new AuditLog(db);
+  const accreditedCrls = new AccreditedCrls(store, core, feed, audit, logger);
+  await accreditedCrls.load();
+  const fetcher = new AccreditedCrlFetcher(accreditedCrls, tc.accreditedCrlFetchIntervalMs, logger);
+  fetcher.start();
+  const ctx = { store, registration, reference: new TableReferenceRegistry(registration), authorities, core, publisher, feed, accreditedCrls, fetcher, audit, logger };
   return {
     handlers: trustHandlers(ctx),
     stop: async () => {
       clearInterval(renewal);
+      await fetcher.stop();
       await outbox.stop();
       unsubscribe();
       await publisher.stop();

@@ -13,6 +13,8 @@ export interface AuthorityRow {
   next_crl_number: string;
   created_at: Date;
   seq: string;
+  /** jsonb: an accredited centre's CRL URLs (driver-dependent: parsed or text). */
+  crl_distribution_points?: unknown;
 }
 
 export interface CertificateRow {

@@ -20,7 +20,7 @@ function misbehaving(): Partial<TrustServiceServer> {
       if (req.name === 'authorities/slow') await sleep(2_000);
       if (req.name === 'authorities/crash') throw new Error('secret internal detail: password=hunter2');
       if (req.name === 'authorities/refused') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'NOT_READY', 'not ready', { step: 'x' });
-      return { name: req.name, kind: 0, displayName: 'ok', subject: '', certificateDer: Buffer.alloc(0), createTime: undefined };
+      return { name: req.name, kind: 0, displayName: 'ok', subject: '', certificateDer: Buffer.alloc(0), createTime: undefined, crlDistributionPoints: [] };
     }),
     listAuthorities: unary(silent, async () => ({ authorities: [], nextPageToken: '' })),
     getCertificate: unary(silent, async () => {

@@ -12,12 +12,13 @@ import { buildCertificate } from '../domain/pki/certificate.ts';
 import { CsrError, parseCsr } from '../domain/pki/csr.ts';
 import { ProfileError } from '../domain/pki/issue.ts';
 import { formatName, decodeName } from '../domain/pki/names.ts';
-import { toAuthority } from './reads.ts';
+import { toAuthority, toCrl } from './reads.ts';
 
 const OID = /^[0-2](\.\d+)+$/;
+const DISTRIBUTION_POINT = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const ROOT = 'root';
 
-export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'registerAccreditedCa' | 'revokeAccreditedCa'> {
+export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 'registerAccreditedCa' | 'revokeAccreditedCa' | 'publishCrl' | 'setCrlDistributionPoints'> {
   const { logger } = ctx;
   return {
     registerAccreditedCa: unary(logger, async (req) => {
@@ -78,6 +79,31 @@ export function accreditedHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
       if (!event) throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ALREADY_REVOKED', `${req.name} is already revoked`);
       logger.info({ authority: id, reason: req.reason }, 'accredited centre revoked at the Root CA');
       await ctx.publisher.publishPending();
+      return toAuthority(row);
+    }),
+
+    publishCrl: unary(logger, async (req) => {
+      const { authority: id } = parseName(req.authority, AUTHORITY, 'authority');
+      if (req.crl.length === 0) throw invalidArgument([{ field: 'crl', description: 'is required: the CRL, DER or PEM' }]);
+      const { row } = await ctx.accreditedCrls.accept(id!, req.crl, 'PublishCrl');
+      return toCrl(row);
+    }),
+
+    setCrlDistributionPoints: unary(logger, async (req) => {
+      const { authority: id } = parseName(req.authority, AUTHORITY, 'authority');
+      const urls = req.crlDistributionPoints;
+      const bad = urls.find((u) => !DISTRIBUTION_POINT.test(u) || u.length > 2000);
+      if (bad !== undefined || urls.length > 10) throw invalidArgument([{ field: 'crl_distribution_points', description: `at most 10 http(s) URLs${bad === undefined ? '' : `; "${bad}" is not one`}` }]);
+      const row = await ctx.store.db.transaction(async (trx) => {
+        const current = await ctx.accreditedCrls.store.lockAuthority(trx, id!);
+        if (!current) throw notFound(req.authority);
+        if (current.kind !== 'accredited') throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'NOT_ACCREDITED', `${req.authority} is not an accredited centre`);
+        await ctx.accreditedCrls.store.setDistributionPoints(trx, id!, urls);
+        await ctx.audit.append(trx, { actor: 'SetCrlDistributionPoints', action: 'set_crl_distribution_points', resource: req.authority, payload: { urls } });
+        return (await ctx.store.authority(id!, trx))!;
+      });
+      // Fetch from the new places now rather than on the next round.
+      void ctx.fetcher?.tick();
       return toAuthority(row);
     }),
   };

@@ -1,12 +1,13 @@
 // Reads: certifying centres and the certificates they issued.
-import { AuthorityKind, CertificateStatus, type Authority, type Certificate, type TrustServiceServer } from '../../../gen/ruqsat/trust/v1/trust.ts';
+import { AuthorityKind, CertificateStatus, type Authority, type Certificate, type Crl, type TrustServiceServer } from '../../../gen/ruqsat/trust/v1/trust.ts';
 import { invalidArgument, notFound } from '../../kit/errors.ts';
 import { unary } from '../../kit/grpc/handler.ts';
 import { parseName } from '../../kit/names.ts';
 import { listPage } from '../../kit/paging.ts';
 import { AUTHORITY, authorityName, CERTIFICATE, certificateName, normalizeSerial } from '../domain/names.ts';
 import type { TrustContext } from '../context.ts';
-import type { AuthorityRow, CertificateRow } from '../store.ts';
+import { distributionPoints } from '../accredited-crl-store.ts';
+import type { AuthorityRow, CertificateRow, CrlRow } from '../store.ts';
 
 const KINDS: Record<string, AuthorityKind> = {
   root: AuthorityKind.AUTHORITY_KIND_ROOT,
@@ -28,6 +29,7 @@ export const toAuthority = (row: AuthorityRow): Authority => ({
   subject: row.subject,
   certificateDer: row.certificate_der,
   createTime: row.created_at,
+  crlDistributionPoints: distributionPoints(row.crl_distribution_points),
 });
 
 export const toCertificate = (row: CertificateRow): Certificate => ({
@@ -41,6 +43,16 @@ export const toCertificate = (row: CertificateRow): Certificate => ({
   revocationTime: row.revocation_time ?? undefined,
   sha256Fingerprint: row.sha256_fingerprint,
   certificateDer: row.certificate_der,
+});
+
+/** A CRL as GetCrl and PublishCrl answer it: trust's own or an accredited centre's. */
+export const toCrl = (row: Pick<CrlRow, 'authority_id' | 'crl_number' | 'base_crl_number' | 'this_update' | 'next_update' | 'der'>): Crl => ({
+  authority: authorityName(row.authority_id),
+  crlNumber: Number(row.crl_number),
+  baseCrlNumber: row.base_crl_number === null ? 0 : Number(row.base_crl_number),
+  thisUpdate: row.this_update,
+  nextUpdate: row.next_update,
+  crlDer: row.der,
 });
 
 export function readHandlers({ store, logger }: TrustContext): Pick<TrustServiceServer, 'getAuthority' | 'listAuthorities' | 'getCertificate' | 'listCertificates'> {

@@ -8,8 +8,8 @@ import { parseName } from '../../kit/names.ts';
 import { iinOf, policiesOf, requireAct, verifyAct } from '../../kit/signed.ts';
 import { actorOf, knownIntermediates, type TrustContext } from '../context.ts';
 import { REVOCATION_REASONS } from '../domain/hierarchy.ts';
-import { AUTHORITY, authorityName, CERTIFICATE, normalizeSerial } from '../domain/names.ts';
-import { toCertificate } from './reads.ts';
+import { AUTHORITY, CERTIFICATE, normalizeSerial } from '../domain/names.ts';
+import { toCertificate, toCrl } from './reads.ts';
 import { requireActiveOperator } from './applications.ts';
 
 interface RevokeAct {
@@ -67,16 +67,10 @@ export function revocationHandlers(ctx: TrustContext): Pick<TrustServiceServer, 
     getCrl: unary(logger, async (req) => {
       const { authority } = parseName(req.authority, AUTHORITY, 'authority');
       if (!(await ctx.store.authority(authority!))) throw notFound(req.authority);
-      const row = await ctx.store.latestCrl(authority!, req.delta);
+      // An accredited centre's CRL is its own, as trust last accepted it.
+      const row = (await ctx.store.latestCrl(authority!, req.delta)) ?? (await ctx.accreditedCrls.store.asServed(authority!, req.delta));
       if (!row) throw new RuqsatError(grpc.status.NOT_FOUND, 'NO_CRL_YET', `${req.authority} has published no ${req.delta ? 'delta' : 'full'} CRL yet`);
-      return {
-        authority: authorityName(authority!),
-        crlNumber: Number(row.crl_number),
-        baseCrlNumber: row.base_crl_number === null ? 0 : Number(row.base_crl_number),
-        thisUpdate: row.this_update,
-        nextUpdate: row.next_update,
-        crlDer: row.der,
-      };
+      return toCrl(row);
     }),
 
     watchRevocations: (call) => {

@@ -188,7 +188,11 @@ export interface Authority {
   subject: string;
   /** The CA certificate, DER. */
   certificateDer: Buffer;
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /** An accredited centre's own CRL URLs, which trust fetches; empty for trust's own authorities. */
+  crlDistributionPoints: string[];
 }
 
 /** A registration certificate (тіркеу куәлігі) — the law's word for a public-key certificate. */
@@ -331,6 +335,16 @@ export interface RegisterAccreditedCaRequest {
   accreditationEndTime: Date | undefined;
 }
 
+export interface SetCrlDistributionPointsRequest {
+  /** The accredited centre, "authorities/{authority}". */
+  authority: string;
+  /**
+   * http(s) URLs where the centre publishes its own CRL (the accreditation form's), tried in order;
+   * empty stops the fetching.
+   */
+  crlDistributionPoints: string[];
+}
+
 export interface RevokeAccreditedCaRequest {
   /** "authorities/{authority}". */
   name: string;
@@ -358,6 +372,13 @@ export interface GetCrlRequest {
   authority: string;
   /** The latest delta CRL instead of the full one. */
   delta: boolean;
+}
+
+export interface PublishCrlRequest {
+  /** The accredited centre that issued the CRL, "authorities/{authority}". */
+  authority: string;
+  /** The CRL, DER (PEM is accepted too). */
+  crl: Buffer;
 }
 
 /** A certificate revocation list (КТКТ). */
@@ -422,7 +443,15 @@ export interface ListTrustAnchorsResponse {
 }
 
 function createBaseAuthority(): Authority {
-  return { name: "", kind: 0, displayName: "", subject: "", certificateDer: Buffer.alloc(0), createTime: undefined };
+  return {
+    name: "",
+    kind: 0,
+    displayName: "",
+    subject: "",
+    certificateDer: Buffer.alloc(0),
+    createTime: undefined,
+    crlDistributionPoints: [],
+  };
 }
 
 export const Authority: MessageFns<Authority> = {
@@ -444,6 +473,9 @@ export const Authority: MessageFns<Authority> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(50).fork()).join();
+    }
+    for (const v of message.crlDistributionPoints) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -509,6 +541,14 @@ export const Authority: MessageFns<Authority> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.crlDistributionPoints.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -541,6 +581,11 @@ export const Authority: MessageFns<Authority> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      crlDistributionPoints: globalThis.Array.isArray(object?.crlDistributionPoints)
+        ? object.crlDistributionPoints.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.crl_distribution_points)
+        ? object.crl_distribution_points.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -564,6 +609,9 @@ export const Authority: MessageFns<Authority> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.crlDistributionPoints?.length) {
+      obj.crlDistributionPoints = message.crlDistributionPoints;
+    }
     return obj;
   },
 
@@ -578,6 +626,7 @@ export const Authority: MessageFns<Authority> = {
     message.subject = object.subject ?? "";
     message.certificateDer = object.certificateDer ?? Buffer.alloc(0);
     message.createTime = object.createTime ?? undefined;
+    message.crlDistributionPoints = object.crlDistributionPoints?.map((e) => e) || [];
     return message;
   },
 };
@@ -2410,6 +2459,97 @@ export const RegisterAccreditedCaRequest: MessageFns<RegisterAccreditedCaRequest
   },
 };
 
+function createBaseSetCrlDistributionPointsRequest(): SetCrlDistributionPointsRequest {
+  return { authority: "", crlDistributionPoints: [] };
+}
+
+export const SetCrlDistributionPointsRequest: MessageFns<SetCrlDistributionPointsRequest> = {
+  encode(message: SetCrlDistributionPointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    for (const v of message.crlDistributionPoints) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetCrlDistributionPointsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetCrlDistributionPointsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.crlDistributionPoints.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetCrlDistributionPointsRequest {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      crlDistributionPoints: globalThis.Array.isArray(object?.crlDistributionPoints)
+        ? object.crlDistributionPoints.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.crl_distribution_points)
+        ? object.crl_distribution_points.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SetCrlDistributionPointsRequest): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.crlDistributionPoints?.length) {
+      obj.crlDistributionPoints = message.crlDistributionPoints;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetCrlDistributionPointsRequest>, I>>(base?: I): SetCrlDistributionPointsRequest {
+    return SetCrlDistributionPointsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetCrlDistributionPointsRequest>, I>>(
+    object: I,
+  ): SetCrlDistributionPointsRequest {
+    const message = createBaseSetCrlDistributionPointsRequest();
+    message.authority = object.authority ?? "";
+    message.crlDistributionPoints = object.crlDistributionPoints?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseRevokeAccreditedCaRequest(): RevokeAccreditedCaRequest {
   return { name: "", reason: 0 };
 }
@@ -2679,6 +2819,91 @@ export const GetCrlRequest: MessageFns<GetCrlRequest> = {
     const message = createBaseGetCrlRequest();
     message.authority = object.authority ?? "";
     message.delta = object.delta ?? false;
+    return message;
+  },
+};
+
+function createBasePublishCrlRequest(): PublishCrlRequest {
+  return { authority: "", crl: Buffer.alloc(0) };
+}
+
+export const PublishCrlRequest: MessageFns<PublishCrlRequest> = {
+  encode(message: PublishCrlRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.crl.length !== 0) {
+      writer.uint32(18).bytes(message.crl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishCrlRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishCrlRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.crl = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishCrlRequest {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      crl: isSet(object.crl) ? Buffer.from(bytesFromBase64(object.crl)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: PublishCrlRequest): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.crl.length !== 0) {
+      obj.crl = base64FromBytes(message.crl);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishCrlRequest>, I>>(base?: I): PublishCrlRequest {
+    return PublishCrlRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishCrlRequest>, I>>(object: I): PublishCrlRequest {
+    const message = createBasePublishCrlRequest();
+    message.authority = object.authority ?? "";
+    message.crl = object.crl ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -3668,6 +3893,36 @@ export const TrustServiceService = {
     responseSerialize: (value: Crl): Buffer => Buffer.from(Crl.encode(value).finish()),
     responseDeserialize: (value: Buffer): Crl => Crl.decode(value),
   },
+  /**
+   * An accredited centre's own CRL (full or delta), DER: accepted only when signed by the centre's
+   * registered CA certificate, still valid, and numbered after the one held; then served by GetCrl
+   * and the HTTP CRL endpoint, and its new revocations go out on the revocation feed. Trust also
+   * fetches it itself from the centre's registered CRL distribution points.
+   */
+  publishCrl: {
+    path: "/ruqsat.trust.v1.TrustService/PublishCrl" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PublishCrlRequest): Buffer => Buffer.from(PublishCrlRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PublishCrlRequest => PublishCrlRequest.decode(value),
+    responseSerialize: (value: Crl): Buffer => Buffer.from(Crl.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Crl => Crl.decode(value),
+  },
+  /**
+   * Where an accredited centre publishes its own CRL (on registration, and on a change notification):
+   * trust fetches it from there on a schedule.
+   */
+  setCrlDistributionPoints: {
+    path: "/ruqsat.trust.v1.TrustService/SetCrlDistributionPoints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetCrlDistributionPointsRequest): Buffer =>
+      Buffer.from(SetCrlDistributionPointsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetCrlDistributionPointsRequest =>
+      SetCrlDistributionPointsRequest.decode(value),
+    responseSerialize: (value: Authority): Buffer => Buffer.from(Authority.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Authority => Authority.decode(value),
+  },
   /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
   watchRevocations: {
     path: "/ruqsat.trust.v1.TrustService/WatchRevocations" as const,
@@ -3763,6 +4018,18 @@ export interface TrustServiceServer extends UntypedServiceImplementation {
   revokeCertificate: handleUnaryCall<RevokeCertificateRequest, Certificate>;
   /** The current full or delta CRL (КТКТ) of a certifying centre. */
   getCrl: handleUnaryCall<GetCrlRequest, Crl>;
+  /**
+   * An accredited centre's own CRL (full or delta), DER: accepted only when signed by the centre's
+   * registered CA certificate, still valid, and numbered after the one held; then served by GetCrl
+   * and the HTTP CRL endpoint, and its new revocations go out on the revocation feed. Trust also
+   * fetches it itself from the centre's registered CRL distribution points.
+   */
+  publishCrl: handleUnaryCall<PublishCrlRequest, Crl>;
+  /**
+   * Where an accredited centre publishes its own CRL (on registration, and on a change notification):
+   * trust fetches it from there on a schedule.
+   */
+  setCrlDistributionPoints: handleUnaryCall<SetCrlDistributionPointsRequest, Authority>;
   /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
   watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, RevocationEvent>;
   /** Validates a certificate chain to a trust anchor with the trust core, CRLs included. */
@@ -4000,6 +4267,46 @@ export interface TrustServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  /**
+   * An accredited centre's own CRL (full or delta), DER: accepted only when signed by the centre's
+   * registered CA certificate, still valid, and numbered after the one held; then served by GetCrl
+   * and the HTTP CRL endpoint, and its new revocations go out on the revocation feed. Trust also
+   * fetches it itself from the centre's registered CRL distribution points.
+   */
+  publishCrl(
+    request: PublishCrlRequest,
+    callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  publishCrl(
+    request: PublishCrlRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  publishCrl(
+    request: PublishCrlRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Crl) => void,
+  ): ClientUnaryCall;
+  /**
+   * Where an accredited centre publishes its own CRL (on registration, and on a change notification):
+   * trust fetches it from there on a schedule.
+   */
+  setCrlDistributionPoints(
+    request: SetCrlDistributionPointsRequest,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  setCrlDistributionPoints(
+    request: SetCrlDistributionPointsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Authority) => void,
+  ): ClientUnaryCall;
+  setCrlDistributionPoints(
+    request: SetCrlDistributionPointsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Authority) => void,
   ): ClientUnaryCall;
   /** Every revocation in order, from a sequence number on, then live: the feed each service's core follows. */
   watchRevocations(
