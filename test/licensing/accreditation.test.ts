@@ -131,6 +131,8 @@ describe('licensing: accreditation of certifying centres', function () {
     expect(ca.serialHex.toLowerCase()).to.equal(acc.rootCertificateSerial);
     expect(ca.policies!.map((p) => p.oid)).to.deep.equal([POLICY]);
     expect(ca.notAfter * 1000).to.be.at.most(acc.expireTime!.getTime());
+    // Trust knows where the centre publishes its own CRL (the form's), to fetch it and feed it to every service.
+    expect(authority.crlDistributionPoints).to.deep.equal(['http://crl.qorgau.kz/ca.crl']);
     // Now the centre's user certificate validates in another service's core, through the Root CA, every CRL checked
     // (the centre's own CRL as a relying party fetches it from the centre's distribution point).
     follower.core.addCrl(centre.crl);

@@ -41,6 +41,8 @@ export class RootRegistrar {
       if (err.code !== grpc.status.ALREADY_EXISTS) throw err;
       return ask<Authority>((done) => client.getAuthority({ name: row.authority }, done));
     });
+    // Where the centre publishes its own CRL (the form's): trust fetches it from there and feeds it to every service.
+    await ask<Authority>((done) => client.setCrlDistributionPoints({ authority: row.authority, crlDistributionPoints: row.crl_distribution_points }, done));
     const caDer = Buffer.from(authority.certificateDer);
     const ca = parseCertificate(caDer);
     // On-site item 2 once more, now from the Root CA: its certificate of the centre, the user certificate, the CRL.
