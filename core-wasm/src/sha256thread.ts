@@ -84,7 +84,8 @@ export class Sha256Thread {
     if (this.#worker) return this.#worker;
     // The worker loads its own core; its entry registers tsx (this thread's flags and hooks are not passed on).
     const w = new Worker(new URL('./sha256thread-boot.mjs', import.meta.url), { execArgv: [] });
-    w.on('message', (m: ThreadReply) => this.#reply(m));
+    // Replies still queued from a worker already given up on (closed, failed) answer nothing any more.
+    w.on('message', (m: ThreadReply) => this.#worker === w && this.#reply(m));
     w.on('error', (err) => this.#lost(w, `failed: ${err.message}`));
     w.on('exit', (code) => this.#lost(w, `exited with code ${code}`));
     w.unref(); // after the listeners: adding one refs the worker again
