@@ -6,6 +6,7 @@ import type { ApplicationView } from '../kit/cases/view.ts';
 import type { FieldViolation } from '../kit/errors.ts';
 import { caseFromJson } from '../kit/workflow/index.ts';
 import { CHANGES_SERVICE, changeSubmission } from './accreditation/changes.ts';
+import { TERMINATION_SERVICE, terminationSubmission } from './accreditation/termination.ts';
 import { complaintSubmission, REVOCATION_SERVICE } from './accreditation/revocation.ts';
 import { AccreditationStore } from './accreditation/store.ts';
 import { ACCREDITATION_SERVICE, accreditationSubmission } from './accreditation/submission.ts';
@@ -29,6 +30,7 @@ export function submissionHook(store: LicensingStore): CaseHooks['submission'] {
     if (act.service === ACCREDITATION_SERVICE) return accreditationSubmission(act, applicant);
     if (act.service === REVOCATION_SERVICE) return complaintSubmission(accreditations, act);
     if (act.service === CHANGES_SERVICE) return changeSubmission(accreditations, act, applicant);
+    if (act.service === TERMINATION_SERVICE) return terminationSubmission(accreditations, act, applicant);
     const violations: FieldViolation[] = [];
     const field = 'application.payload.license';
     if (variant !== 'reissue') {

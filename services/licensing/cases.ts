@@ -9,6 +9,7 @@ import type { CaseState } from '../kit/workflow/index.ts';
 import { encodeLicence, licenceNumber } from './domain/document.ts';
 import type { LicensingStore } from './store.ts';
 import { CHANGES_SERVICE } from './accreditation/changes.ts';
+import { TERMINATION_SERVICE } from './accreditation/termination.ts';
 import { REVOCATION_SERVICE } from './accreditation/revocation.ts';
 import { ACCREDITATION_SERVICE } from './accreditation/submission.ts';
 
@@ -71,8 +72,9 @@ export type Publish = (trx: Knex.Transaction, licenseId: string) => Promise<void
 
 /** One CaseService for every licensing case: each act goes to the hooks of its application's service. */
 function byService(licence: OfficialHooks, accreditation: OfficialHooks, revocation: OfficialHooks): OfficialHooks {
-  // Procedure C runs B's examination and follow-up, so its acts go to the same hooks.
-  const of = (row: ApplicationRow) => (row.service === ACCREDITATION_SERVICE ? accreditation : row.service === REVOCATION_SERVICE || row.service === CHANGES_SERVICE ? revocation : licence);
+  // Procedures A and C end as B does (C runs B's examination and follow-up), so their acts go to the same hooks.
+  const revoking = [REVOCATION_SERVICE, CHANGES_SERVICE, TERMINATION_SERVICE];
+  const of = (row: ApplicationRow) => (row.service === ACCREDITATION_SERVICE ? accreditation : revoking.includes(row.service) ? revocation : licence);
   return {
     draftIssue: (trx, row, state, act) => of(row).draftIssue(trx, row, state, act),
     vetAct: async (trx, ctx) => of(ctx.row).vetAct?.(trx, ctx),

@@ -8,7 +8,7 @@ import { startCaseFlow } from '../kit/cases/flow.ts';
 import { clientFor } from '../kit/grpc/client.ts';
 import type { ServiceDeps, ServiceModule } from '../kit/service.ts';
 import { TrustFollower } from '../kit/trust-follower.ts';
-import { ACCREDITATION_CHANGES, ACCREDITATION_REVOCATION, ACCREDITATION_VERSIONS, DefinitionRegistry, NSC_LICENCES } from '../kit/workflow/index.ts';
+import { ACCREDITATION_CHANGES, ACCREDITATION_REVOCATION, ACCREDITATION_TERMINATION, ACCREDITATION_VERSIONS, DefinitionRegistry, NSC_LICENCES } from '../kit/workflow/index.ts';
 import { accreditationHandlers } from './accreditation/handlers.ts';
 import { accreditationHooks } from './accreditation/hooks.ts';
 import { accreditationPublisher } from './accreditation/publish.ts';
@@ -22,7 +22,7 @@ import { migrations } from './migrations/index.ts';
 import { licencePublisher } from './publish.ts';
 import { LicensingStore } from './store.ts';
 
-export const definitions = new DefinitionRegistry([...NSC_LICENCES, ...ACCREDITATION_VERSIONS, ACCREDITATION_REVOCATION, ACCREDITATION_CHANGES]);
+export const definitions = new DefinitionRegistry([...NSC_LICENCES, ...ACCREDITATION_VERSIONS, ACCREDITATION_REVOCATION, ACCREDITATION_CHANGES, ACCREDITATION_TERMINATION]);
 
 async function startLicensing(service: ServiceDeps) {
   const { db, logger, config } = service;

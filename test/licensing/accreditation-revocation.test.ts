@@ -15,7 +15,7 @@ import { buildCentre, COMMISSION, grant, lapse, startAccreditationBench, type Ac
 
 const wd = (amount: number): TimeLimit => ({ unit: 'working_days', amount });
 
-describe('licensing: revocation of accreditation (procedures B and C)', function () {
+describe('licensing: revocation of accreditation (procedures A, B and C)', function () {
   this.timeout(300_000);
   let b: AccreditationBench;
   let follower: TrustFollower;
@@ -225,5 +225,44 @@ describe('licensing: revocation of accreditation (procedures B and C)', function
     expect(closed.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
     expect(await accreditationOf(accreditation.name)).to.include({ status: AccreditationStatus.ACCREDITATION_STATUS_ACTIVE });
     expect((await acts(notice.name)).map((a) => [a.step, a.act])).to.deep.equal([['registration', 'register'], ['review', 'record_finding'], ['measures', 'refuse']]);
+  });
+
+  it('A: the re-registration notified with the period needed, that period recorded and run out, then the revocation; REVOKED in another core', async () => {
+    const centre = buildCentre(b.dir, 'phi');
+    const { accreditation } = await grant(b, 'ra-grant-1', centre);
+    const caDer = (await call(bind(b.trust, 'getAuthority'), { name: accreditation.authority })).response.certificateDer;
+    follower.core.addCrl(centre.crl);
+    const verify = () => follower.core.verifyBytes(centre.user, { intermediates: [caDer], crlCheck: 'all' });
+    const notify = (requestId: string, key: typeof b.applicant, payload: Record<string, unknown>) =>
+      call(bind(b.licensing, 'submitApplication'), { requestId, application: signAct(key.key, { act: 'submit_application', service: 'accreditation.termination', accreditation: accreditation.name, ...payload }, [key.cert]) });
+    const today = wallClock(new Date()).date;
+    const periodEnd = addDays(today, 20);
+    // Bad notifications are refused and create nothing: someone else's certificate, no ground, a period already over.
+    const bad = await callFails(bind(b.licensing, 'submitApplication'), { requestId: 'ra-0', application: signAct(b.person.key, { act: 'submit_application', service: 'accreditation.termination', accreditation: accreditation.name, ground: 'closing down', period_end: today }, [b.person.cert]) }, grpc.status.INVALID_ARGUMENT);
+    expect(bad.status.fieldViolations.map((v) => v.field)).to.include.members(['application.payload.accreditation', 'application.payload.ground', 'application.payload.period_end']);
+    const notice = (await notify('ra-1', b.applicant, { ground: 'reregistration', period_end: periodEnd })).response;
+    expect(await detailsOf(notice.name)).to.deep.include({ ground: 'reregistration', period_end: periodEnd });
+    await b.act(b.officials.registrar, notice.name, { act: 'register', registration_no: 'ISC-A-1' });
+    // The period must be recorded, and be the one named; its end is recorded only once it has run out.
+    expect((await b.actFails(b.officials.executor, notice.name, { act: 'record_finding', complies: true, reasons: ['period over'] }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('PERIOD_NOT_OVER');
+    await lapse(b, notice.name); // even once the registration day is over, not before the named period is recorded
+    expect((await b.actFails(b.officials.executor, notice.name, { act: 'record_finding', complies: true, reasons: ['period over'] }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('PERIOD_NOT_RECORDED');
+    expect((await b.actFails(b.officials.executor, notice.name, { act: 'agree_period', until: addDays(periodEnd, 1), reasons: ['as notified'] }, grpc.status.INVALID_ARGUMENT)).violations).to.include('act.payload.until');
+    await b.act(b.officials.executor, notice.name, { act: 'agree_period', until: periodEnd, reasons: ['the period the notification names'] });
+    expect(wallClock((await clockOf(notice.name, 'period')).dueTime!).date).to.equal(periodEnd);
+    expect((await b.actFails(b.officials.executor, notice.name, { act: 'record_finding', complies: true, reasons: ['period over'] }, grpc.status.FAILED_PRECONDITION)).reason).to.equal('PERIOD_NOT_OVER');
+    expect(await accreditationOf(accreditation.name)).to.include({ status: AccreditationStatus.ACCREDITATION_STATUS_ACTIVE });
+    await lapse(b, notice.name);
+    await b.act(b.officials.executor, notice.name, { act: 'record_finding', complies: true, reasons: ['the period named for the re-registration has run out'] });
+    expect(verify().ok).to.equal(true);
+    const decided = await b.act(b.officials.head, notice.name, { act: 'draft_result', role: 'head' });
+    const decision = JSON.parse(Buffer.from(decided.draftDocument).toString('utf8'));
+    expect(decision).to.deep.include({ document: 'ruqsat.accreditation_revocation', ground: "the legal entity's re-registration (para 19.1)", notification: { application: notice.name, period_end: periodEnd } });
+    await b.act(b.officials.head, notice.name, { act: 'sign', role: 'head', document_signature: b.signDraft(b.officials.head, decided.draftDocument) });
+    expect(await accreditationOf(accreditation.name)).to.include({ status: AccreditationStatus.ACCREDITATION_STATUS_REVOKED, revocationGround: 'reregistration' });
+    const acknowledged = Date.now();
+    while (verify().ok && Date.now() - acknowledged < 1_000) await new Promise((r) => setTimeout(r, 10));
+    expect(verify()).to.deep.include({ ok: false, code: 'REVOKED' });
+    expect((await acts(notice.name)).map((a) => [a.step, a.act])).to.deep.equal([['registration', 'register'], ['period', 'agree_period'], ['period', 'record_finding'], ['decision', 'draft_result'], ['revocation', 'sign']]);
   });
 });

@@ -158,3 +158,43 @@ export const ACCREDITATION_CHANGES: ServiceDefinition = defineService({
   baseVariant: 'change_notice',
   variants: {},
 });
+
+/**
+ * Procedure A (§2.9, para 20): the centre notifies its re-registration or the end of its activity, naming the time it
+ * needs to complete the procedures the law requires; the executor records that period (`agree_period` to the named
+ * day), and once it has run out the provider decides to revoke. The text sets no limit for the decision: 1 WD, as B's.
+ */
+export const ACCREDITATION_TERMINATION: ServiceDefinition = defineService({
+  id: 'accreditation.termination',
+  version: 1,
+  title: { en: 'Revocation of a certificate of accreditation on the re-registration or termination of the centre (procedure A)', kk: 'Заңды тұлға қайта тіркелген немесе қызметі тоқтатылған кезде аккредиттеу туралы куәлікті кері қайтарып алу' },
+  legalBasis: [{ ...MDDIAI_ORDER_2022_AMENDING_224, sets: 'ch. 3, paras 19.1, 20: the notification with the period needed; the decision to revoke when it runs out' }, LAW_ON_STATE_SERVICES],
+  inForce: { from: IN_FORCE_2022 },
+  applicantKinds: ['legal_entity'], // the accredited centre notifies
+  participants: ['registrar', 'executor', 'head'],
+  deadline: wd(3), // the named period is added when it is recorded (agree_period moves the case's term)
+  steps: [
+    { id: 'registration', title: 'para 20: the notification registered the day it is received', kazakh: 'хабарламаны тіркеу', role: 'registrar', limit: SAME_DAY, outputs: ['notification registered'], actions: ['register'], next: 'period' },
+    {
+      id: 'period',
+      title: 'para 20: the period the notification names for completing the procedures; when it has run out, on to the decision',
+      kazakh: 'рәсімдерді аяқтау мерзімі',
+      role: 'executor',
+      limit: SAME_DAY,
+      outputs: ['the named period recorded (agree_period), then its end recorded'],
+      actions: ['agree_period', 'record_finding'],
+      awaitsDeadline: true,
+      next: 'decision',
+    },
+    { id: 'decision', title: 'para 20: the decision to revoke (ground para 19.1)', kazakh: 'кері қайтарып алу туралы шешім', role: 'head', limit: wd(1), outputs: ['draft decision'], actions: ['draft_result'], next: 'revocation' },
+    { id: 'revocation', title: 'the decision signed: the certificate revoked', kazakh: 'кері қайтарып алу', role: 'head', limit: wd(1), outputs: ['revocation decision'], actions: ['sign'] },
+  ],
+  refusalPoints: [],
+  pausePoints: [],
+  hearing: NO_APPC_HEARING,
+  fees: FEES,
+  requiredAttachments: [],
+  subKinds: [],
+  baseVariant: 'notification',
+  variants: {},
+});

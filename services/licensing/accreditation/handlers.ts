@@ -19,13 +19,14 @@ import { accreditationName } from './publish.ts';
 import { CA_COMPROMISE, CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
 import type { AccreditationRow, AccreditationStatusName, AccreditationStore } from './store.ts';
 import { CHANGES_SERVICE } from './changes.ts';
+import { TERMINATION_GROUNDS, TERMINATION_SERVICE } from './termination.ts';
 import { REVOCATION_SERVICE } from './revocation.ts';
 import { ACCREDITATION_SERVICE } from './submission.ts';
 
 const ACCREDITATION = 'accreditations/{accreditation}';
 const APPLICATION = 'applications/{application}';
 // Para 19.1: re-registration or termination of the legal entity (procedure A); the head decides.
-const GROUNDS_A = ['termination', 'reregistration'];
+const GROUNDS_A = TERMINATION_GROUNDS;
 const REVOKING_ROLE = 'head';
 
 const STATUSES: Record<AccreditationStatusName, AccreditationStatus> = {
@@ -69,7 +70,7 @@ export interface AccreditationDeps {
 }
 
 type Handlers = Pick<LicensingServiceServer, 'getAccreditation' | 'listAccreditations' | 'revokeAccreditation' | 'getInspectionAct' | 'listRevocationActs'>;
-const REVOCATION_CASES = [REVOCATION_SERVICE, CHANGES_SERVICE];
+const REVOCATION_CASES = [REVOCATION_SERVICE, CHANGES_SERVICE, TERMINATION_SERVICE];
 
 export function accreditationHandlers({ store, cases, audit, trust, logger, rolePolicy, publish, root }: AccreditationDeps): Handlers {
   return {

@@ -9,8 +9,9 @@ import { almatyDate } from '../../kit/cases/officials-api.ts';
 import { applicationName, fromEnvelope } from '../../kit/cases/view.ts';
 import { canonicalJson, type JsonValue } from '../../kit/audit.ts';
 import { invalidArgument, RuqsatError, type FieldViolation } from '../../kit/errors.ts';
-import { caseFromJson } from '../../kit/workflow/index.ts';
+import { caseFromJson, type CaseState } from '../../kit/workflow/index.ts';
 import { CHANGES_SERVICE } from './changes.ts';
+import { TERMINATION_SERVICE } from './termination.ts';
 import { accreditationName } from './publish.ts';
 import { recordRevocationAct } from './revocation-acts.ts';
 import { CESSATION_OF_OPERATION, type RootRegistrar } from './root.ts';
@@ -57,6 +58,7 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
         const member = state.commission!.find((m) => m.id === official.iin)!;
         await store.insertVote(trx, { application_id: row.id, step: before, iin: official.iin, body: member.body, signs: event.signs, reasons: event.reasons ?? [], envelope: fromEnvelope(envelope), at: new Date() });
       }
+      if (row.service === TERMINATION_SERVICE) return vetTermination(row, caseFromJson(row.state), event, act);
       // Para 19.2 (§6.9): a revocation for violations states the damage they caused to the centre's users.
       if (event.type === 'draft_result' && state.draft === 'issue' && (typeof act.damage_to_users !== 'string' || act.damage_to_users.trim() === '')) {
         throw invalidArgument([{ field: 'act.payload.damage_to_users', description: 'the revocation for unremedied violations states the damage caused to users (para 19.2)' }]);
@@ -70,10 +72,13 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
         accreditation: accreditationName(acc.id),
         number: acc.number,
         legal_entity: { bin: acc.holder_identifier, name: acc.holder_name },
-        ground: 'violations not eliminated under written recommendations, with damage to users (para 19.2)',
-        damage_to_users: String(act.damage_to_users ?? ''),
+        ...(row.service === TERMINATION_SERVICE
+          ? { ground: `the legal entity's ${row.details.ground === 'reregistration' ? 're-registration' : 'termination of activity'} (para 19.1)`, notification: { application: applicationName(row.id), period_end: row.details.period_end } }
+          : { ground: 'violations not eliminated under written recommendations, with damage to users (para 19.2)', damage_to_users: String(act.damage_to_users ?? '') }),
         findings: state.finding?.reasons ?? [],
-        ...(row.service === CHANGES_SERVICE
+        ...(row.service === TERMINATION_SERVICE
+          ? {}
+          : row.service === CHANGES_SERVICE
           ? { change_notice: { application: applicationName(row.id), change_date: row.details.change_date, notice_due: row.details.notice_due, late: row.details.late } }
           : { complaint: applicationName(row.id) }),
         registration_number: state.registrationNo ?? '',
@@ -86,7 +91,8 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
       if (!acc || (acc.status !== 'active' && acc.status !== 'pending_root_registration')) {
         throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'ACCREDITATION_NOT_IN_FORCE', `the certificate is ${acc?.status ?? 'gone'}`);
       }
-      await store.updateAccreditation(trx, acc.id, { status: 'revoked', revocation_ground: 'violations', root_revocation_reason: CESSATION_OF_OPERATION });
+      const ground = row.service === TERMINATION_SERVICE ? String(row.details.ground) : 'violations';
+      await store.updateAccreditation(trx, acc.id, { status: 'revoked', revocation_ground: ground, root_revocation_reason: CESSATION_OF_OPERATION });
       await publish(trx, acc.id);
     },
 
@@ -94,4 +100,15 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
       if (event.type === 'sign') await root().revokeAtRoot(accreditationOf(row)).catch(() => undefined);
     },
   };
+}
+
+/** Procedure A: the period recorded is the one the notification names, and its end can be recorded only after that. */
+function vetTermination(row: { details: Record<string, unknown> }, before: CaseState, event: { type: string }, act: Record<string, unknown>): void {
+  if (event.type === 'agree_period' && act.until !== row.details.period_end) {
+    throw invalidArgument([{ field: 'act.payload.until', description: `the period the notification names ends on ${String(row.details.period_end)}` }]);
+  }
+  const open = before.steps.find((r) => r.step === before.step && !r.completedAt);
+  if (event.type === 'record_finding' && before.step === 'period' && !open?.agreed) {
+    throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'PERIOD_NOT_RECORDED', `record the period the notification names (agree_period until ${String(row.details.period_end)}) first`);
+  }
 }

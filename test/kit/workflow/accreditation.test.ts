@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { calendar, CalendarYearNotCovered } from '../../../services/kit/calendar/index.ts';
 import { ACCREDITATION_CERTIFYING_CENTER, ACCREDITATION_CERTIFYING_CENTER_2014, ACCREDITATION_VERSIONS } from '../../../services/kit/workflow/accreditation.ts';
-import { ACCREDITATION_CHANGES, ACCREDITATION_REVOCATION } from '../../../services/kit/workflow/accreditation-revocation.ts';
+import { ACCREDITATION_CHANGES, ACCREDITATION_REVOCATION, ACCREDITATION_TERMINATION } from '../../../services/kit/workflow/accreditation-revocation.ts';
 import {
   apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, quorumShortfall, start, type CaseState, type CommissionMember, type WorkflowEvent,
 } from '../../../services/kit/workflow/index.ts';
@@ -297,6 +297,21 @@ describe('kit/workflow: accreditation of certifying centres', () => {
       expect(refused(apply(C, state, { type: 'record_finding', actor: 'head', complies: true }, at('2026-02-06T10:00'))).reason).to.equal('PERIOD_NOT_OVER');
       const after = ok(apply(C, state, { type: 'record_finding', actor: 'head', complies: true, reasons: ['measures not taken'] }, new Date(dueOf(state, 'measures').getTime() + 60_000))).state;
       expect(after.step).to.equal('examination_notice');
+    });
+
+    it('procedure A waits out the period recorded from the notification, and its term moves with it', () => {
+      const A = ACCREDITATION_TERMINATION;
+      expect(definitionViolations(A)).to.deep.equal([]);
+      const s0 = start(A, at('2026-02-02T10:00'), calendar, { application: { applicantKind: 'legal_entity' } });
+      const { state } = run(A, s0, [
+        ['2026-02-02T11:00', { type: 'register', actor: 'registrar', registrationNo: 'ISC-A-1' }],
+        ['2026-02-02T12:00', { type: 'agree_period', actor: 'executor', until: at('2026-03-02T18:30'), reasons: ['as notified'] }],
+      ]);
+      expect(dueOf(state, 'period').toISOString()).to.equal(at('2026-03-02T18:30').toISOString());
+      expect(state.dueAt.getTime()).to.be.greaterThan(at('2026-03-02T18:30').getTime());
+      expect(refused(apply(A, state, { type: 'record_finding', actor: 'executor', complies: true, reasons: ['over'] }, at('2026-03-02T10:00'))).reason).to.equal('PERIOD_NOT_OVER');
+      const after = ok(apply(A, state, { type: 'record_finding', actor: 'executor', complies: true, reasons: ['over'] }, at('2026-03-03T10:00'))).state;
+      expect(after.step).to.equal('decision');
     });
   });
 
