@@ -4,21 +4,17 @@ import { calendar } from '../../kit/calendar/index.ts';
 import { instantAt, parseClock, wallClock } from '../../kit/calendar/zone.ts';
 import type { Applicant } from '../../kit/cases/signers.ts';
 import type { FieldViolation } from '../../kit/errors.ts';
+import { heldCertificate } from './holder.ts';
 import type { AccreditationStore } from './store.ts';
 
 export const CHANGES_SERVICE = 'accreditation.changes';
-const ACCREDITATION_NAME = /^accreditations\/([^/]+)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NOTICE_PERIOD = { unit: 'working_days', amount: 10 } as const;
 
 /** The notice names the centre's own certificate in force, what changed and when; `late` when past the 10 WD. */
 export async function changeSubmission(store: AccreditationStore, act: Record<string, unknown>, applicant: Applicant, now = new Date()): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }> {
   const v: FieldViolation[] = [];
-  const id = typeof act.accreditation === 'string' ? ACCREDITATION_NAME.exec(act.accreditation)?.[1] : undefined;
-  const row = id ? await store.accreditation(id) : undefined;
-  if (!row) v.push({ field: 'application.payload.accreditation', description: 'names the centre\u2019s certificate, "accreditations/{accreditation}"' });
-  else if (row.holder_identifier !== applicant.identifier) v.push({ field: 'application.payload.accreditation', description: 'the certificate is held by another legal entity' });
-  else if (row.status !== 'active') v.push({ field: 'application.payload.accreditation', description: `the certificate is ${row.status}` });
+  const id = await heldCertificate(store, act, applicant, v);
   if (typeof act.changes !== 'string' || act.changes.trim() === '' || act.changes.length > 10_000) v.push({ field: 'application.payload.changes', description: 'describes all changes made to the operating conditions or functionality' });
   const changed = typeof act.change_date === 'string' && DATE.test(act.change_date) ? act.change_date : undefined;
   let due: Date | undefined;

@@ -72,15 +72,8 @@ export function revocationHooks(store: AccreditationStore, publish: Publish, roo
         accreditation: accreditationName(acc.id),
         number: acc.number,
         legal_entity: { bin: acc.holder_identifier, name: acc.holder_name },
-        ...(row.service === TERMINATION_SERVICE
-          ? { ground: `the legal entity's ${row.details.ground === 'reregistration' ? 're-registration' : 'termination of activity'} (para 19.1)`, notification: { application: applicationName(row.id), period_end: row.details.period_end } }
-          : { ground: 'violations not eliminated under written recommendations, with damage to users (para 19.2)', damage_to_users: String(act.damage_to_users ?? '') }),
+        ...groundAndOrigin(row, act),
         findings: state.finding?.reasons ?? [],
-        ...(row.service === TERMINATION_SERVICE
-          ? {}
-          : row.service === CHANGES_SERVICE
-          ? { change_notice: { application: applicationName(row.id), change_date: row.details.change_date, notice_due: row.details.notice_due, late: row.details.late } }
-          : { complaint: applicationName(row.id) }),
         registration_number: state.registrationNo ?? '',
         date: almatyDate(new Date()),
       } as unknown as JsonValue), 'utf8');
@@ -111,4 +104,16 @@ function vetTermination(row: { details: Record<string, unknown> }, before: CaseS
   if (event.type === 'record_finding' && before.step === 'period' && !open?.agreed) {
     throw new RuqsatError(grpc.status.FAILED_PRECONDITION, 'PERIOD_NOT_RECORDED', `record the period the notification names (agree_period until ${String(row.details.period_end)}) first`);
   }
+}
+
+/** The decision's ground (para 19.1 for A, 19.2 for B and C) and the case it came from. */
+function groundAndOrigin(row: { id: string; service: string; details: Record<string, unknown> }, act: Record<string, unknown>): Record<string, unknown> {
+  const origin = applicationName(row.id);
+  if (row.service === TERMINATION_SERVICE) {
+    const what = row.details.ground === 'reregistration' ? 're-registration' : 'termination of activity';
+    return { ground: `the legal entity's ${what} (para 19.1)`, notification: { application: origin, period_end: row.details.period_end } };
+  }
+  const violations = { ground: 'violations not eliminated under written recommendations, with damage to users (para 19.2)', damage_to_users: String(act.damage_to_users ?? '') };
+  if (row.service === CHANGES_SERVICE) return { ...violations, change_notice: { application: origin, change_date: row.details.change_date, notice_due: row.details.notice_due, late: row.details.late } };
+  return { ...violations, complaint: origin };
 }

@@ -3,22 +3,18 @@
 import { wallClock } from '../../kit/calendar/zone.ts';
 import type { Applicant } from '../../kit/cases/signers.ts';
 import type { FieldViolation } from '../../kit/errors.ts';
+import { heldCertificate } from './holder.ts';
 import type { AccreditationStore } from './store.ts';
 
 export const TERMINATION_SERVICE = 'accreditation.termination';
 /** Para 19.1's two grounds, as RevokeAccreditation names them. */
 export const TERMINATION_GROUNDS = ['termination', 'reregistration'];
-const ACCREDITATION_NAME = /^accreditations\/([^/]+)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The notification names the centre's own certificate in force, the ground and the last day of the period it needs. */
 export async function terminationSubmission(store: AccreditationStore, act: Record<string, unknown>, applicant: Applicant, now = new Date()): Promise<{ violations: FieldViolation[]; details: Record<string, unknown> }> {
   const v: FieldViolation[] = [];
-  const id = typeof act.accreditation === 'string' ? ACCREDITATION_NAME.exec(act.accreditation)?.[1] : undefined;
-  const row = id ? await store.accreditation(id) : undefined;
-  if (!row) v.push({ field: 'application.payload.accreditation', description: 'names the centre\u2019s certificate, "accreditations/{accreditation}"' });
-  else if (row.holder_identifier !== applicant.identifier) v.push({ field: 'application.payload.accreditation', description: 'the certificate is held by another legal entity' });
-  else if (row.status !== 'active') v.push({ field: 'application.payload.accreditation', description: `the certificate is ${row.status}` });
+  const id = await heldCertificate(store, act, applicant, v);
   if (typeof act.ground !== 'string' || !TERMINATION_GROUNDS.includes(act.ground)) v.push({ field: 'application.payload.ground', description: `one of ${TERMINATION_GROUNDS.join(', ')} (para 19.1)` });
   // The period is what the centre still needs, so it ends after today (a centre already done names tomorrow).
   const until = typeof act.period_end === 'string' && DATE.test(act.period_end) ? act.period_end : undefined;
