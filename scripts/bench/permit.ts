@@ -1,8 +1,10 @@
 // npm run bench:permit — CheckPermit calls per second over gRPC against a bare grpc-js echo, in one run,
 // then CheckPermit's latency at half the echo's rate (paced, open loop).
-// The servers (trust + permit, embedded database) run in a child process, the load comes from this one.
+// The servers (trust + permit, embedded database; PostgreSQL and Redis with DATABASE_URL and REDIS_URL) run in a
+// child process, the load comes from this one.
 import * as grpc from '@grpc/grpc-js';
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +29,7 @@ interface Ready {
 
 /** Child: trust and permit (embedded database, in-process cache and bus) and the echo server, side by side. */
 async function serve(): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: 'memory://', METRICS_PORT: '-1', TRUST_HTTP_PORT: '0', RUQSAT_CA_PASSPHRASE: 'bench-only-passphrase-0123456789', MESH_TLS: 'off' };
+  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: 'memory://', DB_SCHEMA_PREFIX: `bench${randomBytes(4).toString('hex')}_`, METRICS_PORT: '-1', TRUST_HTTP_PORT: '0', RUQSAT_CA_PASSPHRASE: 'bench-only-passphrase-0123456789', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
   const config = loadConfig(env);
   const mesh = await startMesh(config, ['trust', 'permit'], createLogger('warn'));
@@ -42,8 +44,11 @@ async function serve(): Promise<void> {
   const echo = new grpc.Server();
   echo.addService(ECHO, { echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, call.request) });
   const echoPort = await new Promise<number>((resolve, reject) => echo.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  // A normal exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile.
-  process.once('SIGTERM', () => process.exit(0));
+  // A normal exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile; on PostgreSQL (DATABASE_URL) nothing is left behind.
+  process.once('SIGTERM', async () => {
+    if (mesh.database.kind === 'postgres') for (const n of ['trust', 'permit']) await mesh.database.knex.raw('drop schema if exists ?? cascade', [config.schemaPrefix + n]).catch(() => undefined);
+    process.exit(0);
+  });
   process.send!({ permit: t.address('permit'), echo: `127.0.0.1:${echoPort}` } satisfies Ready);
 }
 

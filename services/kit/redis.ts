@@ -20,6 +20,12 @@ export interface RedisClient {
   pExpire(key: string, ms: number): Promise<unknown>;
 }
 
+/** A command connection with the multi-key reads and scripts a service's own structures need. */
+export interface RedisCommands extends RedisClient {
+  mGet(keys: string[]): Promise<(string | null)[]>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
 /** Redis could not be reached at start. */
 export class RedisUnreachable extends Error {}
 
@@ -29,6 +35,8 @@ export interface Shared {
   /** Short-lived shared counters (rate limits). */
   counters: Counters;
   kind: 'redis' | 'memory';
+  /** The command connection and key prefix, for a service's own Redis structures (the permit states). */
+  redis?: { client: RedisCommands; prefix: string };
   close(): Promise<void>;
 }
 
@@ -54,6 +62,7 @@ export async function openShared(redisUrl: string | undefined, prefix: string, l
     bus: new RedisBus(client, subscriber, prefix),
     counters: new RedisCounters(client, prefix),
     kind: 'redis',
+    redis: { client, prefix },
     close: async () => {
       await Promise.allSettled([client.close(), subscriber.close()]);
     },

@@ -21,15 +21,18 @@ import { permitHandlers } from './handlers.ts';
 import { migrations } from './migrations/index.ts';
 import { statusActHandlers } from './status-acts.ts';
 import { PermitStore } from './store.ts';
+import { RedisStates } from './shared-states.ts';
+import { ProcessStates } from './states.ts';
 import { trustConfig } from '../trust/config.ts';
 
 export const definitions = new DefinitionRegistry(NSC_PERMITS);
 
 async function startPermit(service: ServiceDeps) {
   const { db, shared, logger, config } = service;
-  // Only the embedded database is sure to be written by this process alone: on PostgreSQL other processes
-  // (`ruqsat start --instances N`) may consume a permit even when no Redis connects them.
-  const store = new PermitStore(db, shared.kind === 'memory' && !config.databaseUrl);
+  // With Redis the states are cached there for every instance. Without it only the embedded database is sure
+  // to be written by this process alone: on PostgreSQL other processes (`--instances N`) may consume a permit.
+  const redis = shared.redis;
+  const store = new PermitStore(db, (read) => (redis ? new RedisStates(read, db, redis.client, redis.prefix, logger) : new ProcessStates(read, !config.databaseUrl)));
   const trust = new TrustFollower(clientFor(TrustServiceClient, config.addresses.trust), logger);
   trust.startInBackground();
   const changes = new PermitChanges(shared.bus);
@@ -55,6 +58,7 @@ async function startPermit(service: ServiceDeps) {
     stop: async () => {
       await flow.stop();
       trust.stop();
+      store.states.close();
       await unsubscribe();
     },
   };

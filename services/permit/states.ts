@@ -1,16 +1,27 @@
-// Each process's cache of the permits' live state (status, validity, remainders) for CheckPermit speed.
+// The permits' live state (status, validity, remainders) as CheckPermit reads it, cached where that is exact.
 //
-// It is exact only where every writer is in this process: with the in-process bus and cache (no REDIS_URL,
-// one process). There a writer fences a permit from the moment it locks its row until its transaction ends:
-// the entry is dropped, nothing is cached meanwhile, and a read that overlapped a write is not cached after
-// it (an epoch per permit). With Redis (several instances) a bus message would arrive after a commit, so a
-// check could say "valid" for a permit another instance just used up: there every check reads the state.
+// Every cache here follows one rule: a writer fences a permit from before it changes the row until its
+// transaction ends; the entry is dropped, nothing is cached meanwhile, and a read that overlapped a write is
+// not cached after it (an epoch per permit). A bus message alone would arrive after the commit, so a check
+// could say "valid" for a permit another instance had just used up.
+// - ProcessStates: in this process, when every writer is in it (embedded database, no REDIS_URL);
+// - RedisStates (shared-states.ts): in Redis, for every instance;
+// - ProcessStates with `exact` false: no cache (PostgreSQL without Redis: other processes may write).
 import type { Knex } from 'knex';
 import type { LiveState } from './domain/check.ts';
 
 const MAX_ENTRIES = 100_000;
 
-export class PermitStates {
+export interface PermitStates {
+  get(number: string): Promise<LiveState | undefined>;
+  /** Fences `number` until `trx` commits or rolls back; call it before the permit row changes in `trx`. */
+  fence(trx: Knex.Transaction, number: string): Promise<void>;
+  /** Drops what this process holds of `number` (a change announced on the bus). */
+  forget(number: string): void;
+  close(): void;
+}
+
+export class ProcessStates implements PermitStates {
   private readonly entries = new Map<string, LiveState>();
   private readonly epochs = new Map<string, number>();
   private readonly writers = new Map<string, number>();
@@ -34,8 +45,7 @@ export class PermitStates {
     return state;
   }
 
-  /** Fences `number` until `trx` commits or rolls back; call it when the permit row is locked in `trx`. */
-  fence(trx: Knex.Transaction, number: string): void {
+  async fence(trx: Knex.Transaction, number: string): Promise<void> {
     this.writers.set(number, (this.writers.get(number) ?? 0) + 1);
     this.forget(number);
     const release = () => {
@@ -52,6 +62,8 @@ export class PermitStates {
     this.entries.delete(number);
     this.epochs.set(number, (this.epochs.get(number) ?? 0) + 1);
   }
+
+  close(): void {}
 }
 
 // One cache per database and schema in a process, so every writer in the process fences the same one.

@@ -7,7 +7,7 @@ import type { PartyKind } from '../kit/party.ts';
 import type { LiveState, PermitStatus } from './domain/check.ts';
 import { validityOf, type Movement, type PermitDocument } from './domain/document.ts';
 import { toMicros } from './domain/quantity.ts';
-import { PermitStates, statesFor } from './states.ts';
+import { ProcessStates, statesFor, type PermitStates } from './states.ts';
 
 export type MovementType = Movement;
 
@@ -67,9 +67,9 @@ export class PermitStore {
   /** The live state CheckPermit reads, cached where that is exact (see states.ts). */
   readonly states: PermitStates;
 
-  /** `singleProcess`: every writer of this schema runs in this process (no REDIS_URL), so states may be cached. */
-  constructor(readonly db: ServiceDb, singleProcess = false) {
-    this.states = statesFor(db.knex, db.schema, () => new PermitStates((number) => this.liveState(number), singleProcess));
+  /** `cache` makes the states cache on first use per database and schema; by default nothing is cached. */
+  constructor(readonly db: ServiceDb, cache: (read: (number: string) => Promise<LiveState | undefined>) => PermitStates = (read) => new ProcessStates(read, false)) {
+    this.states = statesFor(db.knex, db.schema, () => cache((number) => this.liveState(number)));
   }
 
   async permit(id: string): Promise<PermitWithGoods | undefined> {
@@ -168,7 +168,7 @@ export class PermitStore {
 
   /** Locks the permit row until `trx` ends: every change of a permit's quantities or status queues here. */
   async lockPermit(trx: Knex.Transaction, number: string): Promise<{ id: string; status: PermitStatus; version: string } | undefined> {
-    this.states.fence(trx, number);
+    await this.states.fence(trx, number);
     return this.db.table('permits', trx).where('number', number).first('id', 'status', 'version').forUpdate() as Promise<{ id: string; status: PermitStatus; version: string } | undefined>;
   }
 
