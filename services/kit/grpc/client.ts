@@ -71,6 +71,7 @@ export function clientFor<C extends grpc.Client>(Ctor: ClientConstructor<C>, add
     'grpc.service_config': serviceConfigFor(Ctor.service),
     'grpc.enable_retries': 1,
     'grpc.keepalive_time_ms': 60_000,
+    'grpc.enable_channelz': 0,
     interceptors: [deadlineInterceptor(options.deadlineMs ?? 10_000)],
   });
   clients.set(key, client);

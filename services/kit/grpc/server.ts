@@ -63,6 +63,8 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
     'grpc.keepalive_time_ms': 60_000,
     'grpc.keepalive_timeout_ms': 20_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // Nothing serves channelz here; its per-call tracking only adds garbage that outlives the call.
+    'grpc.enable_channelz': 0,
     ...(o.maxConnectionAgeMs ? { 'grpc.max_connection_age_ms': o.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': 60_000 } : {}),
   });
   for (const svc of o.services) server.addService(svc.definition, svc.implementation);
