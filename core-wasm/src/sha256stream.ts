@@ -44,7 +44,7 @@ export class Sha256 {
   /** A hasher that continues from `state`, as returned by exportState() (possibly by another process). */
   static fromState(state: Uint8Array): Sha256 {
     if (!(state instanceof Uint8Array)) throw new TypeError('Sha256.fromState: the state must be a Uint8Array');
-    if (state.length < 40 || state.length > SHA256_STATE_MAX_BYTES) throw new Error(`Sha256.fromState: a state is 40 to ${SHA256_STATE_MAX_BYTES} bytes, not ${state.length}`);
+    const length = stateByteCount(state, 'Sha256.fromState');
     const h = new Sha256();
     const p = scratch(SHA256_STATE_MAX_BYTES);
     mem().set(state, p);
@@ -53,7 +53,7 @@ export class Sha256 {
       h.free();
       check(rc, 'fromState');
     }
-    h.#length = Number(Buffer.from(state.buffer, state.byteOffset + 32, 8).readBigUInt64BE());
+    h.#length = length;
     return h;
   }
 
@@ -117,4 +117,10 @@ export class Sha256 {
     abandoned.unregister(this);
     this.#handle = 0;
   }
+}
+
+/** The byte count a portable state records (big-endian, after the eight words); `who` names the caller in errors. */
+export function stateByteCount(state: Uint8Array, who: string): number {
+  if (state.length < 40 || state.length > SHA256_STATE_MAX_BYTES) throw new Error(`${who}: a state is 40 to ${SHA256_STATE_MAX_BYTES} bytes, not ${state.length}`);
+  return Number(new DataView(state.buffer, state.byteOffset + 32, 8).getBigUint64(0));
 }

@@ -2,7 +2,7 @@
 // goes on receiving and writing them. Requests run in the order they are made, so a state or digest asked for
 // after some updates covers exactly those bytes. Bytes are transferred, not copied, when the caller gives them up.
 import { Worker } from 'node:worker_threads';
-import { SHA256_STATE_MAX_BYTES } from './sha256stream.ts';
+import { stateByteCount } from './sha256stream.ts';
 
 export type ThreadRequest =
   | { op: 'open'; id: number; state?: Uint8Array }
@@ -32,7 +32,7 @@ export class Sha256Thread {
   hasher(state?: Uint8Array): ThreadHasher {
     const id = this.#nextId++;
     this.#post({ op: 'open', id, state: state ? new Uint8Array(state) : undefined });
-    return new ThreadHasher(this, id, this.#generation, state ? stateLength(state) : 0);
+    return new ThreadHasher(this, id, this.#generation, state ? stateByteCount(state, 'Sha256Thread') : 0);
   }
 
   /** Stops the worker; hashers still open fail (a later hasher starts a new one). */
@@ -168,10 +168,4 @@ export class ThreadHasher {
     if (!this.#open) throw new Error(`ThreadHasher.${what}() after digest() or free()`);
     if (this.generation !== this.thread.generation) throw new Error(`ThreadHasher.${what}(): the hashing thread was lost, and this hasher with it`);
   }
-}
-
-/** The byte count a portable state records (big-endian, after the eight words). */
-function stateLength(state: Uint8Array): number {
-  if (state.length < 40 || state.length > SHA256_STATE_MAX_BYTES) throw new Error(`Sha256Thread: a state is 40 to ${SHA256_STATE_MAX_BYTES} bytes, not ${state.length}`);
-  return Number(new DataView(state.buffer, state.byteOffset + 32, 8).getBigUint64(0));
 }
