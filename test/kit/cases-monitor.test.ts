@@ -10,6 +10,7 @@ import { caseColumns } from '../../services/kit/cases/applicant-api.ts';
 import { ApplicationChanges } from '../../services/kit/cases/changes.ts';
 import { caseMigrations } from '../../services/kit/cases/migrations.ts';
 import { SlaMonitor } from '../../services/kit/cases/monitor.ts';
+import { toCase } from '../../services/kit/cases/officials-api.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { openDatabase, ServiceDb, type Database } from '../../services/kit/db.ts';
 import { apply, caseFromJson, DefinitionRegistry, DEPOSIT_SOFTWARE, NSC_PERMITS, PERMIT_CUSTOMS_CRYPTO, start, type CaseState } from '../../services/kit/workflow/index.ts';
@@ -113,6 +114,7 @@ describe('kit/cases: the SLA monitor', function () {
   describe("a deposit's steps after the result (cover letter, dispatch: 4 working hours each, §2.1 steps 10–11)", () => {
     let deposits: CaseStore;
     let depositMonitor: SlaMonitor;
+    const depositDefinitions = new DefinitionRegistry([DEPOSIT_SOFTWARE]);
     const letterDue = at('2026-10-28T17:00'); // 4 h from the certificate's signature at 13:00
 
     before(async () => {
@@ -120,7 +122,7 @@ describe('kit/cases: the SLA monitor', function () {
       const db = new ServiceDb(database.knex, `t${randomBytes(4).toString('hex')}_deposit`);
       await db.migrate([...caseMigrations, auditLogMigration]);
       deposits = new CaseStore(db);
-      depositMonitor = new SlaMonitor({ service: 'deposit', store: deposits, audit: new AuditLog(db), changes: new ApplicationChanges(new MemoryBus(), 'deposit'), definitions: new DefinitionRegistry([DEPOSIT_SOFTWARE]), logger: pino({ level: 'silent' }), registry });
+      depositMonitor = new SlaMonitor({ service: 'deposit', store: deposits, audit: new AuditLog(db), changes: new ApplicationChanges(new MemoryBus(), 'deposit'), definitions: depositDefinitions, logger: pino({ level: 'silent' }), registry });
     });
     after(async () => {
       if (database?.kind === 'postgres') await database.knex.raw('drop schema if exists ?? cascade', [deposits.db.schema]);
@@ -166,6 +168,9 @@ describe('kit/cases: the SLA monitor', function () {
       expect(row.next_check_at).to.equal(null);
       expect((await deposits.applications({ maybeOverdue: at('2026-10-28T17:01') }, 100)).map((r) => r.id)).to.include(id);
       expect(await gauge()).to.equal(1);
+      // What ListCases shows the officials (its overdue filter keeps the cases whose own clock says so).
+      expect(toCase(row, depositDefinitions, at('2026-10-28T17:01'))).to.deep.include({ currentStep: 'cover_letter', stepDueTime: letterDue, overdue: true });
+      expect(toCase(row, depositDefinitions, at('2026-10-28T16:59')).overdue).to.equal(false);
 
       // Signed late, the letter is history; the dispatch now runs on its own clock (4 h from 09:30: 13:30).
       await record(id, 'cover_letter', at('2026-10-29T09:30'));

@@ -1,5 +1,6 @@
 // The SLA monitor: finds cases whose next deadline has come, lets lapsed pauses take their outcome, marks what is
-// overdue, the definition's afterResult steps after the result included. Rows are claimed with FOR UPDATE SKIP LOCKED, so every instance may run it without a leader.
+// overdue (a definition's afterResult steps included, after the case closed on its result). Rows are claimed with
+// FOR UPDATE SKIP LOCKED, so every instance may run it without a leader.
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { AuditLog } from '../audit.ts';
@@ -29,7 +30,7 @@ export class SlaMonitor {
     const name = 'ruqsat_cases_overdue';
     if (deps.registry) {
       // One gauge per process registry, labelled by service, even when several services share the process.
-      this.gauge = (deps.registry.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help: 'Cases with a step, the service term or an applicant pause past its deadline', labelNames: ['service'], registers: [deps.registry] });
+      this.gauge = (deps.registry.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help: 'Cases with a step (one after the result included), the service term or an applicant pause past its deadline', labelNames: ['service'], registers: [deps.registry] });
     }
   }
 
