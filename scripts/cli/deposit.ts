@@ -1,7 +1,7 @@
-// ruqsat deposit verify — hashes a directory locally in the trust core and asks VerifyDeposit whether it is the deposit.
+// ruqsat deposit — upload (deposit-upload.ts) deposits a directory; verify hashes one locally in the trust core and
+// asks VerifyDeposit whether it is the deposit.
 import * as grpc from '@grpc/grpc-js';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../cli.ts';
 import { hex, sha256 } from '../../core-wasm/src/index.ts';
@@ -9,42 +9,29 @@ import { DepositServiceClient, type VerifyDepositResponse } from '../../gen/ruqs
 import { merkleRoot } from '../../services/deposit/domain/merkle.ts';
 import { loadConfig } from '../../services/kit/config.ts';
 import { clientFor, closeClients } from '../../services/kit/grpc/client.ts';
+import { walkDirectory } from './deposit-tree.ts';
+import { upload, UPLOAD_USAGE } from './deposit-upload.ts';
 
-const USAGE = 'ruqsat deposit verify NAME DIR [--target HOST:PORT] [--timeout MS]';
-
-interface LocalFile {
-  path: string;
-  size: number;
-  sha256: Uint8Array;
-}
-
-/** Every regular file under `root`, with its path relative to it ("/"-separated); symlinks are not followed. */
-export function hashDirectory(root: string, skipped: string[] = []): LocalFile[] {
-  const out: LocalFile[] = [];
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) {
-        const data = readFileSync(join(root, path));
-        out.push({ path, size: data.length, sha256: sha256(data) });
-      } else skipped.push(path);
-    }
-  };
-  walk('');
-  return out;
-}
+const VERIFY_USAGE = 'ruqsat deposit verify NAME DIR [--target HOST:PORT] [--timeout MS]';
+const USAGE = `${UPLOAD_USAGE}\n       ${VERIFY_USAGE}`;
 
 export const command: Command = {
   name: 'deposit',
-  summary: `Check that a directory holds exactly a deposited object's files.
-NAME is "objects/{object}", "deposits/{deposit}" or a deposit number. Every regular file under DIR is hashed here
-(SHA-256 in the trust core) and the list is sent to VerifyDeposit at DEPOSIT_ADDRESS (or --target).
-Prints each file that differs, is missing or is extra; exits 0 when the directory matches, 2 when it does not.`,
+  summary: `Deposit a directory, or check that a directory holds exactly a deposited object's files.
+upload: every regular file under DIR (relative "/" paths; a symbolic link leaving DIR is refused) is declared in a
+manifest and streamed to UploadObject at DEPOSIT_ADDRESS (or --target); --type is the object type (default software),
+--name its title (default the directory's name). Killed or cut off, the same command resumes from the bytes the
+service acknowledged (the upload id is kept under $XDG_STATE_HOME/ruqsat/uploads). Prints the object's name, Merkle
+root, file count and size (--json: as JSON).
+verify: NAME is "objects/{object}", "deposits/{deposit}" or a deposit number. Every file under DIR is hashed here
+(SHA-256 in the trust core) and the list is sent to VerifyDeposit. Prints each file that differs, is missing or is
+extra; exits 0 when the directory matches, 2 when it does not.
+A refused call exits 2 with its status code and details.`,
   usage: USAGE,
   async run(args) {
     const [verb, ...rest] = args;
-    if (verb !== 'verify') throw new UsageError(`expected "verify"\n${USAGE}`);
+    if (verb === 'upload') return upload(rest);
+    if (verb !== 'verify') throw new UsageError(`expected "upload" or "verify"\n${USAGE}`);
     let values;
     let positionals;
     try {
@@ -53,13 +40,11 @@ Prints each file that differs, is missing or is extra; exits 0 when the director
       throw new UsageError((err as Error).message);
     }
     const [name, dir] = positionals;
-    if (!name || !dir || positionals.length > 2) throw new UsageError(USAGE);
+    if (!name || !dir || positionals.length > 2) throw new UsageError(VERIFY_USAGE);
     const timeout = Number(values.timeout);
     if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
-    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
-
     const skipped: string[] = [];
-    const files = hashDirectory(dir, skipped);
+    const files = walkDirectory(dir, skipped).map((f) => ({ path: f.path, size: f.size, sha256: sha256(readFileSync(f.file)) }));
     for (const s of skipped) process.stderr.write(`skipped (not a regular file): ${s}\n`);
     const client = clientFor(DepositServiceClient, values.target ?? loadConfig().addresses.deposit);
     let res: VerifyDepositResponse;

@@ -1,11 +1,12 @@
 // Steps 10 (the cover letter's signature) and 11 (dispatch) of deposit.software, after the case machine closed the case
-// on the certificate: officials' EDS-signed acts through the same PerformAct, clocked by the definition's afterResult.
+// on the certificate: officials' EDS-signed acts through the same PerformAct, clocked by the definition's afterResult
+// (kit/cases/after-result.ts, which the SLA monitor watches too).
 import * as grpc from '@grpc/grpc-js';
 import type { CaseServiceServer, PerformActRequest } from '../../gen/ruqsat/cases/v1/cases.ts';
 import type { StepClock } from '../../gen/ruqsat/common/v1/common.ts';
 import { DispatchChannel, type Dispatch } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import { calendar } from '../kit/calendar/index.ts';
-import { APPLICATION, type CaseDeps } from '../kit/cases/applicant-api.ts';
+import { afterResultClocks, pendingClock } from '../kit/cases/after-result.ts';
+import { APPLICATION, caseColumns, type CaseDeps } from '../kit/cases/applicant-api.ts';
 import { caseWithAppeals } from '../kit/cases/officials-api.ts';
 import { officialOf, verifySigned } from '../kit/cases/signers.ts';
 import type { ApplicationRow, EnvelopeJson } from '../kit/cases/store.ts';
@@ -14,7 +15,7 @@ import { invalidArgument, notFound, RuqsatError, type FieldViolation } from '../
 import { unary } from '../kit/grpc/handler.ts';
 import { parseName } from '../kit/names.ts';
 import { requireAct, signatureMatches } from '../kit/signed.ts';
-import { caseFromJson, type AfterResultStep, type CaseState, type ServiceDefinition } from '../kit/workflow/index.ts';
+import { caseFromJson, type ServiceDefinition } from '../kit/workflow/index.ts';
 
 export type Channel = 'post' | 'courier';
 const CHANNELS: Record<Channel, DispatchChannel> = { post: DispatchChannel.DISPATCH_CHANNEL_POST, courier: DispatchChannel.DISPATCH_CHANNEL_COURIER };
@@ -29,34 +30,11 @@ export interface AfterResultRecords {
 /** The acts this module takes from PerformAct, and the after-result step each completes. */
 const ACTS: Record<string, keyof AfterResultRecords> = { sign_cover_letter: 'cover_letter', dispatch: 'dispatch' };
 
-export interface AfterResultClock {
-  step: AfterResultStep;
-  /** When the act before it was done: the result's signature, or the previous after-result act; absent until then. */
-  startedAt?: Date;
-  dueAt?: Date;
-  completedAt?: Date;
-}
-
-/** The after-result steps that follow this case's outcome, each clocked from the act before it. */
-export function afterResultClocks(def: ServiceDefinition, state: CaseState, records: AfterResultRecords): AfterResultClock[] {
-  const outcome = state.outcome;
-  if (state.phase !== 'closed' || !state.closedAt || (outcome !== 'issued' && outcome !== 'refused')) return [];
-  let from: Date | undefined = state.closedAt;
-  return (def.afterResult ?? [])
-    .filter((s) => s.after.includes(outcome))
-    .map((step) => {
-      const done = records[step.id as keyof AfterResultRecords]?.completed_at;
-      const clock = { step, startedAt: from, dueAt: from && calendar.deadline(from, step.limit).dueAt, completedAt: done ? new Date(done) : undefined };
-      from = clock.completedAt;
-      return clock;
-    });
-}
-
 /** The applicant's view of the steps after the result: their clocks, the signed cover letter, the dispatch. */
 export function afterResultView(def: ServiceDefinition, row: ApplicationRow) {
   const records = row.details as AfterResultRecords;
-  const clocks = afterResultClocks(def, caseFromJson(row.state), records);
-  const pending = clocks.find((c) => c.startedAt && !c.completedAt);
+  const clocks = afterResultClocks(def, caseFromJson(row.state), row.details);
+  const pending = pendingClock(clocks);
   const d = records.dispatch;
   const dispatch: Dispatch | undefined = d && { channel: CHANNELS[d.channel], reference: d.reference, dispatchTime: new Date(d.completed_at) };
   return {
@@ -95,8 +73,7 @@ export function withAfterResultActs(base: CaseServiceServer, { store, audit, tru
       if (!current) throw notFound(req.application);
       const def = definitions.get(current.service, current.definition_version);
       const state = caseFromJson(current.state);
-      const records = current.details as AfterResultRecords;
-      const clocks = afterResultClocks(def, state, records);
+      const clocks = afterResultClocks(def, state, current.details);
       const at = clocks.findIndex((c) => c.step.id === stepId);
       if (at < 0) throw failed('STEP_OUT_OF_ORDER', `'${act}' follows ${def.afterResult?.find((s) => s.id === stepId)?.after.join(' or ') ?? 'no'} result under ${def.id} v${def.version}; the case is ${state.outcome ?? 'still open'}`, { step: stepId });
       const clock = clocks[at]!;
@@ -126,16 +103,18 @@ export function withAfterResultActs(base: CaseServiceServer, { store, audit, tru
         update = { details: { ...current.details, dispatch: { ...done, channel: channel as Channel, reference: (reference as string).trim() } } };
       }
       await audit.append(trx, { actor: official.label, action: act, resource: applicationName(current.id), payload: { step: stepId, due_at: clock.dueAt!.toISOString(), late: now > clock.dueAt!, ...(stepId === 'dispatch' ? { channel: signed.act.channel as string } : {}) } });
+      // The next step's clock starts now: the SLA monitor's next look and the overdue mark follow it.
+      const sla = caseColumns(state, now, { def, details: update.details! });
       const [written] = await store.db
         .table('applications', trx)
         .where({ id: current.id })
-        .update({ ...update, details: JSON.stringify(update.details), updated_at: now })
+        .update({ ...update, details: JSON.stringify(update.details), next_check_at: sla.next_check_at, overdue: sla.overdue, updated_at: now })
         .returning<ApplicationRow[]>('*');
       return written!;
     });
     logger.info({ application: req.application, act, role: official.role }, 'official act after the result');
     await changes.changed(row.id);
-    return caseWithAppeals(store, row);
+    return caseWithAppeals(store, definitions, row);
   });
   const ours = (req: PerformActRequest) => Object.hasOwn(ACTS, actOf(req) ?? '');
   return { ...base, performAct: (call, callback) => (ours(call.request) ? perform : base.performAct)(call, callback) };

@@ -276,10 +276,12 @@ export class Uploads {
       f.failed = true;
       throw err;
     }
-    // Written, the bytes are not needed here again: they move to the hashing thread uncopied.
+    // Written, the bytes are not needed here again: they move to the hashing thread uncopied (so `fresh` reads as
+    // empty afterwards: its length is counted before).
+    const length = fresh.length;
     await (f.hasher ??= this.hashing.hasher()).update(fresh, true);
     f.received = end;
-    session.unacked += fresh.length;
+    session.unacked += length;
     session.dirty.add(f);
     if (f.received === f.size) {
       session.incomplete--;

@@ -1,13 +1,15 @@
 // A deposit end to end over gRPC on the kit's case flow: the depositor uploads a project and applies, the office
 // registers it, four resolutions reach the lead specialist, whose finding must agree with the computed check;
 // the Head signs the certificate with the deposit number and Merkle root, and VerifyDeposit checks files by that
-// number. A non-conforming object goes down the refusal branch; an unknown or incomplete one is never received.
+// number; the SLA monitor watches the cover letter and the dispatch after it. A non-conforming object goes down the
+// refusal branch; an unknown or incomplete one is never received.
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { parseCertificate } from '../../core-wasm/src/index.ts';
 import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
@@ -16,6 +18,12 @@ import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { decodeCertificate } from '../../services/deposit/domain/certificate.ts';
 import { decodeCoverLetter } from '../../services/deposit/domain/cover-letter.ts';
 import { merkleRoot } from '../../services/deposit/domain/merkle.ts';
+import { migrations } from '../../services/deposit/migrations/index.ts';
+import { definitions } from '../../services/deposit/server.ts';
+import { AuditLog } from '../../services/kit/audit.ts';
+import { MemoryBus } from '../../services/kit/bus.ts';
+import { ApplicationChanges } from '../../services/kit/cases/changes.ts';
+import { SlaMonitor } from '../../services/kit/cases/monitor.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
@@ -146,6 +154,17 @@ describe('deposit: applications on the case flow', function () {
     const letterClock = issued.steps.find((c) => c.step === 'cover_letter')!;
     expect(letterClock.completeTime).to.equal(undefined);
     expect(issued.stepDueTime!.getTime()).to.equal(letterClock.dueTime!.getTime()).and.be.greaterThan(letterClock.startTime!.getTime());
+    // The officials see the same step, and the SLA monitor watches it: unsigned past its 4 working hours, the case is overdue.
+    expect(signedCase).to.include({ currentStep: 'cover_letter', overdue: false });
+    expect(signedCase.stepDueTime!.getTime()).to.equal(letterClock.dueTime!.getTime());
+    const id = app.name.split('/')[1]!;
+    const row = () => db.table<{ id: string; overdue: boolean; next_check_at: Date | null }>('applications').where({ id }).first();
+    expect((await row())!.next_check_at!.getTime()).to.equal(letterClock.dueTime!.getTime());
+    const monitor = new SlaMonitor({ service: 'deposit', store: new CaseStore(db), audit: new AuditLog(db), changes: new ApplicationChanges(new MemoryBus(), 'deposit'), definitions, logger: pino({ level: 'silent' }) });
+    await monitor.scan(new Date(letterClock.dueTime!.getTime() - 60_000));
+    expect((await row())!.overdue).to.equal(false);
+    await monitor.scan(new Date(letterClock.dueTime!.getTime() + 60_000));
+    expect((await row())!.overdue).to.equal(true);
 
     // Out of order, by the wrong role, or over other bytes: refused, nothing recorded.
     const early = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
@@ -160,12 +179,17 @@ describe('deposit: applications on the case flow', function () {
     expect(Buffer.from(withLetter.coverLetter!.payload).equals(Buffer.from(signedCase.draftDocument))).to.equal(true);
     expect(signatureMatches(parseCertificate(withLetter.coverLetter!.certificateChain[0]!).spki, withLetter.coverLetter!.payload, withLetter.coverLetter!.signature)).to.equal(true);
     expect(withLetter.currentStep).to.equal('dispatch');
+    // Signed, the letter's lateness is history; the monitor now waits for the dispatch's deadline.
+    const dispatchDue = withLetter.steps.find((c) => c.step === 'dispatch')!.dueTime!;
+    expect(await row()).to.deep.include({ overdue: false, next_check_at: dispatchDue });
+    expect(letterSigned).to.include({ currentStep: 'dispatch', overdue: false });
 
     // Step 11: the office sends both by post or courier; the channel and the reference are the applicant's to see.
     const pigeon = await actFails(registrar, app.name, { act: 'dispatch', channel: 'pigeon' }, grpc.status.INVALID_ARGUMENT);
     expect(pigeon.status.fieldViolations.map((v) => v.field)).to.deep.equal(['act.payload.channel']);
     await actFails(head, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.PERMISSION_DENIED);
     await act(registrar, app.name, { act: 'dispatch', channel: 'post', reference: 'KZ123456789KZ' });
+    expect(await row()).to.deep.include({ overdue: false, next_check_at: null });
     const sent = await get(app.name);
     expect(sent.dispatch).to.deep.include({ channel: DispatchChannel.DISPATCH_CHANNEL_POST, reference: 'KZ123456789KZ' });
     expect(sent.currentStep).to.equal('');
@@ -228,6 +252,17 @@ describe('deposit: applications on the case flow', function () {
     expect(refused.refusalReasons).to.deep.equal(reasons);
     // A refusal has no cover letter to sign: the office posts the reasoned refusal itself.
     expect(refused.currentStep).to.equal('dispatch');
+    const id = app.name.split('/')[1]!;
+    const watched = () => db.table<{ id: string; next_check_at: Date | null }>('applications').where({ id }).first();
+    const dispatchDue = refused.steps.find((c) => c.step === 'dispatch')!.dueTime!;
+    expect((await watched())!.next_check_at!.getTime()).to.equal(dispatchDue.getTime());
+    // A case refused before the monitor watched the dispatch (no next look): the migration has the monitor look at it.
+    await db.table('applications').where({ id }).update({ next_check_at: null });
+    await db.table('knex_migrations').where({ name: '006_after_result_watch' }).delete();
+    await db.migrate(migrations);
+    const monitor = new SlaMonitor({ service: 'deposit', store: new CaseStore(db), audit: new AuditLog(db), changes: new ApplicationChanges(new MemoryBus(), 'deposit'), definitions, logger: pino({ level: 'silent' }) });
+    await monitor.scan();
+    expect((await watched())!.next_check_at!.getTime()).to.equal(dispatchDue.getTime());
     const noLetter = await actFails(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, draft.draftDocument) }, grpc.status.FAILED_PRECONDITION);
     expect(noLetter.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER');
     await act(registrar, app.name, { act: 'dispatch', channel: 'courier' });

@@ -1,7 +1,7 @@
 // The clocks of deposit.software's steps after the result: the cover letter from the certificate's signature, the
 // dispatch from the letter's (or, for a refusal, from the refusal's) signature, on the mesh calendar.
 import { expect } from 'chai';
-import { afterResultClocks } from '../../services/deposit/dispatch.ts';
+import { afterResultClocks } from '../../services/kit/cases/after-result.ts';
 import { DEPOSIT_SOFTWARE, start, type CaseState } from '../../services/kit/workflow/index.ts';
 
 const at = (s: string) => new Date(`${s}+05:00`); // Almaty

@@ -3,15 +3,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseCertificate } from '../../core-wasm/src/index.ts';
 import { DepositServiceClient } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { identityPaths } from '../../services/kit/tls/identity.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
-import { startTestMesh, type TestMesh } from '../helpers/mesh.ts';
+import { startTestMesh, testEnv, type TestMesh } from '../helpers/mesh.ts';
 import { issueCertificate, makeKey, provisionOperator, signAct, type TestKey, type TestOperator } from '../trust/helpers.ts';
 import { chunksOf, manifestOf, project, upload } from './helpers.ts';
 
@@ -72,7 +74,7 @@ describe('deposit: the uploader bound to the applicant under mutual TLS', functi
     const rights = {
       ...RIGHTS,
       groups: { ...RIGHTS.groups, depositors: [`${QORGAU}/*`, `${SHEKARA}/*`] },
-      rights: [...RIGHTS.rights, { service: 'ruqsat.deposit.v1.DepositService', methods: ['UploadObject', 'SubmitApplication', 'ListApplications'], allow: ['depositors'] }],
+      rights: [...RIGHTS.rights, { service: 'ruqsat.deposit.v1.DepositService', methods: ['UploadObject', 'GetUploadStatus', 'SubmitApplication', 'ListApplications'], allow: ['depositors'] }],
       demo: [...RIGHTS.demo, { system: 'qorgau-ci', bin: QORGAU, organization: 'Qorgau Security LLP' }, { system: 'shekara-ci', bin: SHEKARA, organization: 'Shekara Import LLP' }],
     };
     writeFileSync(join(root, 'rights.json'), JSON.stringify(rights));
@@ -104,6 +106,21 @@ describe('deposit: the uploader bound to the applicant under mutual TLS', functi
     expect(direct.object).to.equal(object);
     const viaPortal = (await call(bind(deposit('egov-portal'), 'submitApplication'), submitRequest(qorgau, 'own-2', object))).response;
     expect(viaPortal.object).to.equal(object);
+  });
+
+  it('`ruqsat deposit upload` presents the mesh identity it is given: the organisation applies for what its system uploaded', async () => {
+    const tree = join(root, 'tree');
+    for (const f of project(9)) {
+      mkdirSync(dirname(join(tree, f.path)), { recursive: true });
+      writeFileSync(join(tree, f.path), f.data);
+    }
+    const env = testEnv({ MESH_TLS: 'on', MESH_TLS_DIR: dir, MESH_IDENTITY: 'qorgau-ci', XDG_STATE_HOME: join(root, 'state') });
+    const { stdout } = await promisify(execFile)('node', ['bin/ruqsat.js', 'deposit', 'upload', tree, '--type', 'code', '--json', '--target', t.address('deposit')], { env, timeout: 60_000 });
+    const object = (JSON.parse(stdout) as { object: string }).object;
+    const app = (await call(bind(deposit('qorgau-ci'), 'submitApplication'), submitRequest(qorgau, 'cli-1', object))).response;
+    expect(app.object).to.equal(object);
+    const err = await callFails(bind(deposit('shekara-ci'), 'submitApplication'), submitRequest(shekara, 'cli-2', object), grpc.status.PERMISSION_DENIED);
+    expect(err.status.fieldViolations[0]!.description).to.contain(`uploaded by ${QORGAU}/qorgau-ci`);
   });
 
   it('the portal submits what it uploaded for a person; nobody else may', async () => {

@@ -117,6 +117,8 @@ describe('deposit ingest', function () {
       await new Promise((r) => setTimeout(r, 20));
       s = await status('proj-drop').catch(() => undefined);
     }
+    // Acknowledged every DEPOSIT_ACK_BYTES while the stream is still open, not only when it ends.
+    expect(s?.files.reduce((n, f) => n + f.receivedBytes, 0) ?? 0, 'acknowledged before the drop').to.be.at.least(3 * 64 * 1024);
     stream.cancel();
     await done.catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));

@@ -12,7 +12,8 @@ import { listPage } from '../paging.ts';
 import { identifierFilter } from '../party.ts';
 import { requireAct } from '../signed.ts';
 import type { TrustFollower } from '../trust-follower.ts';
-import { apply, applicantStatus, caseFromJson, caseToJson, start, type AuditEvent, type DefinitionRegistry, type WorkflowEvent } from '../workflow/index.ts';
+import { apply, applicantStatus, caseFromJson, caseToJson, start, type AuditEvent, type DefinitionRegistry, type ServiceDefinition, type WorkflowEvent } from '../workflow/index.ts';
+import { afterResultClocks, afterResultNextCheck, afterResultOverdue } from './after-result.ts';
 import type { ApplicationChanges } from './changes.ts';
 import { applicantOf, verifySigned, type Applicant } from './signers.ts';
 import type { AppealRow, ApplicationRow, CaseStore } from './store.ts';
@@ -55,9 +56,12 @@ export function attachmentsOf(act: Act, field: string, violations: FieldViolatio
   return list.map((a) => ({ id: a.id as string, sha256: a.sha256 as string }));
 }
 
-/** The row's columns a transition rewrites, with the SLA monitor's next look. */
-export function caseColumns(state: ReturnType<typeof caseFromJson>, now: Date) {
-  return { status: applicantStatus(state), state: caseToJson(state), next_check_at: nextCheck(state, now), overdue: overdueNow(state, now) };
+/** The row's columns a transition rewrites, with the SLA monitor's next look; `after` adds the definition's afterResult clocks. */
+export function caseColumns(state: ReturnType<typeof caseFromJson>, now: Date, after?: { def: ServiceDefinition; details: Record<string, unknown> }) {
+  const clocks = after ? afterResultClocks(after.def, state, after.details) : [];
+  // A closed case has no machine deadline left: its afterResult steps are what can still lapse.
+  const next = state.phase === 'closed' ? afterResultNextCheck(clocks, now) : nextCheck(state, now);
+  return { status: applicantStatus(state), state: caseToJson(state), next_check_at: next, overdue: overdueNow(state, now) || afterResultOverdue(clocks, now) };
 }
 
 export function auditOf(id: string, event: AuditEvent, actor: string) {
@@ -84,10 +88,11 @@ export function applicantApi({ service, store, audit, trust, changes, definition
     const row = await store.db.transaction(async (trx) => {
       const current = await own(trx, application!, name, signer, field);
       const now = new Date();
-      const result = apply(definitions.get(current.service, current.definition_version), caseFromJson(current.state), eventOf(current, signed.act), now);
+      const def = definitions.get(current.service, current.definition_version);
+      const result = apply(def, caseFromJson(current.state), eventOf(current, signed.act), now);
       if (!result.ok) throw result.error;
       await audit.append(trx, auditOf(current.id, result.audit, `applicant ${signer!.identifier}`));
-      return store.updateCase(trx, current.id, { ...caseColumns(result.state, now), ...extra?.(current, signed.act) });
+      return store.updateCase(trx, current.id, { ...caseColumns(result.state, now, { def, details: current.details }), ...extra?.(current, signed.act) });
     });
     await changes.changed(row.id);
     return row;

@@ -1,5 +1,6 @@
 // The SLA monitor: finds cases whose next deadline has come, lets lapsed pauses take their outcome, marks what is
-// overdue. Rows are claimed with FOR UPDATE SKIP LOCKED, so every instance may run it without a leader.
+// overdue (a definition's afterResult steps included, after the case closed on its result). Rows are claimed with
+// FOR UPDATE SKIP LOCKED, so every instance may run it without a leader.
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { AuditLog } from '../audit.ts';
@@ -29,7 +30,7 @@ export class SlaMonitor {
     const name = 'ruqsat_cases_overdue';
     if (deps.registry) {
       // One gauge per process registry, labelled by service, even when several services share the process.
-      this.gauge = (deps.registry.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help: 'Cases with a step, the service term or an applicant pause past its deadline', labelNames: ['service'], registers: [deps.registry] });
+      this.gauge = (deps.registry.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help: 'Cases with a step (one after the result included), the service term or an applicant pause past its deadline', labelNames: ['service'], registers: [deps.registry] });
     }
   }
 
@@ -56,9 +57,10 @@ export class SlaMonitor {
         const rows = await store.dueForCheck(trx, now, BATCH);
         for (const row of rows) {
           let state = caseFromJson(row.state);
+          const def = definitions.get(row.service, row.definition_version);
           // A pause the applicant let lapse takes the definition's outcome (resume, or a refusal ground).
           if (state.phase === 'paused' && state.pause && state.pause.expiresAt.getTime() <= now.getTime()) {
-            const result = apply(definitions.get(row.service, row.definition_version), state, { type: 'pause_expired', actor: 'system' }, now);
+            const result = apply(def, state, { type: 'pause_expired', actor: 'system' }, now);
             if (!result.ok) {
               // Should not happen; never spin on the row: leave it for an official and say so.
               this.deps.logger.error({ application: row.id, err: result.error.message }, 'pause_expired refused by the engine');
@@ -68,7 +70,8 @@ export class SlaMonitor {
             state = result.state;
             await audit.append(trx, auditOf(row.id, result.audit, 'system (SLA monitor)'));
           }
-          const columns = caseColumns(state, now);
+          // A closed case is looked at for its afterResult steps (a cover letter, a dispatch) as an open one for its steps.
+          const columns = caseColumns(state, now, { def, details: row.details });
           // Nothing left to wait for on this row until an act moves it: leave next_check_at null.
           await store.updateCase(trx, row.id, columns);
         }

@@ -13,7 +13,8 @@ import { parseName } from '../names.ts';
 import { listPage } from '../paging.ts';
 import { identifierFilter } from '../party.ts';
 import { requireAct, signatureMatches } from '../signed.ts';
-import { apply, caseFromJson, type CaseState, type Role, type WorkflowEvent } from '../workflow/index.ts';
+import { apply, caseFromJson, type CaseState, type DefinitionRegistry, type Role, type WorkflowEvent } from '../workflow/index.ts';
+import { afterResultClocks, afterResultOverdue, pendingClock } from './after-result.ts';
 import { APPLICATION, auditOf, caseColumns, type CaseDeps } from './applicant-api.ts';
 import { officialOf, verifySigned, type Official } from './signers.ts';
 import type { ApplicationRow, CaseStore } from './store.ts';
@@ -115,17 +116,19 @@ function resultDocument(row: ApplicationRow, act: Act, envelope: SignedEnvelope,
   return { payload: row.draft_document, signature: sig, certificateChain: envelope.certificateChain };
 }
 
-/** A case as the officials see it. */
-export function toCase(row: ApplicationRow, now = new Date()): Case {
+/** A case as the officials see it; once the result is signed, its current step is the afterResult step running. */
+export function toCase(row: ApplicationRow, definitions: DefinitionRegistry, now = new Date()): Case {
   const state = caseFromJson(row.state);
+  const clocks = afterResultClocks(definitions.get(row.service, row.definition_version), state, row.details);
+  const after = pendingClock(clocks);
   return {
     application: applicationName(row.id),
     service: row.service,
     status: STATUSES[applicantStatus(state)],
-    currentStep: state.step ?? '',
-    stepDueTime: openStep(state)?.dueAt,
+    currentStep: state.step ?? after?.step.id ?? '',
+    stepDueTime: openStep(state)?.dueAt ?? after?.dueAt,
     dueTime: state.dueAt,
-    overdue: overdueNow(state, now),
+    overdue: overdueNow(state, now) || afterResultOverdue(clocks, now),
     registrationNumber: state.registrationNo ?? '',
     executor: state.executorId ?? '',
     draftDocument: row.draft_document ?? Buffer.alloc(0),
@@ -134,12 +137,12 @@ export function toCase(row: ApplicationRow, now = new Date()): Case {
 }
 
 /** The case with the appeals still waiting for an answer. */
-export async function caseWithAppeals(store: CaseStore, row: ApplicationRow): Promise<Case> {
-  return { ...toCase(row), pendingAppeals: (await store.appeals(row.id)).filter((a) => !a.decision).map(toAppeal) };
+export async function caseWithAppeals(store: CaseStore, definitions: DefinitionRegistry, row: ApplicationRow): Promise<Case> {
+  return { ...toCase(row, definitions), pendingAppeals: (await store.appeals(row.id)).filter((a) => !a.decision).map(toAppeal) };
 }
 
 export function officialsApi({ store, audit, trust, changes, definitions, logger }: CaseDeps, hooks: OfficialHooks, rolePolicy: Record<string, string | undefined>): CaseServiceServer {
-  const withAppeals = (row: ApplicationRow) => caseWithAppeals(store, row);
+  const withAppeals = (row: ApplicationRow) => caseWithAppeals(store, definitions, row);
 
   /** answer_appeal: the provider's head answers (and records the quality body's answer as received). */
   async function answerAppeal(signedAct: Act, official: Official, applicationId: string) {
@@ -169,7 +172,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
       const now = new Date();
       const executor = identifierFilter(req.executor, 'executor');
       const query = { rpc: 'ListCases', status, executor, overdueOnly: req.overdueOnly };
-      const page = await listPage(req, query, (limit, before) => store.applications({ status, executor, maybeOverdue: req.overdueOnly ? now : undefined }, limit, before), (row) => toCase(row, now));
+      const page = await listPage(req, query, (limit, before) => store.applications({ status, executor, maybeOverdue: req.overdueOnly ? now : undefined }, limit, before), (row) => toCase(row, definitions, now));
       // The SQL picks rows marked or due for a look; the case's own clock decides.
       return { cases: req.overdueOnly ? page.items.filter((c) => c.overdue) : page.items, nextPageToken: page.nextPageToken };
     }),
@@ -185,7 +188,8 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
         const current = await store.application(application!, trx);
         if (!current) throw notFound(req.application);
         const now = new Date();
-        const result = apply(definitions.get(current.service, current.definition_version), caseFromJson(current.state), event, now);
+        const def = definitions.get(current.service, current.definition_version);
+        const result = apply(def, caseFromJson(current.state), event, now);
         if (!result.ok) throw result.error;
         await hooks.vetAct?.(trx, { row: current, state: result.state, event, act: signed.act, envelope: req.act!, official });
         const extra: { draft_document?: Buffer; result_document?: ReturnType<typeof fromEnvelope> } = {};
@@ -198,7 +202,7 @@ export function officialsApi({ store, audit, trust, changes, definitions, logger
           if (event.type === 'sign') await hooks.issued?.(trx, { row: current, state: result.state, document, official });
         }
         await audit.append(trx, auditOf(current.id, result.audit, official.label));
-        return store.updateCase(trx, current.id, { ...caseColumns(result.state, now), ...extra });
+        return store.updateCase(trx, current.id, { ...caseColumns(result.state, now, { def, details: current.details }), ...extra });
       });
       logger.info({ application: req.application, act: event.type, role: official.role }, 'official act');
       await hooks.committed?.(row, event);

@@ -358,7 +358,7 @@ export const INFORMATIZATION_GAPS: readonly string[] = [
   'one linear chain, one final step: an early refusal (deposit check, A4, KKM check) is carried through the later steps at once with the negative finding',
   'the hearing is enforced only at steps that allow the preliminary refusal; later steps could restate a negative finding as positive unchecked',
   'one head role: the Department Director, Deputy, Division head, Committee, Directorate and Organization heads are all \'head\'; one office role for both bodies',
-  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature; deposit.software declares its cover letter and dispatch as afterResult, which the deposit service runs and the SLA monitor does not watch',
+  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature; deposit.software declares its cover letter and dispatch as afterResult, which the deposit service runs and the SLA monitor watches like steps; registry.eir_is and KKM declare none yet, so their dispatch is only in AFTER_RESULT',
   'KKM steps 4 and 8a have no limit in the text: placeholders (KKM_UNTIMED_PLACEHOLDERS)',
   'KKM paper channel (office intake 15 min, then the same steps) is not a second entry; only the portal channel is modelled',
   'no total terms in the text (the Standards of Decree 136 hold them): the deadlines are the step sums on the mesh calendar',
