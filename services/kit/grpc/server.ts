@@ -5,10 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { accessInterceptor, type AccessOptions } from '../interceptors/access.ts';
 import { deadlineInterceptor } from '../interceptors/deadline.ts';
-import { errorDetailsInterceptor } from '../interceptors/errors.ts';
-import { loggingInterceptor } from '../interceptors/logging.ts';
-import { metricsInterceptor } from '../interceptors/metrics.ts';
-import { requestIdInterceptor } from '../interceptors/request-id.ts';
+import { observeInterceptor } from '../interceptors/observe.ts';
 import { reflectionFor } from './reflection.ts';
 
 export interface ServedService {
@@ -51,10 +48,7 @@ export async function startGrpcServer(o: GrpcServerOptions): Promise<RunningServ
   const server = new grpc.Server({
     // The first interceptor is nearest the wire: it sees metadata first and the status last.
     interceptors: [
-      requestIdInterceptor,
-      errorDetailsInterceptor,
-      loggingInterceptor(o.logger),
-      metricsInterceptor(o.registry),
+      observeInterceptor(o.logger, o.registry),
       ...(o.access ? [accessInterceptor(o.access)] : []),
       deadlineInterceptor(o.maxCallMs),
     ],

@@ -10,17 +10,15 @@ const TRANSPORT_REASONS: Partial<Record<grpc.status, string>> = {
   [grpc.status.UNIMPLEMENTED]: 'METHOD_NOT_FOUND',
 };
 
-export const errorDetailsInterceptor: grpc.ServerInterceptor = (_method, call) =>
-  new grpc.ServerInterceptingCall(
-    call,
-    new grpc.ResponderBuilder()
-      .withSendStatus((status, next) => {
-        if (status.code === grpc.status.OK || status.metadata?.get(DETAILS_KEY).length) return next(status);
-        const reason = TRANSPORT_REASONS[status.code] ?? grpc.status[status.code];
-        const metadata = status.metadata ?? new grpc.Metadata();
-        const details = status.details ?? grpc.status[status.code];
-        metadata.set(DETAILS_KEY, encodeStatusDetails(new RuqsatError(status.code, reason, details)));
-        next({ ...status, details, metadata });
-      })
-      .build(),
-  );
+/** A status as interceptors pass it on (grpc-js's PartialStatusObject, which it does not export). */
+export type OutgoingStatus = Pick<grpc.StatusObject, 'code' | 'details'> & { metadata?: grpc.Metadata | null };
+
+/** `status` with details attached when it is an error that carries none yet. */
+export function withStatusDetails(status: OutgoingStatus): OutgoingStatus {
+  if (status.code === grpc.status.OK || status.metadata?.get(DETAILS_KEY).length) return status;
+  const reason = TRANSPORT_REASONS[status.code] ?? grpc.status[status.code];
+  const metadata = status.metadata ?? new grpc.Metadata();
+  const details = status.details ?? grpc.status[status.code];
+  metadata.set(DETAILS_KEY, encodeStatusDetails(new RuqsatError(status.code, reason, details)));
+  return { ...status, details, metadata };
+}

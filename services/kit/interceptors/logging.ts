@@ -2,36 +2,18 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { callerOf } from './caller.ts';
-import { REQUEST_ID_KEY } from './request-id.ts';
+import type { OutgoingStatus } from './errors.ts';
 
-export function loggingInterceptor(logger: Logger): grpc.ServerInterceptor {
-  return (method, call) => {
-    const started = process.hrtime.bigint();
-    let requestId: unknown;
-    return new grpc.ServerInterceptingCall(
-      call,
-      new grpc.ResponderBuilder()
-        .withStart((next) =>
-          next(
-            new grpc.ServerListenerBuilder()
-              .withOnReceiveMetadata((metadata, nextMetadata) => {
-                requestId = metadata.get(REQUEST_ID_KEY)[0];
-                nextMetadata(metadata);
-              })
-              .build(),
-          ),
-        )
-        .withSendStatus((status, next) => {
-          // At warn and above a successful call writes nothing: build no line for it.
-          if (status.code === grpc.status.OK && !logger.isLevelEnabled('info')) return next(status);
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const line = { requestId, caller: callerOf(call), method: method.path, code: grpc.status[status.code], ms };
-          if (status.code === grpc.status.OK) logger.info(line, 'call');
-          else if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) logger.error({ ...line, details: status.details }, 'call failed');
-          else logger.warn({ ...line, details: status.details }, 'call refused');
-          next(status);
-        })
-        .build(),
-    );
+export type CallLog = (path: string, call: grpc.ServerInterceptingCallInterface, requestId: string, started: bigint, status: OutgoingStatus) => void;
+
+export function callLog(logger: Logger): CallLog {
+  return (path, call, requestId, started, status) => {
+    // At warn and above a successful call writes nothing: build no line for it.
+    if (status.code === grpc.status.OK && !logger.isLevelEnabled('info')) return;
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const line = { requestId: requestId || undefined, caller: callerOf(call), method: path, code: grpc.status[status.code], ms };
+    if (status.code === grpc.status.OK) logger.info(line, 'call');
+    else if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) logger.error({ ...line, details: status.details }, 'call failed');
+    else logger.warn({ ...line, details: status.details }, 'call refused');
   };
 }

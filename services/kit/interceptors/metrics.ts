@@ -3,7 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { methodParts } from './caller.ts';
 
-export function metricsInterceptor(registry: Registry): grpc.ServerInterceptor {
+/** Counts a call as started; the function it returns records its end (status and latency). */
+export type CallMetrics = (path: string) => (code: grpc.status) => void;
+
+export function callMetrics(registry: Registry): CallMetrics {
   const started = existing<Counter>(registry, 'grpc_server_started_total') ??
     new Counter({ name: 'grpc_server_started_total', help: 'RPCs started on the server.', labelNames: ['grpc_service', 'grpc_method'], registers: [registry] });
   const handled = existing<Counter>(registry, 'grpc_server_handled_total') ??
@@ -18,26 +21,20 @@ export function metricsInterceptor(registry: Registry): grpc.ServerInterceptor {
     });
   // Label children per method, made once: label lookups are the costly part of a metric update.
   const perMethod = new Map<string, { started: Counter.Internal; latency: Histogram.Internal<string>; service: string; name: string }>();
-  return (method, call) => {
-    let m = perMethod.get(method.path);
+  return (path) => {
+    let m = perMethod.get(path);
     if (!m) {
-      const { service, method: name } = methodParts(method.path);
+      const { service, method: name } = methodParts(path);
       m = { started: started.labels(service, name), latency: latency.labels(service, name), service, name };
-      perMethod.set(method.path, m);
+      perMethod.set(path, m);
     }
     const metric = m;
     metric.started.inc();
     const begun = process.hrtime.bigint();
-    return new grpc.ServerInterceptingCall(
-      call,
-      new grpc.ResponderBuilder()
-        .withSendStatus((status, next) => {
-          metric.latency.observe(Number(process.hrtime.bigint() - begun) / 1e9);
-          handled.labels(metric.service, metric.name, grpc.status[status.code] ?? String(status.code)).inc();
-          next(status);
-        })
-        .build(),
-    );
+    return (code) => {
+      metric.latency.observe(Number(process.hrtime.bigint() - begun) / 1e9);
+      handled.labels(metric.service, metric.name, grpc.status[code] ?? String(code)).inc();
+    };
   };
 }
 
