@@ -24,6 +24,7 @@ export interface RedisClient {
 export interface RedisCommands extends RedisClient {
   mGet(keys: string[]): Promise<(string | null)[]>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  off(event: 'reconnecting' | 'ready', listener: () => void): unknown;
 }
 
 /** Redis could not be reached at start. */

@@ -59,14 +59,17 @@ export class RedisStates implements PermitStates {
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {
-    client.on('reconnecting', () => {
-      this.usable = false;
-      this.connection++;
-    });
-    client.on('ready', () => void this.pay());
+    client.on('reconnecting', this.lost);
+    client.on('ready', this.regained);
     this.timer = setInterval(() => void this.pay(), SWEEP_MS).unref();
     void this.pay();
   }
+
+  private readonly lost = () => {
+    this.usable = false;
+    this.connection++;
+  };
+  private readonly regained = () => void this.pay();
 
   // fence, epoch, entry: one hash tag, so a Redis Cluster keeps a permit's three keys in one slot.
   private keys(number: string): string[] {
@@ -109,6 +112,8 @@ export class RedisStates implements PermitStates {
 
   close(): void {
     clearInterval(this.timer);
+    this.client.off('reconnecting', this.lost);
+    this.client.off('ready', this.regained);
   }
 
   /** Drops the entries of permits changed unfenced, then (re)enables the cache; one sweep at a time. */
