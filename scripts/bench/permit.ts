@@ -1,11 +1,12 @@
 // npm run bench:permit — CheckPermit calls per second over gRPC against a bare grpc-js echo, in one run,
-// then CheckPermit's latency at half the echo's rate (paced, open loop).
+// then CheckPermit's latency at half the echo's rate (paced, open loop, through the lean caller in h2-unary.ts).
 // The servers (trust + permit, embedded database; PostgreSQL and Redis with DATABASE_URL and REDIS_URL) run in a
 // child process, the load comes from this one.
 import * as grpc from '@grpc/grpc-js';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { frame, H2Unary } from './h2-unary.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MovementType, PermitServiceClient, type CheckPermitRequest } from '../../gen/ruqsat/permit/v1/permit.ts';
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   const permits = new PermitServiceClient(ready.permit, grpc.credentials.createInsecure());
   const request: CheckPermitRequest = { number: NUMBER, declarantIdentifier: IMPORTER, hsCode: HS, quantity: 1, movementType: MovementType.MOVEMENT_TYPE_IMPORT, date: undefined };
   // Same call shape, same payload size: only what the service does differs. Both with a deadline, as the mesh's calls carry one.
-  const { CheckPermitRequest: Codec } = await import('../../gen/ruqsat/permit/v1/permit.ts');
+  const { CheckPermitRequest: Codec, CheckPermitResponse } = await import('../../gen/ruqsat/permit/v1/permit.ts');
   const payload = Buffer.alloc(Codec.encode(request).finish().length, 0x61);
   const deadline = () => ({ deadline: Date.now() + 10_000 });
   let invalid = 0;
@@ -145,16 +146,29 @@ async function main(): Promise<void> {
   });
   const [e, c] = await interleaved((done) => echo.echo(payload, deadline(), (err) => done(err)), checkOnce);
   const half = e.rate / 2;
+  // Paced, both go through the lean HTTP/2 caller: grpc-js's client, a garbage-collected stack of its own, would
+  // put the load generator's pauses into the tail being measured.
+  const leanEcho = new H2Unary(ready.echo);
+  const leanPermit = new H2Unary(ready.permit);
+  const echoFrame = frame(payload);
+  const checkFrame = frame(Codec.encode(request).finish());
   // The echo paced at the same rate: the tail the machine and the client add by themselves.
-  const he = await paced('echo paced', half, (done) => echo.echo(payload, deadline(), (err) => done(err)));
-  const h = await paced('CheckPermit paced', half, checkOnce);
+  const he = await paced('echo paced', half, (done) => leanEcho.call(ECHO.echo.path, echoFrame, (err) => done(err)));
+  const h = await paced('CheckPermit paced', half, (done) =>
+    leanPermit.call('/ruqsat.permit.v1.PermitService/CheckPermit', checkFrame, (err, reply) => {
+      if (!err && !CheckPermitResponse.decode(reply!).valid) invalid++;
+      done(err);
+    }),
+  );
+  leanEcho.close();
+  leanPermit.close();
   child.kill('SIGTERM');
   echo.close();
   permits.close();
   if (invalid > 0) throw new Error(`CheckPermit said not valid ${invalid} times: the benchmark permit is wrong`);
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   const lines = [
-    `CheckPermit over gRPC (${new Date().toISOString().slice(0, 10)}; echo and CheckPermit in alternating 1-s rounds, ${DURATION_MS / 1000} s each; then ${DURATION_MS / 1000} s paced; trust + permit on the embedded database in one child process, load from another):`,
+    `CheckPermit over gRPC (${new Date().toISOString().slice(0, 10)}; echo and CheckPermit in alternating 1-s rounds, ${DURATION_MS / 1000} s each; then ${DURATION_MS / 1000} s paced through a lean HTTP/2 caller; trust + permit on the embedded database in one child process, load from another):`,
     '',
     '| target | load | calls/s | p50 | p99 | errors | ratio to echo | goal |',
     '|---|---|---|---|---|---|---|---|',
