@@ -46,6 +46,8 @@ export class ProcessStates implements PermitStates {
   }
 
   async fence(trx: Knex.Transaction, number: string): Promise<void> {
+    // Nothing is cached when not exact, so there is nothing to fence.
+    if (!this.exact) return;
     this.writers.set(number, (this.writers.get(number) ?? 0) + 1);
     this.forget(number);
     const release = () => {
@@ -59,6 +61,7 @@ export class ProcessStates implements PermitStates {
 
   /** Drops the entry; a read already under way will not cache what it read. */
   forget(number: string): void {
+    if (!this.exact) return;
     this.entries.delete(number);
     this.epochs.set(number, (this.epochs.get(number) ?? 0) + 1);
   }

@@ -1,6 +1,7 @@
 // Trust fetches each active accredited centre's CRL from the distribution points it registered, on a schedule.
 import type { Logger } from 'pino';
 import { RuqsatError } from '../kit/errors.ts';
+import { Rounds } from '../kit/rounds.ts';
 import type { AccreditedCrls } from './accredited-crls.ts';
 
 // A CRL of a few million entries is tens of MB; anything beyond this is not a CRL we should hold in memory.
@@ -8,8 +9,7 @@ const MAX_CRL_BYTES = 64 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 30_000;
 
 export class AccreditedCrlFetcher {
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
+  private readonly rounds = new Rounds(() => this.round());
 
   constructor(
     private readonly crls: AccreditedCrls,
@@ -20,29 +20,28 @@ export class AccreditedCrlFetcher {
   /** Fetches now (in the background) and then every interval; a failure waits for the next round, never drops a CRL held. */
   start(): void {
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    this.rounds.every(this.intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One round at a time: CRLs other instances accepted into this one's core, then a fetch for every centre with distribution points. */
   tick(): Promise<void> {
-    this.running = this.running.then(async () => {
-      let centres;
-      try {
-        await this.crls.load();
-        centres = await this.crls.store.withDistributionPoints();
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'accredited centres not read; fetching their CRLs on the next round');
-        return;
-      }
-      for (const c of centres) await this.fetchOne(c.id, c.urls);
-    });
-    return this.running;
+    return this.rounds.run();
+  }
+
+  private async round(): Promise<void> {
+    let centres;
+    try {
+      await this.crls.load();
+      centres = await this.crls.store.withDistributionPoints();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'accredited centres not read; fetching their CRLs on the next round');
+      return;
+    }
+    for (const c of centres) await this.fetchOne(c.id, c.urls);
   }
 
   /** The first distribution point that answers with an acceptable CRL wins; the others are mirrors. */

@@ -1,5 +1,6 @@
 // CRL publication (КТКТ): a full CRL per authority on a schedule, a delta within moments of each revocation.
 import type { Logger } from 'pino';
+import { Rounds } from '../kit/rounds.ts';
 import type { TrustStore as Core } from '../../core-wasm/src/index.ts';
 import type { Authorities, Authority } from './authorities.ts';
 import type { TrustConfig } from './config.ts';
@@ -9,8 +10,7 @@ import type { RevocationFeed } from './feed.ts';
 import type { CrlRow, RevocationEventRow, TrustStore } from './store.ts';
 
 export class CrlPublisher {
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
+  private readonly rounds = new Rounds(() => this.round());
 
   constructor(
     private readonly store: TrustStore,
@@ -30,34 +30,32 @@ export class CrlPublisher {
       }
     }
     await this.tick();
-    const every = Math.min(this.config.fullCrlIntervalMs, 60_000);
-    this.timer = setInterval(() => void this.tick(), every);
-    this.timer.unref();
+    this.rounds.every(Math.min(this.config.fullCrlIntervalMs, 60_000));
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One pass at a time: full CRLs that are due, then deltas for revocations not yet published. */
   tick(): Promise<void> {
-    this.running = this.running.then(async () => {
-      try {
-        const now = new Date();
-        for (const a of this.authorities.all()) {
-          const full = await this.store.latestCrl(a.id, false);
-          if (!full || now.getTime() - full.this_update.getTime() >= this.config.fullCrlIntervalMs) await this.publishFull(a, now);
-        }
-        for (const id of await this.store.authoritiesWithUnpublished()) {
-          const a = this.authorities.get(id);
-          if (a) await this.publishDelta(a, now);
-        }
-      } catch (err) {
-        this.logger.error({ err: (err as Error).message }, 'CRL publication failed; retrying on the next tick');
+    return this.rounds.run();
+  }
+
+  private async round(): Promise<void> {
+    try {
+      const now = new Date();
+      for (const a of this.authorities.all()) {
+        const full = await this.store.latestCrl(a.id, false);
+        if (!full || now.getTime() - full.this_update.getTime() >= this.config.fullCrlIntervalMs) await this.publishFull(a, now);
       }
-    });
-    return this.running;
+      for (const id of await this.store.authoritiesWithUnpublished()) {
+        const a = this.authorities.get(id);
+        if (a) await this.publishDelta(a, now);
+      }
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'CRL publication failed; retrying on the next tick');
+    }
   }
 
   /** Publishes a delta for any pending revocations now, rather than on the next tick. */

@@ -14,6 +14,7 @@ import { toCase } from '../../services/kit/cases/officials-api.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { openDatabase, ServiceDb, type Database } from '../../services/kit/db.ts';
 import { apply, caseFromJson, DefinitionRegistry, DEPOSIT_SOFTWARE, NSC_PERMITS, PERMIT_CUSTOMS_CRYPTO, start, type CaseState } from '../../services/kit/workflow/index.ts';
+import { DEPOSIT_ISSUED_ACTS } from './workflow/fixtures.ts';
 import { at, ok, run } from './workflow/helpers.ts';
 
 describe('kit/cases: the SLA monitor', function () {
@@ -130,18 +131,7 @@ describe('kit/cases: the SLA monitor', function () {
 
     /** A deposit whose certificate the Head signed on Wednesday 28 October 2026 at 13:00: the case is closed, issued. */
     function issued(): CaseState {
-      const { state } = run(DEPOSIT_SOFTWARE, start(DEPOSIT_SOFTWARE, at('2026-10-08T10:00')), [
-        ['2026-10-08T10:30', { type: 'register', actor: 'registrar', registrationNo: 'IN-2026-0412' }],
-        ['2026-10-08T11:00', { type: 'assign_executor', actor: 'head', executorId: 'director-is' }],
-        ['2026-10-08T11:30', { type: 'assign_executor', actor: 'head', executorId: 'deputy-is' }],
-        ['2026-10-08T13:00', { type: 'assign_executor', actor: 'head', executorId: 'head-division' }],
-        ['2026-10-08T15:00', { type: 'assign_executor', actor: 'head', executorId: 'lead-specialist-1' }],
-        ['2026-10-16T11:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-22T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-27T12:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-28T10:00', { type: 'draft_result', actor: 'executor' }],
-        ['2026-10-28T13:00', { type: 'sign', actor: 'head' }],
-      ]);
+      const { state } = run(DEPOSIT_SOFTWARE, start(DEPOSIT_SOFTWARE, at('2026-10-08T10:00')), DEPOSIT_ISSUED_ACTS);
       expect(state).to.include({ phase: 'closed', outcome: 'issued' });
       return state;
     }

@@ -1,6 +1,6 @@
 // A definition shaped like §2.5 permit.customs_crypto (head assigns, 7 WD review with a 5 CD samples pause, 1 WD signature),
 // so the pause and assignment paths run on the same model as the licences. Test data, not the permit service's definition.
-import { defineService, NSC_ORDER_46QE_2019, type PauseExpiry, type ServiceDefinition } from '../../../services/kit/workflow/index.ts';
+import { defineService, NSC_ORDER_46QE_2019, type PauseExpiry, type ServiceDefinition, type WorkflowEvent } from '../../../services/kit/workflow/index.ts';
 
 export function customsCrypto(onExpiry: PauseExpiry = { outcome: 'resume', note: 'the executor decides without samples' }): ServiceDefinition {
   return defineService({
@@ -37,3 +37,17 @@ export function customsCrypto(onExpiry: PauseExpiry = { outcome: 'resume', note:
     variants: {},
   });
 }
+
+/** A deposit.software case from registration (8 October 2026) to the Head's signature (28 October, 13:00), each act in time. */
+export const DEPOSIT_ISSUED_ACTS: [string, WorkflowEvent][] = [
+  ['2026-10-08T10:30', { type: 'register', actor: 'registrar', registrationNo: 'IN-2026-0412' }],
+  ['2026-10-08T11:00', { type: 'assign_executor', actor: 'head', executorId: 'director-is' }],
+  ['2026-10-08T11:30', { type: 'assign_executor', actor: 'head', executorId: 'deputy-is' }],
+  ['2026-10-08T13:00', { type: 'assign_executor', actor: 'head', executorId: 'head-division' }],
+  ['2026-10-08T15:00', { type: 'assign_executor', actor: 'head', executorId: 'lead-specialist-1' }],
+  ['2026-10-16T11:00', { type: 'record_finding', actor: 'executor', complies: true }],
+  ['2026-10-22T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
+  ['2026-10-27T12:00', { type: 'record_finding', actor: 'executor', complies: true }],
+  ['2026-10-28T10:00', { type: 'draft_result', actor: 'executor' }],
+  ['2026-10-28T13:00', { type: 'sign', actor: 'head' }],
+];

@@ -6,6 +6,7 @@ import { AFTER_RESULT, CONFORMITY_KKM_COMPUTER_SYSTEM, DEPOSIT_SOFTWARE, REGISTR
 import {
   apply, applicantStatus, DefinitionRegistry, definitionViolations, overdue, start, type CaseState, type ServiceDefinition, type WorkflowEvent,
 } from '../../../services/kit/workflow/index.ts';
+import { DEPOSIT_ISSUED_ACTS } from './fixtures.ts';
 import { at, dueOf, ok, refused, run } from './helpers.ts';
 
 const DEFS = [DEPOSIT_SOFTWARE, REGISTRY_EIR_IS, CONFORMITY_KKM_COMPUTER_SYSTEM];
@@ -61,18 +62,7 @@ describe('kit/workflow: informatization services (MTC Order 209, 2014)', () => {
         application: { applicantKind: 'legal_entity', subKinds: ['software_product'], attachments: ['deposit_application', 'deposit_objects'] },
       });
       expect(s0.dueAt).to.deep.equal(at('2026-11-06T18:30')); // 20 WD, 26 October not counted
-      const { state, audits } = run(DEPOSIT_SOFTWARE, s0, [
-        ['2026-10-08T10:30', { type: 'register', actor: 'registrar', registrationNo: 'IN-2026-0412' }],
-        ['2026-10-08T11:00', { type: 'assign_executor', actor: 'head', executorId: 'director-is' }],
-        ['2026-10-08T11:30', { type: 'assign_executor', actor: 'head', executorId: 'deputy-is' }],
-        ['2026-10-08T13:00', { type: 'assign_executor', actor: 'head', executorId: 'head-division' }],
-        ['2026-10-08T15:00', { type: 'assign_executor', actor: 'head', executorId: 'lead-specialist-1' }],
-        ['2026-10-16T11:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-22T10:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-27T12:00', { type: 'record_finding', actor: 'executor', complies: true }],
-        ['2026-10-28T10:00', { type: 'draft_result', actor: 'executor' }],
-        ['2026-10-28T13:00', { type: 'sign', actor: 'head' }],
-      ]);
+      const { state, audits } = run(DEPOSIT_SOFTWARE, s0, DEPOSIT_ISSUED_ACTS);
       expect(dues(state)).to.deep.equal([
         ['registration', at('2026-10-08T11:00')], // 1 h from receipt
         ['head_resolution', at('2026-10-08T11:30')],
