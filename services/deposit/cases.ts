@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { CaseServiceServer } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { EntryStatus } from '../../gen/ruqsat/registry/v1/registry.ts';
+import { withAfterResultActs } from '../kit/cases/after-result-acts.ts';
 import type { CaseDeps } from '../kit/cases/applicant-api.ts';
 import { almatyDate, officialsApi, type OfficialHooks } from '../kit/cases/officials-api.ts';
 import type { CaseStore } from '../kit/cases/store.ts';
@@ -16,7 +17,6 @@ import type { DepositDetails } from './applications.ts';
 import { decodeCertificate, DEPOSIT_DOCUMENT, DEPOSIT_DOCUMENT_VERSION, DEPOSIT_REGISTER, depositNumber, encodeCertificate } from './domain/certificate.ts';
 import { coverLetter, encodeCoverLetter } from './domain/cover-letter.ts';
 import { depositName, objectName } from './domain/names.ts';
-import { withAfterResultActs } from './dispatch.ts';
 import type { DepositStore } from './store.ts';
 
 const objectOf = (details: unknown) => (details as Partial<DepositDetails>).object ?? '';

@@ -17,6 +17,7 @@ import { SignedEnvelope } from '../../gen/ruqsat/common/v1/common.ts';
 import { EntryStatus, PublishEntryRequest } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { canonicalJson } from '../kit/audit.ts';
 import type { CaseDeps } from '../kit/cases/applicant-api.ts';
+import { withAfterResultActs } from '../kit/cases/after-result-acts.ts';
 import { almatyDate, officialsApi, type OfficialHooks } from '../kit/cases/officials-api.ts';
 import type { ApplicationRow, CaseStore } from '../kit/cases/store.ts';
 import { applicationName } from '../kit/cases/view.ts';
@@ -160,7 +161,8 @@ export function registrationHooks(cases: CaseStore, registry: RegistryStore, onC
  */
 export function caseHandlers(deps: CaseDeps, registry: RegistryStore, rolePolicy: Record<string, string | undefined>, changes: { committed(seq: string): Promise<void> }): CaseServiceServer {
   const written: string[] = [];
-  const api = officialsApi(deps, registrationHooks(deps.store, registry, (seq) => written.push(seq)), rolePolicy);
+  // C19 (dispatch of the paper Certificate or refusal) is an act after the result, as deposit's dispatch is.
+  const api = withAfterResultActs(officialsApi(deps, registrationHooks(deps.store, registry, (seq) => written.push(seq)), rolePolicy), deps, rolePolicy);
   return {
     ...api,
     performAct: (call, callback) =>

@@ -136,7 +136,7 @@ describe('kit/cases: the SLA monitor', function () {
       return state;
     }
     const gauge = async () => (await registry.getSingleMetric('ruqsat_cases_overdue')!.get()).values.find((v) => v.labels.service === 'deposit')?.value ?? 0;
-    /** What an after-result act leaves on the row (services/deposit/dispatch.ts writes the same columns). */
+    /** What an after-result act leaves on the row (services/kit/cases/after-result-acts.ts writes the same columns). */
     async function record(id: string, step: 'cover_letter' | 'dispatch', when: Date) {
       const row = (await deposits.application(id))!;
       const details = { ...row.details, [step]: { completed_at: when.toISOString(), by: 'official' } };

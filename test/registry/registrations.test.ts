@@ -14,6 +14,7 @@ import { RegistryServiceClient, type EntryChange } from '../../gen/ruqsat/regist
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { ServiceDb } from '../../services/kit/db.ts';
+import { migrations } from '../../services/registry/migrations/index.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { CONFORMITY_KKM_COMPUTER_SYSTEM, REGISTRY_EIR_IS, type ServiceDefinition } from '../../services/kit/workflow/index.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
@@ -90,6 +91,7 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     throw new Error('registry never loaded the trust anchors');
   }
   const act = async (who: Signer, application: string, body: object): Promise<Case> => (await call(bind(cases, 'performAct'), { application, act: signAct(who.key, { application, ...body }, who.chain) })).response;
+  const actFails = (who: Signer, application: string, body: object, code: grpc.status) => callFails(bind(cases, 'performAct'), { application, act: signAct(who.key, { application, ...body }, who.chain) }, code);
   const get = async (name: string) => (await call(bind(registry, 'getApplication'), { name })).response;
 
   /** Runs every step up to (not including) `until` as its role would: resolutions, findings, drafts. */
@@ -134,7 +136,7 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     expect(forged.status.errorInfo?.reason).to.equal('BAD_DOCUMENT_SIGNATURE');
     const watch = registry.watchRegister({ parent: 'registers/eir-is', afterSequence: 0 });
     const watched = collectUntil<EntryChange>(watch, (got) => got.some((ch) => ch.entry?.number === number), 15_000);
-    await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, draft) });
+    const signedCase = await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, draft) });
     const [change] = (await watched).filter((ch) => ch.entry?.number === number);
     watch.cancel();
     expect(change).to.include({ created: true });
@@ -154,6 +156,20 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     expect(found[0]!.document!.signature.length).to.be.greaterThan(0);
     const byNumber = (await call(bind(registry, 'searchEntries'), { parent: '', query: '', holder: COMPANY, number, kind: '', status: 0, filter: '', pageSize: 10, pageToken: '' })).response.entries;
     expect(byNumber.map((e) => e.name)).to.deep.equal([issued.entry]);
+
+    // C19 after the signature: the Committee office sends the paper Certificate within a working day, by post or courier.
+    expect(signedCase).to.include({ currentStep: 'dispatch', overdue: false });
+    expect(signedCase.stepDueTime!.getTime()).to.be.greaterThan(Date.now());
+    const letter = await actFails(head, app.name, { act: 'sign_cover_letter', document_signature: signBytes(head.key, draft) }, grpc.status.FAILED_PRECONDITION);
+    expect(letter.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER'); // EIR/IS has no cover-letter step of its own after C18
+    await actFails(executor, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.PERMISSION_DENIED);
+    const pigeon = await actFails(registrar, app.name, { act: 'dispatch', channel: 'pigeon' }, grpc.status.INVALID_ARGUMENT);
+    expect(pigeon.status.fieldViolations.map((v) => v.field)).to.deep.equal(['act.payload.channel']);
+    const sent = await act(registrar, app.name, { act: 'dispatch', channel: 'courier', reference: 'WB-2026-0001' });
+    expect(sent).to.include({ currentStep: '', overdue: false });
+    const again = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
+    expect(again.status.errorInfo?.reason).to.equal('ALREADY_DONE');
+    expect((await get(app.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
   });
 
   it('refuses after the hearing: preliminary refusal, objection, negative finding, refusal drafted and signed by the Committee Head', async () => {
@@ -183,6 +199,17 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     expect(refused.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
     expect(refused.refusalReasons).to.deep.equal([A4]);
     expect(refused.entry).to.equal('');
+    // A case refused before the monitor watched C19 (no next look): the migration has the monitor look at it now.
+    const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'registry');
+    const id = app.name.split('/')[1]!;
+    const nextLook = async () => (await db.table<{ next_check_at: Date | null }>('applications').where({ id }).first())!.next_check_at;
+    expect(await nextLook()).to.not.equal(null);
+    await db.table('applications').where({ id }).update({ next_check_at: null });
+    await db.table('knex_migrations').where({ name: '007_after_result_watch' }).delete();
+    await db.migrate(migrations);
+    expect((await nextLook())!.getTime()).to.be.at.most(Date.now());
+    // The paper refusal goes out by C19 too.
+    expect((await act(registrar, app.name, { act: 'dispatch', channel: 'post', reference: 'KZ000000001KZ' })).currentStep).to.equal('');
     const none = (await call(bind(registry, 'searchEntries'), { parent: 'registers/eir-is', query: '', holder: '', number: '', kind: '', status: 0, filter: `source_resource = "${app.name}"`, pageSize: 10, pageToken: '' })).response.entries;
     expect(none).to.deep.equal([]);
   });
@@ -212,7 +239,11 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     const doc = JSON.parse(Buffer.from(c.draftDocument).toString());
     expect(doc).to.deep.include({ document: 'ruqsat.kkm-conformity-conclusion', model: 'Kassa Online', manufacturer: 'Tenge Soft LLP', software_version: '4.2.1', conclusion: 'conforms' });
     expect(doc.number).to.match(/^KKM-CS-\d{4}-\d{6}$/);
-    await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, c.draftDocument) });
+    const signed = await act(head, app.name, { act: 'sign', document_signature: signBytes(head.key, c.draftDocument) });
+    // The portal channel delivers the conclusion at once: nothing is left to dispatch (INFORMATIZATION_GAPS).
+    expect(signed.currentStep).to.equal('');
+    const dispatch = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
+    expect(dispatch.status.errorInfo?.reason).to.equal('STEP_OUT_OF_ORDER');
     const issued = await get(app.name);
     expect(issued.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
     expect(issued.entry).to.match(/^registers\/kkm-computer-systems\/entries\//);

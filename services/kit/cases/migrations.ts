@@ -86,4 +86,18 @@ export const caseRecordsMigration: Migration = {
 };
 
 /** A new service's case tables, in order. */
+/**
+ * For a service that starts to declare afterResult steps: cases it closed on their result before then have no next
+ * look; the SLA monitor looks at each at once and then writes the right deadline and overdue mark itself.
+ */
+export function afterResultWatchMigration(name: string, services?: string[]): Migration {
+  return {
+    name,
+    async up(knex, schema) {
+      const q = knex.withSchema(schema).table('applications').whereIn('status', ['issued', 'refused']).whereNull('next_check_at').whereRaw("details->'dispatch' is null");
+      await (services ? q.whereIn('service', services) : q).update({ next_check_at: knex.fn.now() });
+    },
+  };
+}
+
 export const caseMigrations: Migration[] = [applicationsMigration('kit_001_applications'), staffMigration('kit_002_staff'), caseRecordsMigration];

@@ -253,6 +253,19 @@ export const REGISTRY_EIR_IS: ServiceDefinition = defineService({
   ],
   baseVariant: 'registration',
   variants: {},
+  // C19, run by the registry service once the case closes on the paper Certificate or the refusal (the Committee Head
+  // signs both at C18). Kept in v1, as deposit's: the regulation set it with the other steps.
+  afterResult: [
+    {
+      id: 'dispatch',
+      title: 'C19 Committee office: send the Certificate and cover letter (or the reasoned refusal) to the recipient by post or courier',
+      kazakh: 'пошта немесе курьерлік қызмет',
+      role: 'registrar',
+      limit: wd(1),
+      outputs: ['result sent to the recipient: channel, time and postal or courier reference recorded'],
+      after: ['issued', 'refused'],
+    },
+  ],
 });
 
 // ---- §2.3 conformity.kkm_computer_system (App. 3) -------------------------------------------------------------------
@@ -349,7 +362,7 @@ export const CONFORMITY_KKM_COMPUTER_SYSTEM: ServiceDefinition = defineService({
 /** Dispatch after the signature, outside the machine (its case closes at sign/refuse); the deadlines above include it. */
 export const AFTER_RESULT: Readonly<Record<string, Pick<AfterResultStep, 'title' | 'kazakh' | 'role' | 'limit'>>> = {
   'deposit.software': DEPOSIT_SOFTWARE.afterResult!.find((s) => s.id === 'dispatch')!,
-  'registry.eir_is': { title: 'C19 Committee office: send the Certificate and cover letter to the recipient by post or courier', kazakh: 'пошта немесе курьерлік қызмет', role: 'registrar', limit: wd(1) },
+  'registry.eir_is': REGISTRY_EIR_IS.afterResult!.find((s) => s.id === 'dispatch')!,
   'conformity.kkm_computer_system': { title: 'step 11 office (paper channel): register and send by post or courier; the portal delivers at once', kazakh: 'пошта немесе курьерлік қызмет', role: 'registrar', limit: hours(2) },
 };
 
@@ -358,7 +371,7 @@ export const INFORMATIZATION_GAPS: readonly string[] = [
   'one linear chain, one final step: an early refusal (deposit check, A4, KKM check) is carried through the later steps at once with the negative finding',
   'the hearing is enforced only at steps that allow the preliminary refusal; later steps could restate a negative finding as positive unchecked',
   'one head role: the Department Director, Deputy, Division head, Committee, Directorate and Organization heads are all \'head\'; one office role for both bodies',
-  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature; deposit.software declares its cover letter and dispatch as afterResult, which the deposit service runs and the SLA monitor watches like steps; registry.eir_is and KKM declare none yet, so their dispatch is only in AFTER_RESULT',
+  'dispatch after the signature (AFTER_RESULT) is not a step: the case closes at the signature; deposit.software (cover letter, dispatch) and registry.eir_is (C19 dispatch) declare them as afterResult, which their services run and the SLA monitor watches like steps; KKM declares none: its modelled portal channel delivers at once, and the dispatch of its paper channel (AFTER_RESULT) is not modelled',
   'KKM steps 4 and 8a have no limit in the text: placeholders (KKM_UNTIMED_PLACEHOLDERS)',
   'KKM paper channel (office intake 15 min, then the same steps) is not a second entry; only the portal channel is modelled',
   'no total terms in the text (the Standards of Decree 136 hold them): the deadlines are the step sums on the mesh calendar',
