@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { CaseServiceClient } from '../../gen/ruqsat/cases/v1/cases.ts';
 import { ApplicationStatus } from '../../gen/ruqsat/common/v1/common.ts';
 import { MovementType } from '../../gen/ruqsat/permit/v1/permit.ts';
-import { CONCLUSION_TECH_RESEARCH, PERMIT_CRYPTO_SALE } from '../../services/kit/workflow/index.ts';
+import { CONCLUSION_TECH_RESEARCH, DefinitionRegistry, NSC_PERMITS, PERMIT_CRYPTO_SALE, PERMIT_CUSTOMS_COVERT_STS } from '../../services/kit/workflow/index.ts';
+import { pino } from 'pino';
+import { AuditLog } from '../../services/kit/audit.ts';
+import { MemoryBus } from '../../services/kit/bus.ts';
+import { ApplicationChanges } from '../../services/kit/cases/changes.ts';
+import { SlaMonitor } from '../../services/kit/cases/monitor.ts';
+import { calendar } from '../../services/kit/calendar/index.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
 import { clientFor } from '../../services/kit/grpc/client.ts';
 import { bind, call, callFails } from '../helpers/grpc.ts';
@@ -129,12 +135,72 @@ describe('permit: a customs conclusion on the case flow', function () {
     expect(JSON.parse(Buffer.from(done.resultDocument!.payload).toString())).to.include({ kind: 'conclusion.tech_research' });
   });
 
+  it('a covert-STS export conclusion: the samples never come, and the SLA monitor resumes the clock after 5 calendar days', async () => {
+    const goods = [{ name: 'Miniature audio recorder', hs_code: HS, quantity: '3', unit: 'pcs', manufacturer: 'Example Devices', origin_country: 'KZ', destination_country: 'TR' }];
+    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-1', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'export', contract_reference: 'LOI-2026/7', goods, attachments: PERMIT_CUSTOMS_COVERT_STS.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    expect(app).to.include({ service: 'permit.customs_covert_sts', variant: 'export' });
+    await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
+    await act(executor, app.name, { act: 'request_samples', what: 'one recorder' });
+    const waiting = await get(app.name);
+    expect(waiting.status).to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
+    // 5 calendar days from the notice on the mesh calendar (a last day off moves to the next working day): the importer's deadline for the samples.
+    expect(waiting.notice!.respondUntil).to.deep.equal(calendar.deadline(waiting.notice!.sendTime!, { unit: 'calendar_days', amount: 5 }).dueAt);
+    expect(waiting.notice!.respondUntil!.getTime() - waiting.notice!.sendTime!.getTime()).to.be.at.least(4 * 86_400_000);
+
+    // No samples by then: the SLA monitor lapses the pause (A14/A5: not a refusal ground), the clock runs again.
+    const monitor = new SlaMonitor({ service: 'permit', store: new CaseStore(w.store.db), audit: new AuditLog(w.store.db), changes: new ApplicationChanges(new MemoryBus(), 'permit'), definitions: new DefinitionRegistry(NSC_PERMITS), logger: pino({ level: 'silent' }) });
+    await monitor.scan(new Date(waiting.notice!.respondUntil!.getTime() - 60_000));
+    expect((await get(app.name)).status, 'before the 5 days are out').to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
+    await monitor.scan(new Date(waiting.notice!.respondUntil!.getTime() + 60_000));
+    const lapsed = await get(app.name);
+    expect(lapsed.status).to.equal(ApplicationStatus.APPLICATION_STATUS_IN_PROGRESS);
+    expect(lapsed.pausedIntervals).to.have.length(1);
+    expect(lapsed.pausedIntervals[0]!.endTime!.getTime()).to.equal(waiting.notice!.respondUntil!.getTime());
+    expect(lapsed.history.map((h) => h.action)).to.include('pause_expired');
+    // The monitor stamped the lapse at its own (future) instant, so this case now waits for the executor then.
+    expect(lapsed.dueTime!.getTime()).to.be.greaterThan(waiting.notice!.respondUntil!.getTime());
+  });
+
+  it('a covert-STS transit conclusion refused by the signatory after the hearing', async () => {
+    const goods = [{ name: 'Miniature audio recorder', hs_code: HS, quantity: '3', unit: 'pcs', manufacturer: 'Example Devices', origin_country: 'CN', destination_country: 'TR' }];
+    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-2', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'transit', contract_reference: 'LOI-2026/8', goods, attachments: PERMIT_CUSTOMS_COVERT_STS.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
+    // A refusal goes through the hearing first.
+    const reasons = ['the technical documentation does not identify the goods as declared'];
+    await act(executor, app.name, { act: 'preliminary_refusal', reasons });
+    expect((await get(app.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
+    await call(bind(w.permits, 'submitDocuments'), { name: app.name, answer: signAct(importer.key, { act: 'submit_documents', application: app.name, text: 'the documentation is complete' }, importer.chain) });
+    const draft = await act(executor, app.name, { act: 'draft_result', result: 'refusal' });
+    const refusal = JSON.parse(Buffer.from(draft.draftDocument).toString());
+    expect(refusal).to.include({ document: 'ruqsat.refusal', service: 'permit.customs_covert_sts' });
+    await callFails(bind(cases, 'performAct'), { application: app.name, act: signAct(head.key, { application: app.name, act: 'refuse', document_signature: signBytes(head.key, draft.draftDocument) }, head.chain) }, grpc.status.PERMISSION_DENIED);
+    // No finding step in these regulations: the signatory states the reasons the refusal is signed on (A5).
+    await act(signatory, app.name, { act: 'refuse', reasons, document_signature: signBytes(signatory.key, draft.draftDocument) });
+    const refused = await get(app.name);
+    expect(refused.status).to.equal(ApplicationStatus.APPLICATION_STATUS_REFUSED);
+    expect(refused.refusalReasons).to.deep.equal(reasons);
+    expect(refused.permit).to.equal('');
+  });
+
+  it('issues a technical-research conclusion without a sample within 5 working days', async () => {
+    const research = (await call(bind(w.permits, 'submitApplication'), { requestId: 'research-2', application: signAct(importer.key, { act: 'submit_application', service: 'conclusion.tech_research', variant: 'without_sample', goods: GOODS, attachments: CONCLUSION_TECH_RESEARCH.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    // 5 WD: at most a calendar week and a half, whatever the weekday.
+    expect((research.dueTime!.getTime() - research.createTime!.getTime()) / 86_400_000).to.be.below(12);
+    await act(head, research.name, { act: 'assign_executor', executor_id: executor.iin });
+    const draft = await act(executor, research.name, { act: 'draft_result', signatory_iin: signatory.iin });
+    await act(signatory, research.name, { act: 'sign', document_signature: signBytes(signatory.key, draft.draftDocument) });
+    const done = await get(research.name);
+    expect(done.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
+    expect(done.pausedIntervals).to.have.length(0);
+    expect(JSON.parse(Buffer.from(done.resultDocument!.payload).toString())).to.include({ kind: 'conclusion.tech_research' });
+  });
+
   it('refuses a submission whose goods or contract a permit could not carry, registering nothing', async () => {
     const bad = await callFails(bind(w.permits, 'submitApplication'), { requestId: 'flow-bad', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_crypto', variant: 'import', goods: [{ ...GOODS[0], hs_code: '8543', quantity: '-1' }], attachments: ATTACHMENTS }, importer.chain) }, grpc.status.INVALID_ARGUMENT);
     const fields = bad.status.fieldViolations.map((v) => v.field);
     expect(fields).to.include.members(['application.payload.goods[0].hs_code', 'application.payload.goods[0].quantity', 'application.payload.contract_reference']);
     // Only the good applications of the tests before are on the importer's list.
     const mine = (await call(bind(w.permits, 'listApplications'), { pageSize: 50, pageToken: '', applicantIdentifier: importer.iin })).response.applications;
-    expect(mine.map((a) => a.service).sort()).to.deep.equal(['conclusion.tech_research', 'permit.crypto_sale', 'permit.customs_crypto']);
+    expect(mine.map((a) => a.service).sort()).to.deep.equal(['conclusion.tech_research', 'conclusion.tech_research', 'permit.crypto_sale', 'permit.customs_covert_sts', 'permit.customs_covert_sts', 'permit.customs_crypto']);
   });
 });

@@ -202,7 +202,7 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     // A case refused before the monitor watched C19 (no next look): the migration has the monitor look at it now.
     const db = new ServiceDb(t.mesh.database.knex, t.config.schemaPrefix + 'registry');
     const id = app.name.split('/')[1]!;
-    const nextLook = async () => (await db.table<{ next_check_at: Date | null }>('applications').where({ id }).first())!.next_check_at;
+    const nextLook = async () => (await db.table<{ id: string; next_check_at: Date | null }>('applications').where({ id }).first())!.next_check_at;
     expect(await nextLook()).to.not.equal(null);
     await db.table('applications').where({ id }).update({ next_check_at: null });
     await db.table('knex_migrations').where({ name: '007_after_result_watch' }).delete();
