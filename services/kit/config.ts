@@ -93,6 +93,8 @@ export interface MeshConfig {
   healthProbeMs: number;
   /** How often the SLA monitor looks for cases whose deadline has come; 0 turns it off. */
   slaScanMs: number;
+  /** Outbox rows delivered to registry are kept this long, then deleted. */
+  outboxRetentionMs: number;
   /** Mutual TLS between services and callers, with certificates from trust's mesh CA. */
   meshTls: MeshTlsConfig;
 }
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     healthProbeMs: readInt(env, 'HEALTH_PROBE_MS', 5_000, 100, 600_000),
     slaScanMs: readInt(env, 'SLA_SCAN_MS', 60_000, 0, 86_400_000),
+    outboxRetentionMs: readInt(env, 'OUTBOX_RETENTION_S', 7 * 86_400, 60, 10 * 365 * 86_400) * 1000,
     meshTls: {
       enabled: readEnum(env, 'MESH_TLS', 'on', ['on', 'off']) === 'on',
       dir: readString(env, 'MESH_TLS_DIR', './data/mesh'),

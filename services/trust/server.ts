@@ -24,7 +24,7 @@ async function startTrust({ db, shared, logger, config, metrics }: ServiceDeps) 
   const tc = trustConfig(config.env);
   const store = new TrustStore(db);
   // Every registration certificate issued or revoked reaches registry's register, even if it is down now.
-  const outbox = new Outbox({ db, logger, config, metrics });
+  const outbox = new Outbox({ db, logger, config, metrics }, { retainDeliveredMs: config.outboxRetentionMs });
   const registration = new RegistrationStore(db);
   const fresh = (await store.allAuthorities()).length === 0;
   const passphrase = caPassphrase(tc, fresh);

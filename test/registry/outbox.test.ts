@@ -162,6 +162,26 @@ describe('kit: the outbox to registry', function () {
     expect(await metrics.metrics()).to.match(/ruqsat_outbox_failed_total\{schema="[^"]+",outcome="dead"\} 1/);
   });
 
+  it('deletes delivered rows past their retention, and keeps pending and refused ones and the sequence counters', async () => {
+    const { t } = shared;
+    const outbox = new Outbox({ db, logger, config: loadConfig(testEnv({ REGISTRY_ADDRESS: t.address('registry') })) }, { ...FAST, retainDeliveredMs: 3_600_000 });
+    await db.transaction((trx) => outbox.enqueue(trx, licence('p1', 1)));
+    await db.transaction((trx) => outbox.enqueue(trx, licence('p2', 1, { number: '' }))); // refused for good: dead
+    await db.transaction((trx) => outbox.enqueue(trx, licence('p3', 1)));
+    while ((await outbox.relayOnce()).claimed > 0);
+    await db.transaction((trx) => outbox.enqueue(trx, licence('p4', 0))); // still pending
+    type Row = { source_resource: string; delivered_at: Date | null; dead_at: Date | null };
+    const rows = async (): Promise<Row[]> => db.table<Row>('outbox').orderBy('id');
+    expect((await rows()).map((r) => [r.source_resource.slice(-2), !!r.delivered_at, !!r.dead_at])).to.deep.equal([['p1', true, false], ['p2', false, true], ['p3', true, false], ['p4', false, false]]);
+    expect(await outbox.prune(), 'nothing delivered an hour ago yet').to.equal(0);
+    // Two hours on: both delivered rows are past the hour.
+    expect(await outbox.prune(new Date(Date.now() + 2 * 3_600_000))).to.equal(2);
+    expect((await rows()).map((r) => r.source_resource.slice(-2))).to.deep.equal(['p2', 'p4']);
+    // The record's numbering goes on after its delivered rows are gone.
+    const next = await db.transaction((trx) => outbox.enqueue(trx, licence('p1', 0)));
+    expect(next.sequence).to.equal(2);
+  });
+
   it('registry down at enqueue: the relay retries with backoff, and the entry appears once registry starts', async () => {
     const port = await freePort();
     const metrics = new Registry();

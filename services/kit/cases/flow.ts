@@ -23,7 +23,7 @@ export interface CaseFlowOptions<S extends CaseStore> {
 
 export function startCaseFlow<S extends CaseStore>({ db, shared, logger, config, metrics }: ServiceDeps, o: CaseFlowOptions<S>) {
   const deps: CaseDeps & { store: S } = { service: o.service, store: o.store, audit: o.audit, trust: o.trust, changes: new ApplicationChanges(shared.bus, o.service), definitions: o.definitions, logger };
-  const outbox = o.outbox ? new Outbox({ db, logger, config, metrics }) : undefined;
+  const outbox = o.outbox ? new Outbox({ db, logger, config, metrics }, { retainDeliveredMs: config.outboxRetentionMs }) : undefined;
   const monitor = new SlaMonitor({ ...deps, registry: metrics });
   if (config.slaScanMs > 0) monitor.start(config.slaScanMs);
   outbox?.start();

@@ -30,6 +30,10 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Deadline of one PublishEntry call (default 5 s). */
   callDeadlineMs?: number;
+  /** Delivered rows are kept this long for an operator's look, then deleted (default 7 days). */
+  retainDeliveredMs?: number;
+  /** How often the relay deletes delivered rows past their retention (default 1 h). */
+  pruneEveryMs?: number;
 }
 
 export interface OutboxLag {
@@ -58,6 +62,8 @@ interface ClaimedRow {
 // The request itself is wrong: retrying cannot help. Anything else (registry down, overloaded,
 // not yet migrated, not yet authorized) is retried with backoff.
 const PERMANENT = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.OUT_OF_RANGE]);
+// Delivered rows deleted per statement when pruning.
+const PRUNE_BATCH = 1_000;
 
 type Client = InstanceType<typeof RegistryServiceClient>;
 
@@ -69,12 +75,13 @@ export class Outbox {
   private woken = false;
   private readonly metrics?: { pending: ReturnType<Gauge['labels']>; oldest: ReturnType<Gauge['labels']>; delivered: ReturnType<Counter['labels']>; failed: Counter };
   private lastLagAt = 0;
+  private lastPruneAt = 0;
 
   constructor(
     private readonly deps: OutboxDeps,
     options: OutboxOptions = {},
   ) {
-    this.o = { pollMs: 1_000, batchSize: 50, initialBackoffMs: 200, maxBackoffMs: 60_000, leaseMs: 30_000, callDeadlineMs: 5_000, ...options };
+    this.o = { pollMs: 1_000, batchSize: 50, initialBackoffMs: 200, maxBackoffMs: 60_000, leaseMs: 30_000, callDeadlineMs: 5_000, retainDeliveredMs: 7 * 86_400_000, pruneEveryMs: 3_600_000, ...options };
     const r = deps.metrics;
     if (r) {
       const schema = deps.db.schema;
@@ -167,6 +174,23 @@ export class Outbox {
     return round;
   }
 
+  /**
+   * Deletes delivered rows older than the retention, a batch per statement so no lock is held long. Pending and
+   * dead rows stay (a dead one waits for an operator), and so do the per-record sequence counters.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const { db } = this.deps;
+    const outbox = `${quote(db.schema)}.outbox`;
+    const before = new Date(now.getTime() - this.o.retainDeliveredMs);
+    let deleted = 0;
+    for (;;) {
+      const result = (await db.knex.raw(`delete from ${outbox} where id in (select id from ${outbox} where delivered_at < ? order by id limit ?)`, [before, PRUNE_BATCH])) as { rowCount?: number; affectedRows?: number };
+      const n = result.rowCount ?? result.affectedRows ?? 0;
+      deleted += n;
+      if (n < PRUNE_BATCH) return deleted;
+    }
+  }
+
   private async claim(): Promise<ClaimedRow[]> {
     const { db } = this.deps;
     const outbox = `${quote(db.schema)}.outbox`;
@@ -229,6 +253,7 @@ export class Outbox {
         // A full batch, or a delivery that let the next row of a record take its turn: go again at once.
         busy = round.claimed === this.o.batchSize || round.delivered > 0 || round.dead > 0;
         await this.updateLag();
+        await this.maybePrune();
       } catch (err) {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox relay round failed; will retry');
       }
@@ -243,6 +268,13 @@ export class Outbox {
       });
       this.wakeUp = undefined;
     }
+  }
+
+  private async maybePrune(): Promise<void> {
+    if (Date.now() - this.lastPruneAt < this.o.pruneEveryMs) return;
+    this.lastPruneAt = Date.now();
+    const deleted = await this.prune();
+    if (deleted > 0) this.deps.logger.info({ deleted, retainDeliveredMs: this.o.retainDeliveredMs }, 'outbox: delivered rows past their retention deleted');
   }
 
   private async updateLag(): Promise<void> {
