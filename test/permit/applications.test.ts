@@ -27,6 +27,7 @@ import { checkRequest, HS, IMPORTER, makeSigner, permitWorld, trustReady, type P
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const GOODS = [{ name: 'VPN gateway with AES-256', hs_code: HS, quantity: '10', unit: 'pcs', manufacturer: 'Example Networks', origin_country: 'CN', destination_country: 'KZ' }];
 const ATTACHMENTS = ['foreign_trade_contract', 'technical_documentation', 'goods_list'].map((id) => ({ id, sha256: hash(id) }));
+const attachments = (def: { requiredAttachments: { id: string }[] }) => def.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) }));
 
 describe('permit: a customs conclusion on the case flow', function () {
   this.timeout(120_000);
@@ -66,6 +67,12 @@ describe('permit: a customs conclusion on the case flow', function () {
     call(bind(w.permits, 'submitApplication'), { requestId, application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_crypto', variant: 'import', contract_reference: 'CTR-2026/114', goods: GOODS, attachments: ATTACHMENTS, ...over }, importer.chain) });
   const act = async (who: Signer, application: string, body: object) => (await call(bind(cases, 'performAct'), { application, act: signAct(who.key, { application, ...body }, who.chain) })).response;
   const get = async (name: string) => (await call(bind(w.permits, 'getApplication'), { name })).response;
+  /** The executor drafts the result for the signatory, who signs it: the application as issued. */
+  const issue = async (name: string) => {
+    const draft = await act(executor, name, { act: 'draft_result', signatory_iin: signatory.iin });
+    await act(signatory, name, { act: 'sign', document_signature: signBytes(signatory.key, draft.draftDocument) });
+    return get(name);
+  };
 
   it('issues the conclusion after a samples pause, and customs can rely on it', async () => {
     const app = (await submit('flow-1')).response;
@@ -110,7 +117,6 @@ describe('permit: a customs conclusion on the case flow', function () {
   });
 
   it('issues a sale permit (15 WD, office registration) and a technical-research conclusion after a sample', async () => {
-    const attachments = (def: { requiredAttachments: { id: string }[] }) => def.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) }));
     const sale = (await call(bind(w.permits, 'submitApplication'), { requestId: 'sale-1', application: signAct(importer.key, { act: 'submit_application', service: 'permit.crypto_sale', goods: GOODS, attachments: attachments(PERMIT_CRYPTO_SALE) }, importer.chain) })).response;
     expect(sale.status).to.equal(ApplicationStatus.APPLICATION_STATUS_DELIVERED);
     await act(registrar, sale.name, { act: 'register', registration_no: 'NSC-S-1' });
@@ -127,9 +133,7 @@ describe('permit: a customs conclusion on the case flow', function () {
     await act(executor, research.name, { act: 'request_samples', what: 'one unit for laboratory research' });
     expect((await get(research.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_AWAITING_APPLICANT);
     await call(bind(w.permits, 'submitDocuments'), { name: research.name, answer: signAct(importer.key, { act: 'submit_documents', application: research.name }, importer.chain) });
-    const researchDraft = await act(executor, research.name, { act: 'draft_result', signatory_iin: signatory.iin });
-    await act(signatory, research.name, { act: 'sign', document_signature: signBytes(signatory.key, researchDraft.draftDocument) });
-    const done = await get(research.name);
+    const done = await issue(research.name);
     expect(done.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
     expect(done.pausedIntervals).to.have.length(1);
     expect(JSON.parse(Buffer.from(done.resultDocument!.payload).toString())).to.include({ kind: 'conclusion.tech_research' });
@@ -137,7 +141,7 @@ describe('permit: a customs conclusion on the case flow', function () {
 
   it('a covert-STS export conclusion: the samples never come, and the SLA monitor resumes the clock after 5 calendar days', async () => {
     const goods = [{ name: 'Miniature audio recorder', hs_code: HS, quantity: '3', unit: 'pcs', manufacturer: 'Example Devices', origin_country: 'KZ', destination_country: 'TR' }];
-    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-1', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'export', contract_reference: 'LOI-2026/7', goods, attachments: PERMIT_CUSTOMS_COVERT_STS.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-1', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'export', contract_reference: 'LOI-2026/7', goods, attachments: attachments(PERMIT_CUSTOMS_COVERT_STS) }, importer.chain) })).response;
     expect(app).to.include({ service: 'permit.customs_covert_sts', variant: 'export' });
     await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
     await act(executor, app.name, { act: 'request_samples', what: 'one recorder' });
@@ -163,7 +167,7 @@ describe('permit: a customs conclusion on the case flow', function () {
 
   it('a covert-STS transit conclusion refused by the signatory after the hearing', async () => {
     const goods = [{ name: 'Miniature audio recorder', hs_code: HS, quantity: '3', unit: 'pcs', manufacturer: 'Example Devices', origin_country: 'CN', destination_country: 'TR' }];
-    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-2', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'transit', contract_reference: 'LOI-2026/8', goods, attachments: PERMIT_CUSTOMS_COVERT_STS.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    const app = (await call(bind(w.permits, 'submitApplication'), { requestId: 'covert-2', application: signAct(importer.key, { act: 'submit_application', service: 'permit.customs_covert_sts', variant: 'transit', contract_reference: 'LOI-2026/8', goods, attachments: attachments(PERMIT_CUSTOMS_COVERT_STS) }, importer.chain) })).response;
     await act(head, app.name, { act: 'assign_executor', executor_id: executor.iin });
     // A refusal goes through the hearing first.
     const reasons = ['the technical documentation does not identify the goods as declared'];
@@ -183,13 +187,11 @@ describe('permit: a customs conclusion on the case flow', function () {
   });
 
   it('issues a technical-research conclusion without a sample within 5 working days', async () => {
-    const research = (await call(bind(w.permits, 'submitApplication'), { requestId: 'research-2', application: signAct(importer.key, { act: 'submit_application', service: 'conclusion.tech_research', variant: 'without_sample', goods: GOODS, attachments: CONCLUSION_TECH_RESEARCH.requiredAttachments.map((a) => ({ id: a.id, sha256: hash(a.id) })) }, importer.chain) })).response;
+    const research = (await call(bind(w.permits, 'submitApplication'), { requestId: 'research-2', application: signAct(importer.key, { act: 'submit_application', service: 'conclusion.tech_research', variant: 'without_sample', goods: GOODS, attachments: attachments(CONCLUSION_TECH_RESEARCH) }, importer.chain) })).response;
     // 5 WD: at most a calendar week and a half, whatever the weekday.
     expect((research.dueTime!.getTime() - research.createTime!.getTime()) / 86_400_000).to.be.below(12);
     await act(head, research.name, { act: 'assign_executor', executor_id: executor.iin });
-    const draft = await act(executor, research.name, { act: 'draft_result', signatory_iin: signatory.iin });
-    await act(signatory, research.name, { act: 'sign', document_signature: signBytes(signatory.key, draft.draftDocument) });
-    const done = await get(research.name);
+    const done = await issue(research.name);
     expect(done.status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);
     expect(done.pausedIntervals).to.have.length(0);
     expect(JSON.parse(Buffer.from(done.resultDocument!.payload).toString())).to.include({ kind: 'conclusion.tech_research' });
