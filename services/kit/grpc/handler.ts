@@ -15,29 +15,40 @@ export interface CallContext {
 
 type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>;
 
-function contextOf(call: AnyCall, logger: Logger): CallContext {
-  const requestId = String(call.metadata.get(REQUEST_ID_KEY)[0] ?? '');
-  let log: Logger | undefined;
-  let controller: AbortController | undefined;
+// A class, not an object literal with getters: a literal's getters are new functions on every call, each context then
+// gets a hidden class of its own, and those outlived their calls until a full collection, with all the call reached.
+class Context implements CallContext {
+  readonly requestId: string;
+  #log?: Logger;
+  #controller?: AbortController;
+
+  constructor(
+    private readonly call: AnyCall,
+    private readonly logger: Logger,
+  ) {
+    this.requestId = String(call.metadata.get(REQUEST_ID_KEY)[0] ?? '');
+  }
+
+  get caller(): string {
+    return callerOf(this.call);
+  }
+
   // Made on first use: most calls never log and never wait on anything cancellable.
-  return {
-    requestId,
-    get caller() {
-      return callerOf(call);
-    },
-    get log() {
-      return (log ??= logger.child({ requestId, caller: callerOf(call) }));
-    },
-    get signal() {
-      if (!controller) {
-        const c = (controller = new AbortController());
-        if (call.cancelled) c.abort();
-        else (call as grpc.ServerUnaryCall<unknown, unknown>).once('cancelled', () => c.abort());
-      }
-      return controller.signal;
-    },
-  };
+  get log(): Logger {
+    return (this.#log ??= this.logger.child({ requestId: this.requestId, caller: callerOf(this.call) }));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const c = (this.#controller = new AbortController());
+      if (this.call.cancelled) c.abort();
+      else (this.call as grpc.ServerUnaryCall<unknown, unknown>).once('cancelled', () => c.abort());
+    }
+    return this.#controller.signal;
+  }
 }
+
+const contextOf = (call: AnyCall, logger: Logger): CallContext => new Context(call, logger);
 
 export function unary<Req, Res>(logger: Logger, fn: (request: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { releaseOnClose } from '../grpc/release.ts';
 import { withStatusDetails } from './errors.ts';
 import { callLog } from './logging.ts';
 import { callMetrics } from './metrics.ts';
@@ -14,6 +15,8 @@ export function observeInterceptor(logger: Logger, registry: Registry): grpc.Ser
   const log = callLog(logger);
   const metrics = callMetrics(registry);
   return (method, call) => {
+    // First in the chain, this interceptor holds grpc-js's base call, and so the stream to release.
+    releaseOnClose(call);
     const started = process.hrtime.bigint();
     const ended = metrics(method.path);
     let requestId = '';
