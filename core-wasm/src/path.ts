@@ -5,6 +5,7 @@ import { checkNameConstraints } from './constraints.ts';
 import { matchesHost } from './hostname.ts';
 import { processPolicies } from './policy.ts';
 import { checkRevocation, type CrlContext } from './crlcheck.ts';
+import { profileViolation } from './profile.ts';
 import { fail, ok, type VerifyResult } from './result.ts';
 import type { Certificate } from './x509.ts';
 import type { SignatureResult } from './signature.ts';
@@ -44,6 +45,9 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
   if (n > 0 && anchor.keyUsage !== undefined && !(anchor.keyUsage & KU.keyCertSign)) return fail('KEY_USAGE', `${anchor.subject.text}: no keyCertSign`, chain, n);
   // OpenSSL refuses an anchor with an unknown critical extension too; so do we.
   if (anchor.unhandledCritical.length) return fail('UNHANDLED_CRITICAL_EXTENSION', `${anchor.subject.text}: unhandled critical extension ${anchor.unhandledCritical[0]}`, chain, n);
+  // Like OpenSSL's strict mode, the anchor's own certificate is held to the profile too.
+  const anchorWhy = profileViolation(anchor, n > 0);
+  if (anchorWhy) return fail('MALFORMED', `${anchor.subject.text}: ${anchorWhy}`, chain, n);
   for (let i = n - 1; i >= 0; i--) {
     const c = certs[i];
     const issuer = chain[i + 1];
@@ -57,6 +61,8 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
       if (!isCa(c)) return fail('NOT_A_CA', `${c.subject.text}: issues certificates but is not a CA`, chain, i);
       if (c.keyUsage !== undefined && !(c.keyUsage & KU.keyCertSign)) return fail('KEY_USAGE', `${c.subject.text}: CA key lacks keyCertSign`, chain, i);
     }
+    const why = profileViolation(c, i > 0);
+    if (why) return fail('MALFORMED', `${c.subject.text || c.serialHex}: ${why}`, chain, i);
     // Name constraints of every CA above apply, except to self-issued intermediates (§6.1.3 b).
     for (let j = i + 1; j <= n && (i === 0 || !c.selfIssued); j++) {
       const nc = chain[j].nameConstraints;

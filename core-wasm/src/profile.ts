@@ -1,0 +1,23 @@
+// RFC 5280 §4 profile rules a relying party can check on each certificate of a path (OpenSSL's -x509_strict set).
+import { OID } from './oid.ts';
+import type { Certificate } from './x509.ts';
+
+// §4.2.1.1, §4.2.1.2, §4.2.2.1, §4.2.2.2, §5.2.6: conforming CAs MUST mark these non-critical.
+const NEVER_CRITICAL: Record<string, string> = {
+  [OID.authorityKeyId]: 'authorityKeyIdentifier', [OID.subjectKeyId]: 'subjectKeyIdentifier',
+  [OID.authorityInfoAccess]: 'authorityInfoAccess', '1.3.6.1.5.5.7.1.11': 'subjectInfoAccess', [OID.freshestCrl]: 'freshestCRL',
+};
+
+const critical = (c: Certificate, oid: string) => c.extensions.some((e) => e.oid === oid && e.critical);
+
+/** The rule c breaks, or null; issuing: c signs another certificate of the path. */
+export function profileViolation(c: Certificate, issuing: boolean): string | null {
+  // §4.1.2.4: the issuer field MUST contain a non-empty distinguished name.
+  if (c.issuer.rdns.length === 0) return 'empty issuer name';
+  // §4.1.2.6: a CA's subject MUST be a non-empty distinguished name.
+  if (issuing && c.subject.rdns.length === 0) return 'CA with an empty subject name';
+  // §4.1.2.6, §4.2.1.6: an empty subject leaves the identity to a subjectAltName that MUST be critical.
+  if (c.subject.rdns.length === 0 && !critical(c, OID.subjectAltName)) return 'empty subject without a critical subjectAltName';
+  for (const e of c.extensions) if (e.critical && NEVER_CRITICAL[e.oid]) return `${NEVER_CRITICAL[e.oid]} marked critical`;
+  return null;
+}
