@@ -5,7 +5,7 @@ import { checkNameConstraints } from './constraints.ts';
 import { matchesHost } from './hostname.ts';
 import { processPolicies } from './policy.ts';
 import { checkRevocation, type CrlContext } from './crlcheck.ts';
-import { profileViolation } from './profile.ts';
+import { akiMatches, profileViolation } from './profile.ts';
 import { fail, ok, type VerifyResult } from './result.ts';
 import type { Certificate } from './x509.ts';
 import type { SignatureResult } from './signature.ts';
@@ -48,6 +48,8 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
   // Like OpenSSL's strict mode, the anchor's own certificate is held to the profile too.
   const anchorWhy = profileViolation(anchor, n > 0);
   if (anchorWhy) return fail('MALFORMED', `${anchor.subject.text}: ${anchorWhy}`, chain, n);
+  // A self-issued anchor names itself as issuer, so its AKI must name its own key (OpenSSL: not self-signed).
+  if (anchor.selfIssued && !akiMatches(anchor, anchor)) return fail('MALFORMED', `${anchor.subject.text}: authorityKeyIdentifier does not name its own key`, chain, n);
   for (let i = n - 1; i >= 0; i--) {
     const c = certs[i];
     const issuer = chain[i + 1];

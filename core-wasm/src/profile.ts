@@ -10,6 +10,15 @@ const NEVER_CRITICAL: Record<string, string> = {
 
 const critical = (c: Certificate, oid: string) => c.extensions.some((e) => e.oid === oid && e.critical);
 
+/** Whether child's authorityKeyIdentifier can name issuer: key id, issuer name and serial where present (§4.2.1.1). */
+export function akiMatches(child: Certificate, issuer: Certificate): boolean {
+  const aki = child.authorityKeyId;
+  if (!aki) return true;
+  if (aki.keyId && issuer.subjectKeyId && Buffer.compare(aki.keyId, issuer.subjectKeyId) !== 0) return false;
+  if (aki.serial && Buffer.compare(aki.serial, issuer.serial) !== 0) return false;
+  return !aki.issuer?.some((n) => n.type === 'dir' && n.name.key !== issuer.issuer.key);
+}
+
 /** The rule c breaks, or null; issuing: c signs another certificate of the path. */
 export function profileViolation(c: Certificate, issuing: boolean): string | null {
   // §4.1.2.4: the issuer field MUST contain a non-empty distinguished name.
@@ -19,5 +28,11 @@ export function profileViolation(c: Certificate, issuing: boolean): string | nul
   // §4.1.2.6, §4.2.1.6: an empty subject leaves the identity to a subjectAltName that MUST be critical.
   if (c.subject.rdns.length === 0 && !critical(c, OID.subjectAltName)) return 'empty subject without a critical subjectAltName';
   for (const e of c.extensions) if (e.critical && NEVER_CRITICAL[e.oid]) return `${NEVER_CRITICAL[e.oid]} marked critical`;
+  // Key identifiers are v3 extensions; a v1 certificate cannot carry them.
+  if (c.version < 3) return null;
+  // §4.2.1.1: the keyIdentifier MUST be present; only a self-signed certificate may leave the extension out.
+  if (c.authorityKeyId ? !c.authorityKeyId.keyId : !c.selfIssued) return c.authorityKeyId ? 'authorityKeyIdentifier without keyIdentifier' : 'no authorityKeyIdentifier';
+  // §4.2.1.2: every CA certificate MUST carry a subjectKeyIdentifier.
+  if (c.basicConstraints?.ca && !c.subjectKeyId) return 'CA certificate without subjectKeyIdentifier';
   return null;
 }

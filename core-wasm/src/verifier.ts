@@ -7,6 +7,7 @@ import { RevocationIndex } from './revocation.ts';
 import { VerificationCache } from './cache.ts';
 import { nodeBackend, verifySigned, type SignatureBackend, type SignatureResult } from './signature.ts';
 import { validatePath, type PathOptions } from './path.ts';
+import { akiMatches } from './profile.ts';
 import { fail, type VerifyResult } from './result.ts';
 import { CoreError } from './codes.ts';
 
@@ -30,11 +31,6 @@ export interface TrustStoreOptions {
   backend?: SignatureBackend;
   /** false disables the verification cache (every signature is checked every time). */
   cache?: boolean;
-}
-
-function sameKeyId(child: Certificate, issuer: Certificate): boolean {
-  const aki = child.authorityKeyId?.keyId;
-  return !aki || !issuer.subjectKeyId || Buffer.compare(aki, issuer.subjectKeyId) === 0;
 }
 
 export class TrustStore {
@@ -100,7 +96,7 @@ export class TrustStore {
       if (--budget < 0) return undefined;
       const cur = path[path.length - 1];
       const byKeyId = (list: Certificate[] | undefined) =>
-        (list ?? []).filter((c) => sameKeyId(cur, c)).sort((a, b) => Number(!!b.subjectKeyId) - Number(!!a.subjectKeyId));
+        (list ?? []).filter((c) => akiMatches(cur, c)).sort((a, b) => Number(!!b.subjectKeyId) - Number(!!a.subjectKeyId));
       for (const anchor of byKeyId(this.anchors.get(cur.issuer.key))) {
         if (anchor.der === cur.der || Buffer.compare(anchor.der, cur.der) === 0) continue;
         const r = validatePath(path, anchor, pathOpts);

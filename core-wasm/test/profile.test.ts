@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { Pki, type Issued } from './helpers/pki.ts';
 import { runCore, type Case } from './helpers/check.ts';
+import { parseCertificate } from '../src/index.ts';
 
 const CA = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
 const LEAF = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'subjectAltName=DNS:svc.ruqsat.kz'];
@@ -43,5 +44,24 @@ describe('certificate profile', function () {
     expectCode(pki.issue('aki', '/CN=svc.ruqsat.kz', root, { ext: [...LEAF, ...keyIds], noKeyIds: true }), 'MALFORMED', /authorityKeyIdentifier marked critical/);
     const aia = 'authorityInfoAccess=critical,caIssuers;URI:http://pki.ruqsat.kz/root.crt';
     expectCode(pki.issue('aia', '/CN=svc.ruqsat.kz', root, { ext: [...LEAF, aia] }), 'MALFORMED', /authorityInfoAccess marked critical/);
+  });
+
+  it('MALFORMED: a missing or keyless authorityKeyIdentifier, a CA without subjectKeyIdentifier (§4.2.1.1, §4.2.1.2)', () => {
+    const ski = 'subjectKeyIdentifier=hash';
+    expectCode(pki.issue('no-aki', '/CN=svc.ruqsat.kz', root, { ext: [...LEAF, ski, 'authorityKeyIdentifier=none'], noKeyIds: true }), 'MALFORMED', /no authorityKeyIdentifier/);
+    const byName = [...LEAF, ski, 'authorityKeyIdentifier=issuer:always'];
+    expectCode(pki.issue('aki-name', '/CN=svc.ruqsat.kz', root, { ext: byName, noKeyIds: true }), 'MALFORMED', /without keyIdentifier/);
+    const noSki = pki.issue('no-ski', '/C=KZ/CN=No SKI Root', undefined, { ext: [...CA, 'subjectKeyIdentifier=none'], noKeyIds: true });
+    expectCode(pki.issue('under-no-ski', '/CN=svc.ruqsat.kz', noSki, { ext: [...LEAF, 'authorityKeyIdentifier=issuer:always', ski], noKeyIds: true }), 'MALFORMED', /without subjectKeyIdentifier/, noSki);
+  });
+
+  it('an authorityKeyIdentifier must name the issuer: key id and serial (§4.2.1.1)', () => {
+    const keyId = Buffer.from(parseCertificate(root.pem).subjectKeyId!).toString('hex').replace(/(..)(?!$)/g, '$1:');
+    // AKI { [0] root's key id, [2] serial 1234 }: the key matches, the serial does not.
+    const wrongSerial = `2.5.29.35=DER:30:1a:80:14:${keyId}:82:02:04:d2`;
+    expect(verify(pki.issue('serial', '/CN=svc.ruqsat.kz', root, { ext: [...LEAF, 'subjectKeyIdentifier=hash', wrongSerial], noKeyIds: true })).code).to.equal('UNKNOWN_ISSUER');
+    // A self-signed anchor whose AKI names another key is not self-signed after all.
+    const odd = pki.issue('odd', '/C=KZ/CN=Odd Root', undefined, { ext: [...CA, 'subjectKeyIdentifier=hash', '2.5.29.35=DER:30:06:80:04:de:ad:be:ef'], noKeyIds: true });
+    expectCode(pki.issue('under-odd', '/CN=svc.ruqsat.kz', odd, { ext: LEAF }), 'MALFORMED', /does not name its own key/, odd);
   });
 });
