@@ -186,6 +186,20 @@ export function crlDistributionPoints(v: Uint8Array): DistributionPoint[] {
   });
 }
 
+/** AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription (§4.2.2.1; SIA §4.2.2.2 alike). */
+export function accessDescriptions(v: Uint8Array, what: string): { method: string; location: GeneralName }[] {
+  const d = parseDer(v);
+  d.expect(0, TAG.SEQUENCE, what);
+  const kids = d.children(0);
+  if (kids.length === 0) malformed(`${what}: empty`);
+  return kids.map((a) => {
+    d.expect(a, TAG.SEQUENCE, 'AccessDescription');
+    const f = d.children(a);
+    if (f.length !== 2) malformed('AccessDescription arity');
+    return { method: decodeOid(d.content(d.expect(f[0], TAG.OID, 'accessMethod'))), location: readGeneralName(d, f[1]) };
+  });
+}
+
 export function generalNamesExt(v: Uint8Array, what: string): GeneralName[] {
   return readGeneralNames(parseDer(v), 0, what);
 }

@@ -84,4 +84,13 @@ describe('X.509 decoding', function () {
     }
     expect(() => parseCrl(new Uint8Array([0x30, 0x00]))).to.throw(CoreError).with.property('code', 'MALFORMED');
   });
+
+  it('an authorityInfoAccess that is not AuthorityInfoAccessSyntax makes the certificate MALFORMED (§4.2.2.1)', () => {
+    const aia = (value: string) => pki.issue('aia', '/CN=aia.ruqsat.kz', ca, { ext: ['basicConstraints=CA:FALSE', value] }).pem;
+    expect(() => parseCertificate(aia('authorityInfoAccess=caIssuers;URI:http://pki.ruqsat.kz/ca.crt'))).not.to.throw();
+    // Raw bytes instead of DER, and an empty SEQUENCE where SIZE (1..MAX) is required.
+    for (const bad of ['1.3.6.1.5.5.7.1.1=DER:6d:61:6c', '1.3.6.1.5.5.7.1.1=DER:30:00']) {
+      expect(() => parseCertificate(aia(bad)), bad).to.throw(CoreError).with.property('code', 'MALFORMED');
+    }
+  });
 });
