@@ -5,7 +5,7 @@ import { checkNameConstraints } from './constraints.ts';
 import { matchesHost } from './hostname.ts';
 import { processPolicies } from './policy.ts';
 import { checkRevocation, type CrlContext } from './crlcheck.ts';
-import { akiMatches, profileViolation } from './profile.ts';
+import { akiMatches, keyUsageViolation, profileViolation } from './profile.ts';
 import { fail, ok, type VerifyResult } from './result.ts';
 import type { Certificate } from './x509.ts';
 import type { SignatureResult } from './signature.ts';
@@ -65,6 +65,8 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
     }
     const why = profileViolation(c, i > 0);
     if (why) return fail('MALFORMED', `${c.subject.text || c.serialHex}: ${why}`, chain, i);
+    const ku = keyUsageViolation(c);
+    if (ku) return fail('KEY_USAGE', `${c.subject.text || c.serialHex}: ${ku}`, chain, i);
     // Name constraints of every CA above apply, except to self-issued intermediates (§6.1.3 b).
     for (let j = i + 1; j <= n && (i === 0 || !c.selfIssued); j++) {
       const nc = chain[j].nameConstraints;

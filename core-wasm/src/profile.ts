@@ -1,4 +1,5 @@
 // RFC 5280 §4 profile rules a relying party can check on each certificate of a path (OpenSSL's -x509_strict set).
+import { KU } from './extensions.ts';
 import { OID } from './oid.ts';
 import type { Certificate } from './x509.ts';
 
@@ -25,6 +26,8 @@ export function profileViolation(c: Certificate, issuing: boolean): string | nul
   if (c.issuer.rdns.length === 0) return 'empty issuer name';
   // §4.1.2.6: a CA's subject MUST be a non-empty distinguished name.
   if (issuing && c.subject.rdns.length === 0) return 'CA with an empty subject name';
+  // §4.2.1.9: a CA certificate whose key verifies certificates MUST mark basicConstraints critical.
+  if (issuing && c.basicConstraints && !critical(c, OID.basicConstraints)) return 'basicConstraints of a CA not marked critical';
   // §4.1.2.6, §4.2.1.6: an empty subject leaves the identity to a subjectAltName that MUST be critical.
   if (c.subject.rdns.length === 0 && !critical(c, OID.subjectAltName)) return 'empty subject without a critical subjectAltName';
   for (const e of c.extensions) if (e.critical && NEVER_CRITICAL[e.oid]) return `${NEVER_CRITICAL[e.oid]} marked critical`;
@@ -35,4 +38,13 @@ export function profileViolation(c: Certificate, issuing: boolean): string | nul
   // §4.2.1.2: every CA certificate MUST carry a subjectKeyIdentifier.
   if (c.basicConstraints?.ca && !c.subjectKeyId) return 'CA certificate without subjectKeyIdentifier';
   return null;
+}
+
+/** §4.2.1.3, §4.2.1.9: keyCertSign MUST NOT be asserted without cA, and a cA whose key usage omits keyCertSign is incoherent. */
+export function keyUsageViolation(c: Certificate): string | null {
+  if (c.keyUsage === undefined) return null;
+  const ca = c.basicConstraints?.ca === true;
+  const certSign = (c.keyUsage & KU.keyCertSign) !== 0;
+  if (certSign && !ca) return 'keyCertSign asserted without cA';
+  return ca && !certSign ? 'cA asserted but key usage lacks keyCertSign' : null;
 }

@@ -64,4 +64,15 @@ describe('certificate profile', function () {
     const odd = pki.issue('odd', '/C=KZ/CN=Odd Root', undefined, { ext: [...CA, 'subjectKeyIdentifier=hash', '2.5.29.35=DER:30:06:80:04:de:ad:be:ef'], noKeyIds: true });
     expectCode(pki.issue('under-odd', '/CN=svc.ruqsat.kz', odd, { ext: LEAF }), 'MALFORMED', /does not name its own key/, odd);
   });
+
+  it('MALFORMED: a CA whose basicConstraints is not critical (§4.2.1.9)', () => {
+    const loose = pki.issue('loose', '/C=KZ/CN=Loose Root', undefined, { ext: ['basicConstraints=CA:TRUE', 'keyUsage=critical,keyCertSign'] });
+    expectCode(pki.issue('under-loose', '/CN=svc.ruqsat.kz', loose, { ext: LEAF }), 'MALFORMED', /basicConstraints of a CA not marked critical/, loose);
+  });
+
+  it('KEY_USAGE: keyCertSign without cA, or cA without keyCertSign, on the leaf too (§4.2.1.3, §4.2.1.9)', () => {
+    const san = 'subjectAltName=DNS:svc.ruqsat.kz';
+    expectCode(pki.issue('ee-sign', '/CN=svc.ruqsat.kz', root, { ext: ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyCertSign', san] }), 'KEY_USAGE', /keyCertSign asserted without cA/);
+    expectCode(pki.issue('ee-ca', '/CN=svc.ruqsat.kz', root, { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature', san] }), 'KEY_USAGE', /lacks keyCertSign/);
+  });
 });
