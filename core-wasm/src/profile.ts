@@ -31,8 +31,10 @@ export function profileViolation(c: Certificate, issuing: boolean): string | nul
   // §4.1.2.6, §4.2.1.6: an empty subject leaves the identity to a subjectAltName that MUST be critical.
   if (c.subject.rdns.length === 0 && !critical(c, OID.subjectAltName)) return 'empty subject without a critical subjectAltName';
   for (const e of c.extensions) if (e.critical && NEVER_CRITICAL[e.oid]) return `${NEVER_CRITICAL[e.oid]} marked critical`;
-  // Key identifiers are v3 extensions; a v1 certificate cannot carry them.
-  if (c.version < 3) return null;
+  // §4.1.2.9: extensions MUST appear only in version 3 certificates.
+  if (c.version < 3) return c.extensions.length ? `extensions in a version ${c.version} certificate` : null;
+  // §4.2.1.3: a CA certificate whose key verifies certificates MUST carry keyUsage.
+  if (issuing && c.keyUsage === undefined) return 'CA certificate without keyUsage';
   // §4.2.1.1: the keyIdentifier MUST be present; only a self-signed certificate may leave the extension out.
   if (c.authorityKeyId ? !c.authorityKeyId.keyId : !c.selfIssued) return c.authorityKeyId ? 'authorityKeyIdentifier without keyIdentifier' : 'no authorityKeyIdentifier';
   // §4.2.1.2: every CA certificate MUST carry a subjectKeyIdentifier.
@@ -40,11 +42,11 @@ export function profileViolation(c: Certificate, issuing: boolean): string | nul
   return null;
 }
 
-/** §4.2.1.3, §4.2.1.9: keyCertSign MUST NOT be asserted without cA, and a cA whose key usage omits keyCertSign is incoherent. */
+/** §4.2.1.3, §4.2.1.9: keyCertSign, cA and pathLenConstraint must agree; a cA whose key usage omits keyCertSign is incoherent. */
 export function keyUsageViolation(c: Certificate): string | null {
-  if (c.keyUsage === undefined) return null;
   const ca = c.basicConstraints?.ca === true;
-  const certSign = (c.keyUsage & KU.keyCertSign) !== 0;
+  const certSign = c.keyUsage !== undefined && (c.keyUsage & KU.keyCertSign) !== 0;
   if (certSign && !ca) return 'keyCertSign asserted without cA';
-  return ca && !certSign ? 'cA asserted but key usage lacks keyCertSign' : null;
+  if (c.basicConstraints?.pathLen !== undefined && !ca) return 'pathLenConstraint without cA';
+  return ca && c.keyUsage !== undefined && !certSign ? 'cA asserted but key usage lacks keyCertSign' : null;
 }

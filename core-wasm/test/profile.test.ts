@@ -75,4 +75,11 @@ describe('certificate profile', function () {
     expectCode(pki.issue('ee-sign', '/CN=svc.ruqsat.kz', root, { ext: ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyCertSign', san] }), 'KEY_USAGE', /keyCertSign asserted without cA/);
     expectCode(pki.issue('ee-ca', '/CN=svc.ruqsat.kz', root, { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature', san] }), 'KEY_USAGE', /lacks keyCertSign/);
   });
+
+  it('a CA without keyUsage, a pathLenConstraint without cA (§4.2.1.3, §4.2.1.9)', () => {
+    const noKu = pki.issue('no-ku', '/C=KZ/CN=No KU Root', undefined, { ext: ['basicConstraints=critical,CA:TRUE'] });
+    expectCode(pki.issue('under-no-ku', '/CN=svc.ruqsat.kz', noKu, { ext: LEAF }), 'MALFORMED', /without keyUsage/, noKu);
+    const ee = ['basicConstraints=critical,CA:FALSE,pathlen:0', 'keyUsage=critical,digitalSignature', 'subjectAltName=DNS:svc.ruqsat.kz'];
+    expectCode(pki.issue('ee-pathlen', '/CN=svc.ruqsat.kz', root, { ext: ee }), 'KEY_USAGE', /pathLenConstraint without cA/);
+  });
 });
