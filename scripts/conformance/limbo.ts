@@ -1,5 +1,5 @@
 // Runs C2SP x509-limbo test cases against the trust core (in process, as `ruqsat verify` does) and against
-// `openssl verify` for context; limbo's expected_result is the reference. Usage: limbo.ts LIMBO_JSON [--all] [--id SUBSTR]
+// `openssl verify` for context; limbo's expected_result is the reference. Usage: limbo.ts LIMBO_JSON [--disagreements] [--id SUBSTR]
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -71,11 +71,11 @@ function openssl(t: Testcase, dir: string): string {
 const argv = process.argv.slice(2);
 const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--id');
 if (!file) {
-  process.stderr.write('usage: limbo.ts LIMBO_JSON [--all] [--id SUBSTR]\n');
+  process.stderr.write('usage: limbo.ts LIMBO_JSON [--disagreements] [--id SUBSTR]\n');
   process.exit(64);
 }
 const only = argv.includes('--id') ? argv[argv.indexOf('--id') + 1] : undefined;
-const showAll = argv.includes('--all');
+const showAll = !argv.includes('--disagreements');
 const cases = (JSON.parse(readFileSync(file, 'utf8')) as { testcases: Testcase[] }).testcases.filter((t) => !only || t.id.includes(only));
 const dir = mkdtempSync(join(tmpdir(), 'ruqsat-limbo-'));
 const skipped = new Map<string, number>();
@@ -86,7 +86,7 @@ try {
     const why = unsupported(t);
     if (why) {
       skipped.set(why, (skipped.get(why) ?? 0) + 1);
-      if (showAll) rows.push([t.id, t.expected_result, 'SKIP', '-', why]);
+      if (showAll) rows.push([t.id, t.expected_result, 'SKIP', openssl(t, dir), why]);
       continue;
     }
     const r = ours(t);
