@@ -23,6 +23,7 @@ export interface VerifyOptions {
   host?: string;
   crlCheck?: 'none' | 'leaf' | 'all';
   crlGraceSeconds?: number;
+  /** Most certificates below the anchor, leaf included; self-issued intermediates (key rollover) are not counted. */
   maxDepth?: number;
 }
 
@@ -103,7 +104,8 @@ export class TrustStore {
         if (r.ok) return r;
         firstFailure ??= r;
       }
-      if (path.length >= maxDepth) return undefined;
+      // Like pathLenConstraint (§4.2.1.9), depth counts distinct CAs: a self-issued rollover certificate adds none.
+      if (path.filter((c, i) => i === 0 || !c.selfIssued).length >= maxDepth) return undefined;
       for (const next of byKeyId(inter.get(cur.issuer.key))) {
         if (path.some((p) => Buffer.compare(p.der, next.der) === 0)) continue;
         const r = search([...path, next]);

@@ -47,7 +47,7 @@ function ours(t: Testcase): { ok: boolean; code: string; message: string } {
   const r = store.verifyBytes(t.peer_certificate, {
     intermediates: t.untrusted_intermediates, time, host: t.expected_peer_name?.value,
     purpose: t.extended_key_usage?.length ? EKU[t.extended_key_usage[0]] : undefined,
-    // maxDepth counts the leaf: limbo's depth counts intermediates only.
+    // maxDepth counts the leaf, limbo's depth only the intermediates; neither counts self-issued ones.
     maxDepth: t.max_chain_depth === null ? undefined : t.max_chain_depth + 1,
   });
   return { ok: r.ok, code: r.code, message: r.message };
@@ -61,7 +61,7 @@ function openssl(t: Testcase, dir: string): string {
   const name = t.expected_peer_name;
   if (name) args.push(parseIp(name.value) ? '-verify_ip' : '-verify_hostname', name.value);
   if (t.extended_key_usage?.[0] === 'serverAuth') args.push('-purpose', 'sslserver');
-  if (t.max_chain_depth !== null) args.push('-verify_depth', String(t.max_chain_depth + 1));
+  if (t.max_chain_depth !== null) args.push('-verify_depth', String(t.max_chain_depth));
   args.push(f('leaf.pem', [t.peer_certificate]));
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
   if (r.error) return 'n/a';
