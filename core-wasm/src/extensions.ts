@@ -134,7 +134,10 @@ export function nameConstraints(v: Uint8Array): NameConstraints {
       const f = d.children(s);
       // RFC 5280: minimum MUST be zero (absent) and maximum MUST be absent.
       if (f.length !== 1) malformed('GeneralSubtree: minimum/maximum not allowed');
-      list.push(readGeneralName(d, f[0]));
+      const base = readGeneralName(d, f[0]);
+      // §4.2.1.10: an iPAddress subtree is an address and a mask, 8 octets for IPv4 and 32 for IPv6.
+      if (base.type === 'ip' && base.bytes.length !== 8 && base.bytes.length !== 32) malformed('NameConstraints: iPAddress is not address and mask');
+      list.push(base);
     }
   }
   return out;
@@ -201,7 +204,10 @@ export function accessDescriptions(v: Uint8Array, what: string): { method: strin
 }
 
 export function generalNamesExt(v: Uint8Array, what: string): GeneralName[] {
-  return readGeneralNames(parseDer(v), 0, what);
+  const names = readGeneralNames(parseDer(v), 0, what);
+  // §4.2.1.6: an iPAddress name is 4 octets (IPv4) or 16 (IPv6).
+  if (names.some((n) => n.type === 'ip' && n.bytes.length !== 4 && n.bytes.length !== 16)) malformed(`${what}: iPAddress neither 4 nor 16 octets`);
+  return names;
 }
 
 export interface PolicyConstraints {

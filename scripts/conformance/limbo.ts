@@ -42,7 +42,12 @@ function unsupported(t: Testcase): string | null {
 
 function ours(t: Testcase): { ok: boolean; code: string; message: string } {
   const store = new TrustStore();
-  for (const p of t.trusted_certs) for (const d of derObjects(p, ['CERTIFICATE'])) store.addAnchor(decodeCertificate(d));
+  try {
+    for (const p of t.trusted_certs) for (const d of derObjects(p, ['CERTIFICATE'])) store.addAnchor(decodeCertificate(d));
+  } catch (err) {
+    // `ruqsat verify` refuses such a --ca file outright.
+    return { ok: false, code: 'MALFORMED', message: `trusted certificate: ${(err as Error).message}` };
+  }
   const time = t.validation_time ? Date.parse(t.validation_time) / 1000 : undefined;
   const r = store.verifyBytes(t.peer_certificate, {
     intermediates: t.untrusted_intermediates, time, host: t.expected_peer_name?.value,
