@@ -137,6 +137,8 @@ export function nameConstraints(v: Uint8Array): NameConstraints {
       const base = readGeneralName(d, f[0]);
       // §4.2.1.10: an iPAddress subtree is an address and a mask, 8 octets for IPv4 and 32 for IPv6.
       if (base.type === 'ip' && base.bytes.length !== 8 && base.bytes.length !== 32) malformed('NameConstraints: iPAddress is not address and mask');
+      // A dNSName subtree is a domain (host.example.com), never a wildcard pattern that would silently match nothing.
+      if (base.type === 'dns' && base.value.includes('*')) malformed('NameConstraints: wildcard in a dNSName subtree');
       list.push(base);
     }
   }

@@ -94,12 +94,13 @@ describe('X.509 decoding', function () {
     }
   });
 
-  it('an iPAddress of the wrong size is MALFORMED: 4 or 16 octets in a SAN, address and mask in name constraints (§4.2.1.6, §4.2.1.10)', () => {
+  it('an iPAddress of the wrong size is MALFORMED: 4 or 16 octets in a SAN, address and mask in name constraints, no wildcard dNSName subtree (§4.2.1.6, §4.2.1.10)', () => {
     const cert = (value: string) => pki.issue('ip', '/CN=ip.ruqsat.kz', ca, { ext: ['basicConstraints=critical,CA:TRUE', value] }).pem;
     // An excluded subtree of a bare IPv4 address, without its mask: ignoring it would let that address through.
     for (const bad of ['2.5.29.30=critical,DER:30:0a:a1:08:30:06:87:04:7f:00:00:01', '2.5.29.17=DER:30:07:87:05:01:02:03:04:05']) {
       expect(() => parseCertificate(cert(bad)), bad).to.throw(CoreError).with.property('code', 'MALFORMED');
     }
+    expect(() => parseCertificate(cert('nameConstraints=critical,excluded;DNS:*.bad.kz'))).to.throw(CoreError).with.property('code', 'MALFORMED');
     expect(() => parseCertificate(cert('nameConstraints=critical,excluded;IP:127.0.0.0/255.0.0.0'))).not.to.throw();
   });
 });
