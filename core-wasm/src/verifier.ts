@@ -23,6 +23,8 @@ export interface VerifyOptions {
   host?: string;
   crlCheck?: 'none' | 'leaf' | 'all';
   crlGraceSeconds?: number;
+  /** OpenSSL's -x509_strict profile rules too (a CA without keyUsage or without a critical basicConstraints, …). */
+  strict?: boolean;
   /** Most certificates below the anchor, leaf included; self-issued intermediates (key rollover) are not counted. */
   maxDepth?: number;
 }
@@ -79,7 +81,7 @@ export class TrustStore {
     const time = opts.time instanceof Date ? opts.time.getTime() / 1000 : opts.time ?? Date.now() / 1000;
     const crlCheck = opts.crlCheck ?? 'none';
     const pathOpts: PathOptions = {
-      time, purpose: opts.purpose, policies: opts.policies, host: opts.host, crlCheck,
+      time, purpose: opts.purpose, policies: opts.policies, host: opts.host, crlCheck, strict: opts.strict,
       verifySignature: (c, issuer) => this.sig(c, issuer),
       crl: {
         index: this.crls, time, graceSeconds: opts.crlGraceSeconds ?? 0,

@@ -1,7 +1,7 @@
 // RFC 5280 §4 profile rules held against every certificate of a path, anchors included (x509-limbo's rfc5280::*).
 import { expect } from 'chai';
 import { Pki, type Issued } from './helpers/pki.ts';
-import { runCore, type Case } from './helpers/check.ts';
+import { expectBoth, runCore, type Case } from './helpers/check.ts';
 import { parseCertificate } from '../src/index.ts';
 
 const CA = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
@@ -65,9 +65,17 @@ describe('certificate profile', function () {
     expectCode(pki.issue('under-odd', '/CN=svc.ruqsat.kz', odd, { ext: LEAF }), 'MALFORMED', /does not name its own key/, odd);
   });
 
-  it('MALFORMED: a CA whose basicConstraints is not critical (§4.2.1.9)', () => {
+  // These three are OpenSSL's -x509_strict rules: plain `openssl verify` accepts such paths (openssl's own defaults make
+  // roots without keyUsage), and so does the core unless asked to be strict.
+  const both = (leaf: Issued, ca: Issued, strictCode: string, why: RegExp) => {
+    expectBoth(pki, { leaf: leaf.cert, ca: [ca.cert], at: now() }, 'OK');
+    const r = expectBoth(pki, { leaf: leaf.cert, ca: [ca.cert], at: now(), strict: true }, strictCode);
+    expect(r.message).to.match(why);
+  };
+
+  it('strict: a CA whose basicConstraints is not critical (§4.2.1.9)', () => {
     const loose = pki.issue('loose', '/C=KZ/CN=Loose Root', undefined, { ext: ['basicConstraints=CA:TRUE', 'keyUsage=critical,keyCertSign'] });
-    expectCode(pki.issue('under-loose', '/CN=svc.ruqsat.kz', loose, { ext: LEAF }), 'MALFORMED', /basicConstraints of a CA not marked critical/, loose);
+    both(pki.issue('under-loose', '/CN=svc.ruqsat.kz', loose, { ext: LEAF }), loose, 'MALFORMED', /basicConstraints of a CA not marked critical/);
   });
 
   it('KEY_USAGE: keyCertSign without cA, or cA without keyCertSign, on the leaf too (§4.2.1.3, §4.2.1.9)', () => {
@@ -76,10 +84,10 @@ describe('certificate profile', function () {
     expectCode(pki.issue('ee-ca', '/CN=svc.ruqsat.kz', root, { ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature', san] }), 'KEY_USAGE', /lacks keyCertSign/);
   });
 
-  it('a CA without keyUsage, a pathLenConstraint without cA (§4.2.1.3, §4.2.1.9)', () => {
+  it('strict: a CA without keyUsage, a pathLenConstraint without cA (§4.2.1.3, §4.2.1.9)', () => {
     const noKu = pki.issue('no-ku', '/C=KZ/CN=No KU Root', undefined, { ext: ['basicConstraints=critical,CA:TRUE'] });
-    expectCode(pki.issue('under-no-ku', '/CN=svc.ruqsat.kz', noKu, { ext: LEAF }), 'MALFORMED', /without keyUsage/, noKu);
+    both(pki.issue('under-no-ku', '/CN=svc.ruqsat.kz', noKu, { ext: LEAF }), noKu, 'MALFORMED', /without keyUsage/);
     const ee = ['basicConstraints=critical,CA:FALSE,pathlen:0', 'keyUsage=critical,digitalSignature', 'subjectAltName=DNS:svc.ruqsat.kz'];
-    expectCode(pki.issue('ee-pathlen', '/CN=svc.ruqsat.kz', root, { ext: ee }), 'KEY_USAGE', /pathLenConstraint without cA/);
+    both(pki.issue('ee-pathlen', '/CN=svc.ruqsat.kz', root, { ext: ee }), root, 'KEY_USAGE', /pathLenConstraint without cA/);
   });
 });

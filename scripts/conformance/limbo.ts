@@ -1,5 +1,6 @@
 // Runs C2SP x509-limbo test cases against the trust core (in process, as `ruqsat verify` does) and against
-// `openssl verify` for context; limbo's expected_result is the reference. Usage: limbo.ts LIMBO_JSON [--disagreements] [--id SUBSTR]
+// `openssl verify` for context; limbo's expected_result is the reference. Usage: limbo.ts LIMBO_JSON [--strict]
+// [--disagreements] [--id SUBSTR]; --strict runs both sides with OpenSSL's -x509_strict profile rules.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -54,13 +55,14 @@ function ours(t: Testcase): { ok: boolean; code: string; message: string } {
     purpose: t.extended_key_usage?.length ? EKU[t.extended_key_usage[0]] : undefined,
     // maxDepth counts the leaf, limbo's depth only the intermediates; neither counts self-issued ones.
     maxDepth: t.max_chain_depth === null ? undefined : t.max_chain_depth + 1,
+    strict: STRICT,
   });
   return { ok: r.ok, code: r.code, message: r.message };
 }
 
 function openssl(t: Testcase, dir: string): string {
   const f = (name: string, pems: string[]) => (writeFileSync(join(dir, name), pems.join('')), join(dir, name));
-  const args = ['verify', '-x509_strict', '-CAfile', f('ca.pem', t.trusted_certs)];
+  const args = ['verify', ...(STRICT ? ['-x509_strict'] : []), '-CAfile', f('ca.pem', t.trusted_certs)];
   if (t.untrusted_intermediates.length) args.push('-untrusted', f('untrusted.pem', t.untrusted_intermediates));
   args.push('-attime', String(Math.floor(t.validation_time ? Date.parse(t.validation_time) / 1000 : Date.now() / 1000)));
   const name = t.expected_peer_name;
@@ -74,9 +76,10 @@ function openssl(t: Testcase, dir: string): string {
 }
 
 const argv = process.argv.slice(2);
+const STRICT = argv.includes('--strict');
 const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--id');
 if (!file) {
-  process.stderr.write('usage: limbo.ts LIMBO_JSON [--disagreements] [--id SUBSTR]\n');
+  process.stderr.write('usage: limbo.ts LIMBO_JSON [--strict] [--disagreements] [--id SUBSTR]\n');
   process.exit(64);
 }
 const only = argv.includes('--id') ? argv[argv.indexOf('--id') + 1] : undefined;
