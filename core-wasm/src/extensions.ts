@@ -134,7 +134,12 @@ export function nameConstraints(v: Uint8Array): NameConstraints {
       const f = d.children(s);
       // RFC 5280: minimum MUST be zero (absent) and maximum MUST be absent.
       if (f.length !== 1) malformed('GeneralSubtree: minimum/maximum not allowed');
-      list.push(readGeneralName(d, f[0]));
+      const base = readGeneralName(d, f[0]);
+      // §4.2.1.10: an iPAddress subtree is an address and a mask, 8 octets for IPv4 and 32 for IPv6.
+      if (base.type === 'ip' && base.bytes.length !== 8 && base.bytes.length !== 32) malformed('NameConstraints: iPAddress is not address and mask');
+      // A dNSName subtree is a domain (host.example.com), never a wildcard pattern that would silently match nothing.
+      if (base.type === 'dns' && base.value.includes('*')) malformed('NameConstraints: wildcard in a dNSName subtree');
+      list.push(base);
     }
   }
   return out;
@@ -186,8 +191,25 @@ export function crlDistributionPoints(v: Uint8Array): DistributionPoint[] {
   });
 }
 
+/** AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription (§4.2.2.1; SIA §4.2.2.2 alike). */
+export function accessDescriptions(v: Uint8Array, what: string): { method: string; location: GeneralName }[] {
+  const d = parseDer(v);
+  d.expect(0, TAG.SEQUENCE, what);
+  const kids = d.children(0);
+  if (kids.length === 0) malformed(`${what}: empty`);
+  return kids.map((a) => {
+    d.expect(a, TAG.SEQUENCE, 'AccessDescription');
+    const f = d.children(a);
+    if (f.length !== 2) malformed('AccessDescription arity');
+    return { method: decodeOid(d.content(d.expect(f[0], TAG.OID, 'accessMethod'))), location: readGeneralName(d, f[1]) };
+  });
+}
+
 export function generalNamesExt(v: Uint8Array, what: string): GeneralName[] {
-  return readGeneralNames(parseDer(v), 0, what);
+  const names = readGeneralNames(parseDer(v), 0, what);
+  // §4.2.1.6: an iPAddress name is 4 octets (IPv4) or 16 (IPv6).
+  if (names.some((n) => n.type === 'ip' && n.bytes.length !== 4 && n.bytes.length !== 16)) malformed(`${what}: iPAddress neither 4 nor 16 octets`);
+  return names;
 }
 
 export interface PolicyConstraints {

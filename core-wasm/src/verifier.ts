@@ -7,6 +7,7 @@ import { RevocationIndex } from './revocation.ts';
 import { VerificationCache } from './cache.ts';
 import { nodeBackend, verifySigned, type SignatureBackend, type SignatureResult } from './signature.ts';
 import { validatePath, type PathOptions } from './path.ts';
+import { akiMatches } from './profile.ts';
 import { fail, type VerifyResult } from './result.ts';
 import { CoreError } from './codes.ts';
 
@@ -22,6 +23,9 @@ export interface VerifyOptions {
   host?: string;
   crlCheck?: 'none' | 'leaf' | 'all';
   crlGraceSeconds?: number;
+  /** OpenSSL's -x509_strict profile rules too (a CA without keyUsage or without a critical basicConstraints, …). */
+  strict?: boolean;
+  /** Most certificates below the anchor, leaf included; self-issued intermediates (key rollover) are not counted. */
   maxDepth?: number;
 }
 
@@ -30,11 +34,6 @@ export interface TrustStoreOptions {
   backend?: SignatureBackend;
   /** false disables the verification cache (every signature is checked every time). */
   cache?: boolean;
-}
-
-function sameKeyId(child: Certificate, issuer: Certificate): boolean {
-  const aki = child.authorityKeyId?.keyId;
-  return !aki || !issuer.subjectKeyId || Buffer.compare(aki, issuer.subjectKeyId) === 0;
 }
 
 export class TrustStore {
@@ -82,7 +81,7 @@ export class TrustStore {
     const time = opts.time instanceof Date ? opts.time.getTime() / 1000 : opts.time ?? Date.now() / 1000;
     const crlCheck = opts.crlCheck ?? 'none';
     const pathOpts: PathOptions = {
-      time, purpose: opts.purpose, policies: opts.policies, host: opts.host, crlCheck,
+      time, purpose: opts.purpose, policies: opts.policies, host: opts.host, crlCheck, strict: opts.strict,
       verifySignature: (c, issuer) => this.sig(c, issuer),
       crl: {
         index: this.crls, time, graceSeconds: opts.crlGraceSeconds ?? 0,
@@ -100,14 +99,15 @@ export class TrustStore {
       if (--budget < 0) return undefined;
       const cur = path[path.length - 1];
       const byKeyId = (list: Certificate[] | undefined) =>
-        (list ?? []).filter((c) => sameKeyId(cur, c)).sort((a, b) => Number(!!b.subjectKeyId) - Number(!!a.subjectKeyId));
+        (list ?? []).filter((c) => akiMatches(cur, c)).sort((a, b) => Number(!!b.subjectKeyId) - Number(!!a.subjectKeyId));
       for (const anchor of byKeyId(this.anchors.get(cur.issuer.key))) {
         if (anchor.der === cur.der || Buffer.compare(anchor.der, cur.der) === 0) continue;
         const r = validatePath(path, anchor, pathOpts);
         if (r.ok) return r;
         firstFailure ??= r;
       }
-      if (path.length >= maxDepth) return undefined;
+      // Like pathLenConstraint (§4.2.1.9), depth counts distinct CAs: a self-issued rollover certificate adds none.
+      if (path.filter((c, i) => i === 0 || !c.selfIssued).length >= maxDepth) return undefined;
       for (const next of byKeyId(inter.get(cur.issuer.key))) {
         if (path.some((p) => Buffer.compare(p.der, next.der) === 0)) continue;
         const r = search([...path, next]);

@@ -71,6 +71,8 @@ function applyExtension(cert: Certificate, e: ext.Extension): void {
     case OID.policyConstraints: cert.policyConstraints = ext.policyConstraints(e.value); break;
     case OID.inhibitAnyPolicy: cert.inhibitAnyPolicy = ext.skipCerts(e.value, 'InhibitAnyPolicy'); break;
     case OID.crlDistributionPoints: cert.crlDistributionPoints = ext.crlDistributionPoints(e.value); break;
+    // Not used for validation, but a value that is not the DER it claims to be makes the certificate malformed.
+    case OID.authorityInfoAccess: ext.accessDescriptions(e.value, 'AuthorityInfoAccess'); break;
     default:
       if (e.critical && !ext.HANDLED_CERT_EXTENSIONS.has(e.oid)) cert.unhandledCritical.push(e.oid);
   }

@@ -107,4 +107,20 @@ describe('path building limits', function () {
     expect(r.code).to.equal('UNKNOWN_ISSUER');
     expect(performance.now() - t).to.be.below(1000);
   });
+
+  it('maxDepth counts distinct CAs: a self-issued rollover certificate is not one more', () => {
+    const root = pki.issue('d-root', '/CN=Depth Root', undefined, { ext: CA });
+    const ica = pki.issue('d-ica', '/CN=Depth CA', root, { ext: CA });
+    const rollover = pki.issue('d-roll', '/CN=Depth CA', ica, { ext: CA });
+    const leaf = pki.issue('d-leaf', '/CN=leaf', rollover, { ext: ['basicConstraints=critical,CA:FALSE'] });
+    const store = new TrustStore({ anchors: [parseCertificate(root.pem)] });
+    const verify = (maxDepth: number, intermediates: Issued[]) => store.verifyBytes(leaf.pem, { intermediates: intermediates.map((x) => x.pem), maxDepth }).code;
+    expect(verify(2, [ica, rollover])).to.equal('OK');
+    expect(verify(1, [ica, rollover])).to.equal('UNKNOWN_ISSUER');
+    // A second distinct CA in place of the rollover does count.
+    const sub = pki.issue('d-sub', '/CN=Depth Sub CA', ica, { ext: CA });
+    const subLeaf = pki.issue('d-subleaf', '/CN=leaf', sub, { ext: ['basicConstraints=critical,CA:FALSE'] });
+    expect(store.verifyBytes(subLeaf.pem, { intermediates: [ica.pem, sub.pem], maxDepth: 2 }).code).to.equal('UNKNOWN_ISSUER');
+    expect(store.verifyBytes(subLeaf.pem, { intermediates: [ica.pem, sub.pem], maxDepth: 3 }).code).to.equal('OK');
+  });
 });

@@ -84,4 +84,23 @@ describe('X.509 decoding', function () {
     }
     expect(() => parseCrl(new Uint8Array([0x30, 0x00]))).to.throw(CoreError).with.property('code', 'MALFORMED');
   });
+
+  it('an authorityInfoAccess that is not AuthorityInfoAccessSyntax makes the certificate MALFORMED (§4.2.2.1)', () => {
+    const aia = (value: string) => pki.issue('aia', '/CN=aia.ruqsat.kz', ca, { ext: ['basicConstraints=CA:FALSE', value] }).pem;
+    expect(() => parseCertificate(aia('authorityInfoAccess=caIssuers;URI:http://pki.ruqsat.kz/ca.crt'))).not.to.throw();
+    // Raw bytes instead of DER, and an empty SEQUENCE where SIZE (1..MAX) is required.
+    for (const bad of ['1.3.6.1.5.5.7.1.1=DER:6d:61:6c', '1.3.6.1.5.5.7.1.1=DER:30:00']) {
+      expect(() => parseCertificate(aia(bad)), bad).to.throw(CoreError).with.property('code', 'MALFORMED');
+    }
+  });
+
+  it('an iPAddress of the wrong size is MALFORMED: 4 or 16 octets in a SAN, address and mask in name constraints, no wildcard dNSName subtree (§4.2.1.6, §4.2.1.10)', () => {
+    const cert = (value: string) => pki.issue('ip', '/CN=ip.ruqsat.kz', ca, { ext: ['basicConstraints=critical,CA:TRUE', value] }).pem;
+    // An excluded subtree of a bare IPv4 address, without its mask: ignoring it would let that address through.
+    for (const bad of ['2.5.29.30=critical,DER:30:0a:a1:08:30:06:87:04:7f:00:00:01', '2.5.29.17=DER:30:07:87:05:01:02:03:04:05']) {
+      expect(() => parseCertificate(cert(bad)), bad).to.throw(CoreError).with.property('code', 'MALFORMED');
+    }
+    expect(() => parseCertificate(cert('nameConstraints=critical,excluded;DNS:*.bad.kz'))).to.throw(CoreError).with.property('code', 'MALFORMED');
+    expect(() => parseCertificate(cert('nameConstraints=critical,excluded;IP:127.0.0.0/255.0.0.0'))).not.to.throw();
+  });
 });

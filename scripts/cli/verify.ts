@@ -44,7 +44,7 @@ function chainOf(r: VerifyResult): { subject: string; serial: string; sha256: st
 export const command: Command = {
   name: 'verify',
   summary: 'Verifies each CERT against the --ca trust anchors through --untrusted intermediates, optionally with CRLs, a time, a purpose, policies and a host name. Exit 0 when all are OK, 2 when any fails.',
-  usage: 'ruqsat verify [--ca FILE]... [--untrusted FILE]... [--crl FILE]... [--crl-check | --crl-check-all] [--at TIME] [--purpose OID] [--policy OID]... [--host NAME] [--json] CERT...',
+  usage: 'ruqsat verify [--ca FILE]... [--untrusted FILE]... [--crl FILE]... [--crl-check | --crl-check-all] [--at TIME] [--purpose OID] [--policy OID]... [--host NAME] [--x509-strict] [--json] CERT...',
   async run(args) {
     let parsed;
     try {
@@ -54,7 +54,7 @@ export const command: Command = {
         options: {
           ca: { type: 'string', multiple: true }, untrusted: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true },
           'crl-check': { type: 'boolean' }, 'crl-check-all': { type: 'boolean' }, at: { type: 'string' }, purpose: { type: 'string' },
-          policy: { type: 'string', multiple: true }, host: { type: 'string' }, json: { type: 'boolean' },
+          policy: { type: 'string', multiple: true }, host: { type: 'string' }, json: { type: 'boolean' }, 'x509-strict': { type: 'boolean' },
         },
       });
     } catch (err) {
@@ -92,7 +92,7 @@ export const command: Command = {
         // Extra certificates after the leaf in a CERT file are treated as untrusted intermediates.
         r = leaf === undefined
           ? { ok: false, code: 'MALFORMED', message: 'no certificate in file', chain: [] }
-          : store.verifyBytes(leaf, { intermediates: [...untrusted, ...rest], time, purpose, policies: v.policy, host: v.host, crlCheck });
+          : store.verifyBytes(leaf, { intermediates: [...untrusted, ...rest], time, purpose, policies: v.policy, host: v.host, crlCheck, strict: v['x509-strict'] });
       } catch (err) {
         r = { ok: false, code: 'MALFORMED', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, chain: [] };
       }

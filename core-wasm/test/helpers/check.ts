@@ -14,6 +14,8 @@ export interface Case {
   purpose?: { oid: string; openssl: string };
   policies?: string[];
   host?: string;
+  /** OpenSSL's -x509_strict rules, on both sides. */
+  strict?: boolean;
 }
 
 export function runCore(c: Case): VerifyResult {
@@ -22,7 +24,7 @@ export function runCore(c: Case): VerifyResult {
   for (const f of c.crls ?? []) store.addCrl(parseCrl(readFileSync(f)));
   const intermediates = (c.untrusted ?? []).flatMap((f) => derObjects(readFileSync(f), ['CERTIFICATE']).map(decodeCertificate));
   return store.verifyBytes(readFileSync(c.leaf), {
-    intermediates, time: c.at, purpose: c.purpose?.oid, policies: c.policies, host: c.host, crlCheck: c.crlCheck ?? 'none',
+    intermediates, time: c.at, purpose: c.purpose?.oid, policies: c.policies, host: c.host, crlCheck: c.crlCheck ?? 'none', strict: c.strict,
   });
 }
 
@@ -33,7 +35,7 @@ export function expectBoth(pki: Pki, c: Case, code: string): VerifyResult {
   expect(r.ok).to.equal(code === 'OK');
   const ossl = opensslVerify(pki, c.leaf, {
     ca: c.ca, untrusted: c.untrusted, crls: c.crls, crlCheck: c.crlCheck, deltas: true, at: c.at,
-    purpose: c.purpose?.openssl, policies: c.policies, host: c.host,
+    purpose: c.purpose?.openssl, policies: c.policies, host: c.host, strict: c.strict,
   });
   expect(ossl.ok, `openssl verify disagrees (core: ${r.code}):\n${ossl.output}`).to.equal(code === 'OK');
   return r;

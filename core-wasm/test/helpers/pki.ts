@@ -144,6 +144,8 @@ export interface OpensslVerifyOptions {
   purpose?: string;
   policies?: string[];
   host?: string;
+  /** -x509_strict. */
+  strict?: boolean;
 }
 
 function bundle(pki: Pki, files: string[], name: string): string {
@@ -166,6 +168,7 @@ export function opensslVerify(pki: Pki, leaf: string, o: OpensslVerifyOptions): 
   for (const p of o.policies ?? []) args.push('-policy', p);
   if (o.policies?.length) args.push('-explicit_policy');
   if (o.host) args.push(/^[\d.]+$|:/.test(o.host) ? '-verify_ip' : '-verify_hostname', o.host);
+  if (o.strict) args.push('-x509_strict');
   args.push(leaf);
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
   return { ok: r.status === 0 && r.stdout.includes(': OK'), output: `openssl ${args.join(' ')}\n${r.stdout}${r.stderr}` };
