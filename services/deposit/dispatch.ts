@@ -1,8 +1,7 @@
 // Steps 10 (the cover letter's signature) and 11 (dispatch) of deposit.software as the applicant sees them, after the
 // case machine closed the case on the certificate. The officials' acts are kit/cases/after-result-acts.ts.
-import type { StepClock } from '../../gen/ruqsat/common/v1/common.ts';
 import { DispatchChannel, type Dispatch } from '../../gen/ruqsat/deposit/v1/deposit.ts';
-import { afterResultClocks, pendingClock } from '../kit/cases/after-result.ts';
+import { afterResultSteps } from '../kit/cases/after-result.ts';
 import type { AfterResultRecords, Channel } from '../kit/cases/after-result-acts.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
 import { toEnvelope } from '../kit/cases/view.ts';
@@ -15,15 +14,11 @@ const CHANNELS: Record<Channel, DispatchChannel> = { post: DispatchChannel.DISPA
 /** The applicant's view of the steps after the result: their clocks, the signed cover letter, the dispatch. */
 export function afterResultView(def: ServiceDefinition, row: ApplicationRow) {
   const records = row.details as AfterResultRecords;
-  const clocks = afterResultClocks(def, caseFromJson(row.state), row.details);
-  const pending = pendingClock(clocks);
   const d = records.dispatch;
   const dispatch: Dispatch | undefined = d && { channel: CHANNELS[d.channel], reference: d.reference, dispatchTime: new Date(d.completed_at) };
   return {
-    steps: clocks.filter((c) => c.startedAt).map((c): StepClock => ({ step: c.step.id, startTime: c.startedAt, dueTime: c.dueAt, completeTime: c.completedAt })),
-    pending: pending && { step: pending.step.id, dueAt: pending.dueAt },
+    ...afterResultSteps(def, caseFromJson(row.state), row.details),
     coverLetter: records.cover_letter && toEnvelope(records.cover_letter.envelope),
     dispatch,
   };
 }
-

@@ -165,8 +165,15 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     await actFails(executor, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.PERMISSION_DENIED);
     const pigeon = await actFails(registrar, app.name, { act: 'dispatch', channel: 'pigeon' }, grpc.status.INVALID_ARGUMENT);
     expect(pigeon.status.fieldViolations.map((v) => v.field)).to.deep.equal(['act.payload.channel']);
+    // The applicant sees the step running, then done.
+    const awaiting = await get(app.name);
+    expect(awaiting.currentStep).to.equal('dispatch');
+    expect(awaiting.stepDueTime).to.deep.equal(signedCase.stepDueTime);
     const sent = await act(registrar, app.name, { act: 'dispatch', channel: 'courier', reference: 'WB-2026-0001' });
     expect(sent).to.include({ currentStep: '', overdue: false });
+    const posted = await get(app.name);
+    expect(posted.currentStep).to.equal('');
+    expect(posted.steps.find((c) => c.step === 'dispatch')!.completeTime!.getTime()).to.be.at.most(Date.now());
     const again = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
     expect(again.status.errorInfo?.reason).to.equal('ALREADY_DONE');
     expect((await get(app.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);

@@ -1,6 +1,7 @@
 // The clocks of a definition's afterResult steps (deposit's cover letter and dispatch): acts after the case machine
 // closed the case on its result, each recorded in the row's details under its step id with `completed_at`, so the
 // SLA monitor and the officials' view can tell when one is late as they do for the machine's own steps.
+import type { StepClock } from '../../../gen/ruqsat/common/v1/common.ts';
 import { calendar } from '../calendar/index.ts';
 import type { AfterResultStep, CaseState, ServiceDefinition } from '../workflow/index.ts';
 
@@ -40,4 +41,14 @@ export function afterResultOverdue(clocks: readonly AfterResultClock[], now: Dat
 export function afterResultNextCheck(clocks: readonly AfterResultClock[], now: Date): Date | null {
   const due = pendingClock(clocks)?.dueAt;
   return due && due.getTime() > now.getTime() ? due : null;
+}
+
+/** The applicant's view of the steps after the result: the clocks started so far, and the step running now. */
+export function afterResultSteps(def: ServiceDefinition, state: CaseState, details: Record<string, unknown>) {
+  const clocks = afterResultClocks(def, state, details);
+  const pending = pendingClock(clocks);
+  return {
+    steps: clocks.filter((c) => c.startedAt).map((c): StepClock => ({ step: c.step.id, startTime: c.startedAt, dueTime: c.dueAt, completeTime: c.completedAt })),
+    pending: pending && { step: pending.step.id, dueAt: pending.dueAt },
+  };
 }
