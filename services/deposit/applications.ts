@@ -3,12 +3,14 @@
 // no one else's deposit; the applicant sees the steps after the result (cover letter, dispatch) too.
 import * as grpc from '@grpc/grpc-js';
 import type { Application, DepositServiceServer } from '../../gen/ruqsat/deposit/v1/deposit.ts';
+import { withAfterResultSteps } from '../kit/cases/after-result.ts';
+import type { AfterResultRecords } from '../kit/cases/after-result-acts.ts';
 import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow, CaseStore } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
 import { RuqsatError, type FieldViolation } from '../kit/errors.ts';
 import type { DefinitionRegistry } from '../kit/workflow/index.ts';
-import { afterResultView, type AfterResultRecords } from './dispatch.ts';
+import { afterResultView } from './dispatch.ts';
 import { depositName, objectName } from './domain/names.ts';
 import { foreignUpload } from './domain/uploader.ts';
 import type { DepositStore, ObjectType } from './store.ts';
@@ -72,12 +74,10 @@ export const toApplication =
   (definitions: DefinitionRegistry) =>
   (view: ApplicationView, row: ApplicationRow): Application => {
     const d = row.details as Partial<DepositDetails>;
-    const after = afterResultView(definitions.get(row.service, row.definition_version), row);
+    const after = afterResultView(row);
     return {
       ...view,
-      currentStep: view.currentStep || (after.pending?.step ?? ''),
-      stepDueTime: view.stepDueTime ?? after.pending?.dueAt,
-      steps: [...view.steps, ...after.steps],
+      ...withAfterResultSteps(view, definitions.get(row.service, row.definition_version), row),
       deposit: d.deposit ? depositName(d.deposit) : '',
       object: d.object ? objectName(d.object) : '',
       depositNumber: d.deposit_number ?? '',

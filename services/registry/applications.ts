@@ -2,13 +2,13 @@
 // the State Register (MTC Order 209, App. 2) and the conclusion on a KKM computer system's conformity (App. 3).
 // The service's own fields are checked here and kept in the application's details.
 import type { Application, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
-import { afterResultSteps } from '../kit/cases/after-result.ts';
+import { withAfterResultSteps } from '../kit/cases/after-result.ts';
 import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
 import type { FieldViolation } from '../kit/errors.ts';
 import { isValidIinBin, toParty, type PartyKind } from '../kit/party.ts';
-import { caseFromJson, CONFORMITY_KKM_COMPUTER_SYSTEM, REGISTRY_EIR_IS, type DefinitionRegistry } from '../kit/workflow/index.ts';
+import { CONFORMITY_KKM_COMPUTER_SYSTEM, REGISTRY_EIR_IS, type DefinitionRegistry } from '../kit/workflow/index.ts';
 
 const PREFIX = 'application.payload';
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -87,12 +87,9 @@ export const toApplication =
   (definitions: DefinitionRegistry) =>
   (view: ApplicationView, row: ApplicationRow): Application => {
     const d = row.details as RegistrationDetails;
-    const after = afterResultSteps(definitions.get(row.service, row.definition_version), caseFromJson(row.state), row.details);
     return {
       ...view,
-      currentStep: view.currentStep || (after.pending?.step ?? ''),
-      stepDueTime: view.stepDueTime ?? after.pending?.dueAt,
-      steps: [...view.steps, ...after.steps],
+      ...withAfterResultSteps(view, definitions.get(row.service, row.definition_version), row),
       entry: d.entry ?? '',
       resultNumber: d.number ?? '',
       owner: d.owner ? toParty(d.owner) : undefined,

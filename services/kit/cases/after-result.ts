@@ -3,7 +3,9 @@
 // SLA monitor and the officials' view can tell when one is late as they do for the machine's own steps.
 import type { StepClock } from '../../../gen/ruqsat/common/v1/common.ts';
 import { calendar } from '../calendar/index.ts';
-import type { AfterResultStep, CaseState, ServiceDefinition } from '../workflow/index.ts';
+import { caseFromJson, type AfterResultStep, type CaseState, type ServiceDefinition } from '../workflow/index.ts';
+import type { ApplicationRow } from './store.ts';
+import type { ApplicationView } from './view.ts';
 
 export interface AfterResultClock {
   step: AfterResultStep;
@@ -43,12 +45,13 @@ export function afterResultNextCheck(clocks: readonly AfterResultClock[], now: D
   return due && due.getTime() > now.getTime() ? due : null;
 }
 
-/** The applicant's view of the steps after the result: the clocks started so far, and the step running now. */
-export function afterResultSteps(def: ServiceDefinition, state: CaseState, details: Record<string, unknown>) {
-  const clocks = afterResultClocks(def, state, details);
+/** The applicant's current step, its deadline and the step clocks, the after-result steps' included once the machine's are done. */
+export function withAfterResultSteps(view: Pick<ApplicationView, 'currentStep' | 'stepDueTime' | 'steps'>, def: ServiceDefinition, row: Pick<ApplicationRow, 'state' | 'details'>) {
+  const clocks = afterResultClocks(def, caseFromJson(row.state), row.details);
   const pending = pendingClock(clocks);
   return {
-    steps: clocks.filter((c) => c.startedAt).map((c): StepClock => ({ step: c.step.id, startTime: c.startedAt, dueTime: c.dueAt, completeTime: c.completedAt })),
-    pending: pending && { step: pending.step.id, dueAt: pending.dueAt },
+    currentStep: view.currentStep || (pending?.step.id ?? ''),
+    stepDueTime: view.stepDueTime ?? pending?.dueAt,
+    steps: [...view.steps, ...clocks.filter((c) => c.startedAt).map((c): StepClock => ({ step: c.step.id, startTime: c.startedAt, dueTime: c.dueAt, completeTime: c.completedAt }))],
   };
 }
