@@ -1,5 +1,6 @@
 // npm run bench:deposit — UploadObject ingest rate of a 1 GiB deposit over loopback against sha256sum
 // of the same files, in one run. The service runs in a child process (one core), the client here (the other).
+// The service records on the embedded database, or on PostgreSQL with DATABASE_URL (a scratch schema, dropped after).
 import * as grpc from '@grpc/grpc-js';
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,10 +28,15 @@ const CHUNK_DIGESTS = process.env.BENCH_DEPOSIT_CHUNK_DIGESTS === '1';
 
 /** Child: the deposit service alone, embedded database, blobs in `dir`. */
 async function serve(dir: string): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), METRICS_PORT: '-1', DEPOSIT_BLOB_DIR: join(dir, 'blobs'), GRPC_MAX_CALL_MS: '3600000', MESH_TLS: 'off' };
+  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), DB_SCHEMA_PREFIX: `bench${randomBytes(4).toString('hex')}_`, METRICS_PORT: '-1', DEPOSIT_BLOB_DIR: join(dir, 'blobs'), GRPC_MAX_CALL_MS: '3600000', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
-  const mesh = await startMesh(loadConfig(env), ['deposit'], createLogger('warn'));
-  process.once('SIGTERM', () => void mesh.stop().then(() => process.exit(0)));
+  const config = loadConfig(env);
+  const mesh = await startMesh(config, ['deposit'], createLogger('warn'));
+  process.once('SIGTERM', async () => {
+    if (mesh.database.kind === 'postgres') await mesh.database.knex.raw('drop schema if exists ?? cascade', [config.schemaPrefix + 'deposit']).catch(() => undefined);
+    await mesh.stop();
+    process.exit(0);
+  });
   // The parent asks for this process's CPU time around the upload: wall time alone hides which side is the bottleneck.
   process.on('message', (m) => {
     if (m === 'cpu') process.send!({ cpuMs: cpuMs(), sysMs: sysMs() });
@@ -113,7 +119,7 @@ async function main(): Promise<void> {
     const ingest = mbps(total, ingestMs);
     const reference = mbps(total, sha256sumMs);
     const lines = [
-      `Deposit ingest over loopback (${new Date().toISOString().slice(0, 10)}, ${TOTAL_MIB} MiB in ${FILES} files, ${CHUNK / 1024} KiB chunks, embedded database, blobs on local disk):`,
+      `Deposit ingest over loopback (${new Date().toISOString().slice(0, 10)}, ${TOTAL_MIB} MiB in ${FILES} files, ${CHUNK / 1024} KiB chunks, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded database'}, blobs on local disk):`,
       '',
       '| measurement | MB/s | time | ratio | target |',
       '|---|---|---|---|---|',

@@ -136,7 +136,8 @@ export class Uploads {
         const m = next.value;
         if (m.chunk) {
           group.push(m.chunk);
-          if (group.length === HASH_GROUP) await applyGroup();
+          // Without a digest to check there is nothing to batch: a chunk held back would only wait, and be kept alive.
+          if (group.length === HASH_GROUP || m.chunk.sha256.length === 0) await applyGroup();
           continue;
         }
         await applyGroup();
