@@ -16,16 +16,18 @@ export interface SignatureBackend {
   verify(alg: AlgorithmId, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): SignatureResult;
 }
 
+// What `openssl verify` accepts, SHA-1 aside (refused by policy, see legacySha1).
 const HASH_OF: Record<string, string> = {
-  [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512',
+  [OID.sha224]: 'sha224', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512',
 };
 const ECDSA: Record<string, string> = {
-  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512',
+  '1.2.840.10045.4.3.1': 'sha224', '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512',
 };
 const RSA_PKCS1: Record<string, string> = {
-  '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.113549.1.1.14': 'sha224', '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
 };
-const CURVES = new Set(['prime256v1', 'secp384r1']);
+const DSA: Record<string, string> = { '2.16.840.1.101.3.4.3.1': 'sha224', '2.16.840.1.101.3.4.3.2': 'sha256' };
+const CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
 
 // Parsing a public key costs more than some verifications; keep the recent ones.
 const keyCache = new Map<string, KeyObject | null>();
@@ -95,7 +97,7 @@ export interface NodeBackendOptions {
   legacySha1?: boolean;
 }
 
-/** node:crypto (OpenSSL) backend: Ed25519, ECDSA P-256/P-384, RSA PKCS#1 v1.5 and RSA-PSS with SHA-2. */
+/** node:crypto (OpenSSL) backend: Ed25519, Ed448, ECDSA (P-256/384/521, secp256k1, brainpool), RSA PKCS#1 v1.5 and RSA-PSS, DSA, with SHA-2. */
 export function createNodeBackend(opts: NodeBackendOptions = {}): SignatureBackend {
   const ecdsa = opts.legacySha1 ? { ...ECDSA, [SHA1_ECDSA]: 'sha1' } : ECDSA;
   const rsa = opts.legacySha1 ? { ...RSA_PKCS1, [SHA1_RSA]: 'sha1' } : RSA_PKCS1;
@@ -110,6 +112,16 @@ function nodeVerifyWith(ecdsa: Record<string, string>, rsa: Record<string, strin
     if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';
     if (type !== 'ed25519') return 'BAD_SIGNATURE';
     return run(() => nodeVerify(null, data, key, sig));
+  }
+  if (alg.oid === OID.ed448) {
+    if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';
+    if (type !== 'ed448') return 'BAD_SIGNATURE';
+    return run(() => nodeVerify(null, data, key, sig));
+  }
+  if (DSA[alg.oid]) {
+    if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';
+    if (type !== 'dsa') return 'BAD_SIGNATURE';
+    return run(() => nodeVerify(DSA[alg.oid], data, { key, dsaEncoding: 'der' }, sig));
   }
   if (ecdsa[alg.oid]) {
     if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';

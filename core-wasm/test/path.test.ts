@@ -47,6 +47,19 @@ describe('path validation', function () {
     }
   }
 
+  // Every other algorithm `openssl verify` accepts (SHA-1 aside): each chain accepted, and a leaf whose signature
+  // was altered refused as BAD_SIGNATURE, both as OpenSSL says.
+  for (const alg of ['p521', 'ed448', 'secp256k1', 'brainpool256', 'dsa', 'rsa-sha224'] as KeyAlg[]) {
+    it(`accepts a ${alg} chain and refuses it with an altered signature`, () => {
+      const { root: r, chain: c } = chain(alg, 2);
+      expectBoth(pki, { leaf: c[0].cert, ca: [r.cert], untrusted: [c[1].cert], at: now(), purpose: SERVER, host: 'svc.ruqsat.kz' }, 'OK');
+      const der = Buffer.from(c[0].pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      der[der.length - 3] ^= 0x01; // inside the signature BIT STRING, the last field
+      writeFileSync(pki.path(`${alg}-bad.der`), der);
+      expectBoth(pki, { leaf: pki.path(`${alg}-bad.der`), ca: [r.cert], untrusted: [c[1].cert], at: now() }, 'BAD_SIGNATURE');
+    });
+  }
+
   const leafOf = (ext: string[], opts: { issuer?: Issued; days?: number; alg?: KeyAlg } = {}) =>
     pki.issue('leaf', '/C=KZ/O=Ruqsat/CN=svc.ruqsat.kz', opts.issuer ?? inter, { ext, days: opts.days, alg: opts.alg });
   const base = (leaf: Issued, more: object = {}) => ({ leaf: leaf.cert, ca: [root.cert], untrusted: [inter.cert], at: now(), ...more });

@@ -1,10 +1,10 @@
 // Test PKI built with the openssl command line at test time, plus an `openssl verify` oracle.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type KeyAlg = 'ed25519' | 'p256' | 'p384' | 'rsa' | 'rsa-pss';
+export type KeyAlg = 'ed25519' | 'p256' | 'p384' | 'rsa' | 'rsa-pss' | 'p521' | 'ed448' | 'secp256k1' | 'brainpool256' | 'dsa' | 'rsa-sha224';
 
 export interface Issued {
   name: string;
@@ -63,6 +63,12 @@ const KEYGEN: Record<KeyAlg, string[]> = {
   p384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
   rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
   'rsa-pss': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  p521: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+  ed448: ['-algorithm', 'ed448'],
+  secp256k1: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1'],
+  brainpool256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1'],
+  dsa: [], // from generated parameters, see key()
+  'rsa-sha224': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
 };
 
 export class Pki {
@@ -79,14 +85,16 @@ export class Pki {
 
   key(alg: KeyAlg): string {
     const file = `k${++this.n}.pem`;
-    openssl(['genpkey', ...KEYGEN[alg], '-out', file], this.dir);
+    if (alg === 'dsa' && !existsSync(this.path('dsa-params.pem'))) openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
+    openssl(['genpkey', ...(alg === 'dsa' ? ['-paramfile', 'dsa-params.pem'] : KEYGEN[alg]), '-out', file], this.dir);
     return this.path(file);
   }
 
   private sigopts(alg: KeyAlg): string[] {
     if (alg === 'rsa-pss') return ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sigopt', 'rsa_mgf1_md:sha256'];
-    if (alg === 'ed25519') return [];
-    return alg === 'p384' ? ['-sha384'] : ['-sha256'];
+    if (alg === 'ed25519' || alg === 'ed448') return [];
+    if (alg === 'rsa-sha224') return ['-sha224'];
+    return alg === 'p384' ? ['-sha384'] : alg === 'p521' ? ['-sha512'] : ['-sha256'];
   }
 
   /** Issues a certificate; issuer undefined means self-signed. */
