@@ -122,6 +122,8 @@ function skeleton(der: Uint8Array): { u: Uint32Array; f: Float64Array } {
   }
 }
 
+const CRITICAL_HANDLED = new Set<string>([OID.deltaCrlIndicator, OID.authorityKeyId, OID.issuingDistributionPoint]);
+
 export function decodeCrl(der: Uint8Array): Crl {
   const { u, f } = skeleton(der);
   const at = (word: number) => der.subarray(u[word], u[word] + u[word + 1]);
@@ -149,8 +151,9 @@ export function decodeCrl(der: Uint8Array): Crl {
     else if (e.oid === OID.deltaCrlIndicator) crl.deltaBase = intValue();
     else if (e.oid === OID.authorityKeyId) crl.authorityKeyId = ext.authorityKeyId(e.value);
     else if (e.oid === OID.issuingDistributionPoint) crl.issuingDistributionPoint = idp(e.value);
-    else if (e.oid === OID.issuerAltName || e.oid === OID.freshestCrl || e.oid === OID.authorityInfoAccess) continue;
-    else if (e.critical) crl.unhandledCritical.push(e.oid);
+    // Critical, only these three are acted on as such (as OpenSSL does): a critical CRLNumber, freshestCRL or AIA,
+    // which RFC 5280 §5.2 requires to be non-critical, makes the CRL unusable like any unknown critical extension.
+    if (e.critical && !CRITICAL_HANDLED.has(e.oid)) crl.unhandledCritical.push(e.oid);
   }
   return crl;
 }

@@ -72,6 +72,31 @@ describe('revocation', function () {
     expectBoth(pki, { leaf: l.cert, ca: [root.cert], untrusted: [noCrlSign.cert], at: now(), crlCheck: 'leaf', crls: [crl] }, 'KEY_USAGE');
   });
 
+  // After x509-limbo's RFC 5280 CRL cases, each also checked against `openssl verify`.
+  it('UNHANDLED_CRITICAL_EXTENSION: a CRL with an unknown critical extension, or a critical CRLNumber (§5.2, §5.2.3)', () => {
+    expectBoth(pki, base({ crls: [pki.crl('unknown-critical', inter, { exts: ['1.3.6.1.4.1.55738.666.1=critical,ASN1:NULL'] })] }), 'UNHANDLED_CRITICAL_EXTENSION');
+    expectBoth(pki, base({ crls: [pki.crl('critical-number', inter, { noCrlNumber: true, exts: ['2.5.29.20=critical,DER:02:02:30:39'] })] }), 'UNHANDLED_CRITICAL_EXTENSION');
+    expectBoth(pki, base({ crls: [pki.crl('unknown-noncritical', inter, { exts: ['1.3.6.1.4.1.55738.666.1=ASN1:NULL'] })] }), 'OK');
+  });
+
+  it('a CRL without CRLNumber is used, as OpenSSL uses it (x509-limbo expects a failure)', () => {
+    expectBoth(pki, base({ crls: [pki.crl('no-number', inter, { noCrlNumber: true, entries: [{ serial: 'ABCDEF' }] })] }), 'OK');
+    expectBoth(pki, base({ crls: [pki.crl('no-number-revoked', inter, { noCrlNumber: true, entries: [{ serial: leaf.serial }] })] }), 'REVOKED');
+  });
+
+  it('REVOKED whatever the entry\'s revocation date: after the validation time, or before the certificate existed', () => {
+    expectBoth(pki, base({ crls: [pki.crl('revoked-later', inter, { entries: [{ serial: leaf.serial, date: asn1Time(now() + 86400).slice(2) }] })] }), 'REVOKED');
+    expectBoth(pki, base({ crls: [pki.crl('revoked-before', inter, { entries: [{ serial: leaf.serial, date: '000101000000Z' }] })] }), 'REVOKED');
+  });
+
+  it('a serial on another CA\'s CRL does not revoke; an issuer without keyUsage may sign CRLs (§6.3.3 f)', () => {
+    const other = pki.issue('other-root', '/C=KZ/O=Ruqsat/CN=Other Root', undefined, { ext: CA, alg: 'p256' });
+    expectBoth(pki, base({ ca: [root.cert, other.cert], crls: [interCrl, pki.crl('other', other, { entries: [{ serial: leaf.serial }] })] }), 'OK');
+    const noKu = pki.issue('noku', '/C=KZ/O=Ruqsat/CN=No keyUsage', undefined, { ext: ['basicConstraints=critical,CA:TRUE'], alg: 'p256' });
+    const l = pki.issue('leaf-noku', '/CN=leaf3', noKu, { ext: LEAF });
+    expectBoth(pki, { leaf: l.cert, ca: [noKu.cert], at: now(), crlCheck: 'leaf', crls: [pki.crl('noku', noKu)] }, 'OK');
+  });
+
   it('delta CRL: revokes a certificate the complete CRL does not list', () => {
     const full = pki.crl('d1-full', inter, { crlNumber: 1, freshest: true });
     const delta = pki.crl('d1-delta', inter, { crlNumber: 2, deltaBase: 1, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });

@@ -46,6 +46,10 @@ export interface CrlOptions {
   freshest?: boolean;
   /** lastUpdate as YYYYMMDDHHMMSSZ (default: now). */
   lastUpdate?: string;
+  /** No CRLNumber extension (RFC 5280 §5.2.3 requires one of the CRL's issuer, not of a verifier). */
+  noCrlNumber?: boolean;
+  /** More crl_extensions lines, in openssl's config syntax. */
+  exts?: string[];
 }
 
 /** A Unix time as the YYYYMMDDHHMMSSZ form openssl takes for dates. */
@@ -125,7 +129,8 @@ export class Pki {
     const exts = [opt.aki === false ? '' : 'authorityKeyIdentifier=keyid'];
     if (opt.freshest) exts.push('freshestCRL=URI:http://crl.ruqsat.kz/delta.crl');
     if (opt.deltaBase !== undefined) exts.push(`2.5.29.27=critical,DER:02:01:${opt.deltaBase.toString(16).padStart(2, '0')}`);
-    const cnf = [`[ca]`, `default_ca=d`, `[d]`, `database=${db}/index.txt`, `crlnumber=${db}/crlnumber`, `default_md=default`,
+    exts.push(...(opt.exts ?? []));
+    const cnf = [`[ca]`, `default_ca=d`, `[d]`, `database=${db}/index.txt`, ...(opt.noCrlNumber ? [] : [`crlnumber=${db}/crlnumber`]), `default_md=default`,
       `crl_extensions=crlext`, `[crlext]`, ...exts.filter(Boolean), ''].join('\n');
     writeFileSync(join(db, 'ca.cnf'), cnf);
     const signer = opt.signer ?? issuer;
