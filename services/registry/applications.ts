@@ -1,8 +1,10 @@
 // The applicant's side of the registry's own state services on the kit's shared flow: registration of an EIR/IS in
 // the State Register (MTC Order 209, App. 2) and the conclusion on a KKM computer system's conformity (App. 3).
 // The service's own fields are checked here and kept in the application's details.
+import { ResultDispatchChannel, type ResultDispatch } from '../../gen/ruqsat/common/v1/common.ts';
 import type { Application, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { withAfterResultSteps } from '../kit/cases/after-result.ts';
+import { dispatchRecord, type Channel } from '../kit/cases/after-result-acts.ts';
 import { applicantApi, applicantHandlers, type CaseDeps, type CaseHooks } from '../kit/cases/applicant-api.ts';
 import type { ApplicationRow } from '../kit/cases/store.ts';
 import type { ApplicationView } from '../kit/cases/view.ts';
@@ -82,6 +84,14 @@ export const submission: CaseHooks['submission'] = async (act, applicant) => {
   return { violations: [], details: {} };
 };
 
+const CHANNELS: Record<Channel, ResultDispatchChannel> = { post: ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_POST, courier: ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_COURIER };
+
+/** C19 as recorded: channel, reference and time; absent until the office has sent the result. */
+function registryDispatch(row: ApplicationRow): ResultDispatch | undefined {
+  const d = dispatchRecord(row);
+  return d && { ...d, channel: CHANNELS[d.channel] };
+}
+
 /** The shared view with the registration's own fields, and C19 (the dispatch after the result) from the definition. */
 export const toApplication =
   (definitions: DefinitionRegistry) =>
@@ -90,6 +100,7 @@ export const toApplication =
     return {
       ...view,
       ...withAfterResultSteps(view, definitions.get(row.service, row.definition_version), row),
+      dispatch: registryDispatch(row),
       entry: d.entry ?? '',
       resultNumber: d.number ?? '',
       owner: d.owner ? toParty(d.owner) : undefined,

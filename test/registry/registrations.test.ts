@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../core-wasm/src/index.ts';
 import { CaseServiceClient, type Case } from '../../gen/ruqsat/cases/v1/cases.ts';
-import { ApplicationStatus, PartyType } from '../../gen/ruqsat/common/v1/common.ts';
+import { ApplicationStatus, PartyType, ResultDispatchChannel } from '../../gen/ruqsat/common/v1/common.ts';
 import { RegistryServiceClient, type EntryChange } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { TrustServiceClient } from '../../gen/ruqsat/trust/v1/trust.ts';
 import { CaseStore } from '../../services/kit/cases/store.ts';
@@ -169,11 +169,15 @@ describe('registry: EIR/IS registration and KKM conformity on the case flow', fu
     const awaiting = await get(app.name);
     expect(awaiting.currentStep).to.equal('dispatch');
     expect(awaiting.stepDueTime).to.deep.equal(signedCase.stepDueTime);
+    expect(awaiting.dispatch).to.equal(undefined);
     const sent = await act(registrar, app.name, { act: 'dispatch', channel: 'courier', reference: 'WB-2026-0001' });
     expect(sent).to.include({ currentStep: '', overdue: false });
     const posted = await get(app.name);
     expect(posted.currentStep).to.equal('');
     expect(posted.steps.find((c) => c.step === 'dispatch')!.completeTime!.getTime()).to.be.at.most(Date.now());
+    // How and when it went, as the office recorded it.
+    expect(posted.dispatch).to.deep.include({ channel: ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_COURIER, reference: 'WB-2026-0001' });
+    expect(posted.dispatch!.dispatchTime!.getTime()).to.equal(posted.steps.find((c) => c.step === 'dispatch')!.completeTime!.getTime());
     const again = await actFails(registrar, app.name, { act: 'dispatch', channel: 'post' }, grpc.status.FAILED_PRECONDITION);
     expect(again.status.errorInfo?.reason).to.equal('ALREADY_DONE');
     expect((await get(app.name)).status).to.equal(ApplicationStatus.APPLICATION_STATUS_ISSUED);

@@ -125,6 +125,46 @@ export function applicationStatusToJSON(object: ApplicationStatus): string {
   }
 }
 
+/** How the office sends the paper result (пошта немесе курьерлік қызмет). */
+export enum ResultDispatchChannel {
+  RESULT_DISPATCH_CHANNEL_UNSPECIFIED = 0,
+  RESULT_DISPATCH_CHANNEL_POST = 1,
+  RESULT_DISPATCH_CHANNEL_COURIER = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function resultDispatchChannelFromJSON(object: any): ResultDispatchChannel {
+  switch (object) {
+    case 0:
+    case "RESULT_DISPATCH_CHANNEL_UNSPECIFIED":
+      return ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_UNSPECIFIED;
+    case 1:
+    case "RESULT_DISPATCH_CHANNEL_POST":
+      return ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_POST;
+    case 2:
+    case "RESULT_DISPATCH_CHANNEL_COURIER":
+      return ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_COURIER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ResultDispatchChannel.UNRECOGNIZED;
+  }
+}
+
+export function resultDispatchChannelToJSON(object: ResultDispatchChannel): string {
+  switch (object) {
+    case ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_UNSPECIFIED:
+      return "RESULT_DISPATCH_CHANNEL_UNSPECIFIED";
+    case ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_POST:
+      return "RESULT_DISPATCH_CHANNEL_POST";
+    case ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_COURIER:
+      return "RESULT_DISPATCH_CHANNEL_COURIER";
+    case ResultDispatchChannel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Where an appeal (шағым) goes. */
 export enum AppealRecipient {
   APPEAL_RECIPIENT_UNSPECIFIED = 0,
@@ -217,6 +257,17 @@ export interface StepClock {
     | undefined;
   /** Unset while the step is open. */
   completeTime: Date | undefined;
+}
+
+/**
+ * How and when an office sent a paper result (the certificate, or the refusal) to the applicant: an act after the
+ * result, recorded by the office with {"act":"dispatch","channel":"post"|"courier","reference":…}.
+ */
+export interface ResultDispatch {
+  channel: ResultDispatchChannel;
+  /** The postal tracking number or courier waybill, when the office gave one. */
+  reference: string;
+  dispatchTime: Date | undefined;
 }
 
 /** An interval during which the service clock stood still (the applicant was asked for something). */
@@ -824,6 +875,111 @@ export const StepClock: MessageFns<StepClock> = {
     message.startTime = object.startTime ?? undefined;
     message.dueTime = object.dueTime ?? undefined;
     message.completeTime = object.completeTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseResultDispatch(): ResultDispatch {
+  return { channel: 0, reference: "", dispatchTime: undefined };
+}
+
+export const ResultDispatch: MessageFns<ResultDispatch> = {
+  encode(message: ResultDispatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== 0) {
+      writer.uint32(8).int32(message.channel);
+    }
+    if (message.reference !== "") {
+      writer.uint32(18).string(message.reference);
+    }
+    if (message.dispatchTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dispatchTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResultDispatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResultDispatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dispatchTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResultDispatch {
+    return {
+      channel: isSet(object.channel) ? resultDispatchChannelFromJSON(object.channel) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      dispatchTime: isSet(object.dispatchTime)
+        ? fromJsonTimestamp(object.dispatchTime)
+        : isSet(object.dispatch_time)
+        ? fromJsonTimestamp(object.dispatch_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ResultDispatch): unknown {
+    const obj: any = {};
+    if (message.channel !== 0) {
+      obj.channel = resultDispatchChannelToJSON(message.channel);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.dispatchTime !== undefined) {
+      obj.dispatchTime = message.dispatchTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResultDispatch>, I>>(base?: I): ResultDispatch {
+    return ResultDispatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResultDispatch>, I>>(object: I): ResultDispatch {
+    const message = createBaseResultDispatch();
+    message.channel = object.channel ?? 0;
+    message.reference = object.reference ?? "";
+    message.dispatchTime = object.dispatchTime ?? undefined;
     return message;
   },
 };

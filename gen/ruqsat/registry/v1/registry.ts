@@ -31,6 +31,7 @@ import {
   Notice,
   Party,
   PausedInterval,
+  ResultDispatch,
   SignedEnvelope,
   StepClock,
 } from "../../common/v1/common";
@@ -313,6 +314,11 @@ export interface Application {
   model: string;
   manufacturer: string;
   softwareVersion: string;
+  /**
+   * EIR/IS, C19: how and when the paper Certificate or refusal went to the applicant. Absent until sent; the step's
+   * clock is in steps.
+   */
+  dispatch: ResultDispatch | undefined;
 }
 
 export interface SubmitApplicationRequest {
@@ -2414,6 +2420,7 @@ function createBaseApplication(): Application {
     model: "",
     manufacturer: "",
     softwareVersion: "",
+    dispatch: undefined,
   };
 }
 
@@ -2517,6 +2524,9 @@ export const Application: MessageFns<Application> = {
     }
     if (message.softwareVersion !== "") {
       writer.uint32(266).string(message.softwareVersion);
+    }
+    if (message.dispatch !== undefined) {
+      ResultDispatch.encode(message.dispatch, writer.uint32(274).fork()).join();
     }
     return writer;
   },
@@ -2798,6 +2808,14 @@ export const Application: MessageFns<Application> = {
             message.softwareVersion = reader.string();
             continue;
           }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.dispatch = ResultDispatch.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2923,6 +2941,7 @@ export const Application: MessageFns<Application> = {
         : isSet(object.software_version)
         ? globalThis.String(object.software_version)
         : "",
+      dispatch: isSet(object.dispatch) ? ResultDispatch.fromJSON(object.dispatch) : undefined,
     };
   },
 
@@ -3027,6 +3046,9 @@ export const Application: MessageFns<Application> = {
     if (message.softwareVersion !== "") {
       obj.softwareVersion = message.softwareVersion;
     }
+    if (message.dispatch !== undefined) {
+      obj.dispatch = ResultDispatch.toJSON(message.dispatch);
+    }
     return obj;
   },
 
@@ -3074,6 +3096,9 @@ export const Application: MessageFns<Application> = {
     message.model = object.model ?? "";
     message.manufacturer = object.manufacturer ?? "";
     message.softwareVersion = object.softwareVersion ?? "";
+    message.dispatch = (object.dispatch !== undefined && object.dispatch !== null)
+      ? ResultDispatch.fromPartial(object.dispatch)
+      : undefined;
     return message;
   },
 };
