@@ -1,12 +1,14 @@
 // npm run bench:deposit — UploadObject ingest rate of a 1 GiB deposit over loopback against sha256sum
 // of the same files, in one run. The service runs in a child process (one core), the client here (the other).
-// The service records on the embedded database, or on PostgreSQL with DATABASE_URL (a scratch schema, dropped after).
+// The service records on PostgreSQL, as deployed, when one answers at DATABASE_URL (default: the local test database,
+// as bench:registry) in a scratch schema dropped after; else, or with BENCH_DEPOSIT_DB=embedded, on the embedded one.
 import * as grpc from '@grpc/grpc-js';
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { sha256 } from '../../core-wasm/src/index.ts';
 import { DepositObject_State, ObjectType, type DepositServiceClient, type UploadObjectResponse } from '../../gen/ruqsat/deposit/v1/deposit.ts';
 import { depositConfig } from '../../services/deposit/config.ts';
@@ -67,7 +69,23 @@ function uploadFiles(client: DepositServiceClient, paths: string[], root: string
   });
 }
 
+/** The PostgreSQL to record on, if one answers (the embedded database otherwise). */
+async function postgresUrl(): Promise<string | undefined> {
+  if (process.env.BENCH_DEPOSIT_DB === 'embedded') return undefined;
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
+  const databaseUrl = await postgresUrl();
   const dir = mkdtempSync(join(tmpdir(), 'ruqsat-bench-deposit-'));
   try {
     const root = join(dir, 'files');
@@ -89,7 +107,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < TOTAL_MIB; i++) sha256(block);
     const coreMs = performance.now() - t;
 
-    const child = fork(new URL(import.meta.url).pathname, ['--serve', join(dir, 'service')], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(new URL(import.meta.url).pathname, ['--serve', join(dir, 'service')], { env: { ...process.env, DATABASE_URL: databaseUrl }, execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = await new Promise<{ address: string }>((resolve, reject) => {
       child.once('message', (m) => resolve(m as { address: string }));
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -119,7 +137,7 @@ async function main(): Promise<void> {
     const ingest = mbps(total, ingestMs);
     const reference = mbps(total, sha256sumMs);
     const lines = [
-      `Deposit ingest over loopback (${new Date().toISOString().slice(0, 10)}, ${TOTAL_MIB} MiB in ${FILES} files, ${CHUNK / 1024} KiB chunks, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded database'}, blobs on local disk):`,
+      `Deposit ingest over loopback (${new Date().toISOString().slice(0, 10)}, ${TOTAL_MIB} MiB in ${FILES} files, ${CHUNK / 1024} KiB chunks, ${databaseUrl ? 'PostgreSQL' : 'embedded database'}, blobs on local disk):`,
       '',
       '| measurement | MB/s | time | ratio | target |',
       '|---|---|---|---|---|',
