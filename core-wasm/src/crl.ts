@@ -151,8 +151,8 @@ export function decodeCrl(der: Uint8Array): Crl {
     else if (e.oid === OID.deltaCrlIndicator) crl.deltaBase = intValue();
     else if (e.oid === OID.authorityKeyId) crl.authorityKeyId = ext.authorityKeyId(e.value);
     else if (e.oid === OID.issuingDistributionPoint) crl.issuingDistributionPoint = idp(e.value);
-    // Critical, only these three are acted on as such (as OpenSSL does): a critical CRLNumber, freshestCRL or AIA,
-    // which RFC 5280 §5.2 requires to be non-critical, makes the CRL unusable like any unknown critical extension.
+    // Only IDP, AKI and deltaCRLIndicator are understood as critical (as in OpenSSL): any other critical extension,
+    // CRLNumber, freshestCRL and AIA included (RFC 5280 §5.2 requires them non-critical), makes the CRL unusable.
     if (e.critical && !CRITICAL_HANDLED.has(e.oid)) crl.unhandledCritical.push(e.oid);
   }
   return crl;

@@ -28,7 +28,7 @@ const CHUNK = Number(process.env.BENCH_DEPOSIT_CHUNK_KIB ?? 2048) * 1024;
 // BENCH_DEPOSIT_CHUNK_DIGESTS=1: the client sends each chunk's SHA-256 and the service checks it (a second hash pass on each side).
 const CHUNK_DIGESTS = process.env.BENCH_DEPOSIT_CHUNK_DIGESTS === '1';
 
-/** Child: the deposit service alone, embedded database, blobs in `dir`. */
+/** Child: the deposit service alone, blobs in `dir`; on PostgreSQL when the parent passes DATABASE_URL. */
 async function serve(dir: string): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), DB_SCHEMA_PREFIX: `bench${randomBytes(4).toString('hex')}_`, METRICS_PORT: '-1', DEPOSIT_BLOB_DIR: join(dir, 'blobs'), GRPC_MAX_CALL_MS: '3600000', MESH_TLS: 'off' };
   for (const n of SERVICE_NAMES) env[`${n.toUpperCase()}_PORT`] = '0';
