@@ -1,5 +1,6 @@
 // `ruqsat verify`: output lines, JSON, exit codes and usage errors.
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { command } from '../../scripts/cli/verify.ts';
 import { UsageError } from '../../scripts/cli.ts';
@@ -44,6 +45,19 @@ describe('ruqsat verify', function () {
     expect(r.code).to.equal(2);
     expect(r.out[0]).to.equal(`${good.cert}: OK`);
     expect(r.out[1]).to.match(new RegExp(`^${revoked.cert}: FAIL REVOKED CN=revoked: revoked \\(keyCompromise\\)`));
+  });
+
+  it('refuses a SHA-1 signature unless --legacy-sha1 is given (openssl verify accepts it)', async () => {
+    const rsaRoot = pki.issue('rsa-root', '/CN=CLI RSA Root', undefined, { ext: CA, alg: 'rsa' });
+    const key = pki.key('rsa');
+    writeFileSync(pki.path('sha1.ext'), '[v3]\nbasicConstraints=CA:FALSE\n');
+    execFileSync('openssl', ['req', '-new', '-key', key, '-subj', '/CN=sha1', '-out', pki.path('sha1.csr')]);
+    execFileSync('openssl', ['x509', '-req', '-in', pki.path('sha1.csr'), '-CA', rsaRoot.cert, '-CAkey', rsaRoot.key, '-sha1', '-days', '30',
+      '-extfile', pki.path('sha1.ext'), '-extensions', 'v3', '-out', pki.path('sha1.pem')], { stdio: 'ignore' });
+    const refused = await run(['--ca', rsaRoot.cert, pki.path('sha1.pem')]);
+    expect(refused.code).to.equal(2);
+    expect(refused.out[0]).to.match(/FAIL UNSUPPORTED_ALGORITHM .*sha1WithRSAEncryption/);
+    expect(await run(['--legacy-sha1', '--ca', rsaRoot.cert, pki.path('sha1.pem')])).to.deep.equal({ code: 0, out: [`${pki.path('sha1.pem')}: OK`] });
   });
 
   it('reads several PEM blocks per file, DER files, --at and --json', async () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../cli.ts';
-import { TrustStore, derObjects, decodeCertificate, decodeCrl, fingerprint, type Certificate, type VerifyResult } from '../../core-wasm/src/index.ts';
+import { TrustStore, createNodeBackend, derObjects, decodeCertificate, decodeCrl, fingerprint, type Certificate, type VerifyResult } from '../../core-wasm/src/index.ts';
 
 const PURPOSES: Record<string, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', codeSigning: '1.3.6.1.5.5.7.3.3',
@@ -44,7 +44,7 @@ function chainOf(r: VerifyResult): { subject: string; serial: string; sha256: st
 export const command: Command = {
   name: 'verify',
   summary: 'Verifies each CERT against the --ca trust anchors through --untrusted intermediates, optionally with CRLs, a time, a purpose, policies and a host name. Exit 0 when all are OK, 2 when any fails.',
-  usage: 'ruqsat verify [--ca FILE]... [--untrusted FILE]... [--crl FILE]... [--crl-check | --crl-check-all] [--at TIME] [--purpose OID] [--policy OID]... [--host NAME] [--x509-strict] [--json] CERT...',
+  usage: 'ruqsat verify [--ca FILE]... [--untrusted FILE]... [--crl FILE]... [--crl-check | --crl-check-all] [--at TIME] [--purpose OID] [--policy OID]... [--host NAME] [--x509-strict] [--legacy-sha1] [--json] CERT...',
   async run(args) {
     let parsed;
     try {
@@ -55,6 +55,7 @@ export const command: Command = {
           ca: { type: 'string', multiple: true }, untrusted: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true },
           'crl-check': { type: 'boolean' }, 'crl-check-all': { type: 'boolean' }, at: { type: 'string' }, purpose: { type: 'string' },
           policy: { type: 'string', multiple: true }, host: { type: 'string' }, json: { type: 'boolean' }, 'x509-strict': { type: 'boolean' },
+          'legacy-sha1': { type: 'boolean' },
         },
       });
     } catch (err) {
@@ -69,7 +70,8 @@ export const command: Command = {
     for (const p of v.policy ?? []) if (!OID_RE.test(p)) throw new UsageError(`--policy ${p}: not an OID`);
     const time = v.at === undefined ? undefined : parseTime(v.at);
 
-    const store = new TrustStore();
+    // SHA-1 signatures are refused unless asked for (openssl verify accepts them): legacy chains only.
+    const store = new TrustStore(v['legacy-sha1'] ? { backend: createNodeBackend({ legacySha1: true }) } : {});
     for (const f of v.ca) for (const c of certificates(f, '--ca')) store.addAnchor(c);
     const untrusted = (v.untrusted ?? []).flatMap((f) => certificates(f, '--untrusted'));
     for (const f of v.crl ?? []) {
