@@ -34,8 +34,29 @@ function timeCheck(c: Certificate, t: number, chain: Certificate[], depth: numbe
   return null;
 }
 
+// TLS server and client, as OpenSSL's sslserver and sslclient purposes check them: anyExtendedKeyUsage does not
+// stand in for the purpose (RFC 5280 §4.2.1.12 lets an application require it named), and a leaf's keyUsage, when
+// present, must allow the handshake's use of the key.
+const TLS_PURPOSE_KU: Record<string, number> = {
+  '1.3.6.1.5.5.7.3.1': KU.digitalSignature | KU.keyEncipherment | KU.keyAgreement,
+  '1.3.6.1.5.5.7.3.2': KU.digitalSignature | KU.keyAgreement,
+};
+
+// Netscape's certificate type (a BIT STRING: client 0x80, server 0x40), which OpenSSL still honours on a TLS leaf.
+const NS_CERT_TYPE = '2.16.840.1.113730.1.1';
+const NS_TLS_BIT: Record<string, number> = { '1.3.6.1.5.5.7.3.1': 0x40, '1.3.6.1.5.5.7.3.2': 0x80 };
+
+function nsCertTypeAllows(c: Certificate, purpose: string): boolean {
+  const e = c.extensions.find((x) => x.oid === NS_CERT_TYPE);
+  const bit = NS_TLS_BIT[purpose];
+  if (!e || bit === undefined) return true;
+  // BIT STRING: tag, short length, unused-bits count, then the bits (absent when no bit is set).
+  return e.value[0] === 0x03 && e.value.length >= 4 && (e.value[3]! & bit) !== 0;
+}
+
 function ekuAllows(c: Certificate, purpose: string): boolean {
-  return !c.extKeyUsage || c.extKeyUsage.includes(purpose) || c.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+  if (!c.extKeyUsage || c.extKeyUsage.includes(purpose)) return true;
+  return TLS_PURPOSE_KU[purpose] === undefined && c.extKeyUsage.includes(OID.anyExtendedKeyUsage);
 }
 
 export function validatePath(certs: Certificate[], anchor: Certificate, opt: PathOptions): VerifyResult {
@@ -96,6 +117,11 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
   if (opt.purpose) {
     for (let i = 0; i < n; i++) {
       if (!ekuAllows(certs[i], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${certs[i].subject.text}: extended key usage does not allow ${opt.purpose}`, chain, i);
+    }
+    if (n > 0 && !nsCertTypeAllows(certs[0], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${certs[0].subject.text}: Netscape certificate type does not allow ${opt.purpose}`, chain, 0);
+    const ku = TLS_PURPOSE_KU[opt.purpose];
+    if (n > 0 && ku !== undefined && certs[0].keyUsage !== undefined && !(certs[0].keyUsage & ku)) {
+      return fail('KEY_USAGE', `${certs[0].subject.text}: key usage does not allow ${opt.purpose}`, chain, 0);
     }
   }
   // Always run: requireExplicitPolicy in the path can demand a policy even when the caller asks for none.

@@ -141,6 +141,21 @@ describe('path validation', function () {
     expectBoth(pki, base(leaf, { purpose: SERVER }), 'EXTENDED_KEY_USAGE');
   });
 
+  it('TLS purposes as OpenSSL checks them: anyExtendedKeyUsage is not serverAuth, and the leaf\'s keyUsage and Netscape type must allow it', () => {
+    const CLIENT = { oid: '1.3.6.1.5.5.7.3.2', openssl: 'sslclient' };
+    const server = (ext: string[], code: string, purpose = SERVER) => expectBoth(pki, base(leafOf(ext), { purpose }), code);
+    server(['extendedKeyUsage=anyExtendedKeyUsage'], 'EXTENDED_KEY_USAGE');
+    server(['extendedKeyUsage=serverAuth,anyExtendedKeyUsage'], 'OK');
+    server(['keyUsage=critical,keyAgreement', 'extendedKeyUsage=serverAuth'], 'OK');
+    server(['keyUsage=critical,dataEncipherment', 'extendedKeyUsage=serverAuth'], 'KEY_USAGE');
+    server(['keyUsage=critical,keyEncipherment'], 'KEY_USAGE', CLIENT);
+    server(['keyUsage=critical,nonRepudiation'], 'KEY_USAGE', CLIENT);
+    server(['nsCertType=client'], 'EXTENDED_KEY_USAGE');
+    server(['nsCertType=client'], 'OK', CLIENT);
+    const anyCa = pki.issue('any-eku-ca', '/C=KZ/O=Ruqsat/CN=anyEKU CA', root, { ext: [...CA, 'extendedKeyUsage=anyExtendedKeyUsage'] });
+    expectBoth(pki, base(leafOf(['extendedKeyUsage=serverAuth'], { issuer: anyCa }), { untrusted: [anyCa.cert], purpose: SERVER }), 'EXTENDED_KEY_USAGE');
+  });
+
   it('NAME_CONSTRAINTS: a DNS name outside the permitted subtree', () => {
     const i = pki.issue('nc', '/C=KZ/O=Ruqsat/CN=Constrained CA', root, { ext: [...CA, 'nameConstraints=critical,permitted;DNS:ruqsat.kz,excluded;DNS:bad.ruqsat.kz'] });
     expectBoth(pki, base(leafOf(LEAF, { issuer: i }), { untrusted: [i.cert] }), 'OK');
