@@ -1,6 +1,6 @@
 // X.509 v2 CRLs (RFC 5280 §5). Revoked entries are parsed by the core without expanding them in JS.
 import { TAG, parseDer, readBigInt, derError } from './der.ts';
-import { Name, readName } from './name.ts';
+import { Name, readName, type GeneralName } from './name.ts';
 import { OID, decodeOid } from './oid.ts';
 import { CoreError, malformed } from './codes.ts';
 import { singleDer } from './pem.ts';
@@ -27,6 +27,8 @@ export interface IssuingDistributionPoint {
   onlySomeReasons: boolean;
   indirect: boolean;
   onlyAttributeCerts: boolean;
+  /** The distribution point it covers: its fullName, or null for a name relative to the CRL issuer; absent when unnamed. */
+  distributionPoint?: GeneralName[] | null;
 }
 
 export interface Crl {
@@ -54,7 +56,7 @@ export interface Crl {
 function idp(v: Uint8Array): IssuingDistributionPoint {
   const d = parseDer(v);
   d.expect(0, TAG.SEQUENCE, 'IssuingDistributionPoint');
-  const out = { onlyUserCerts: false, onlyCaCerts: false, onlySomeReasons: false, indirect: false, onlyAttributeCerts: false };
+  const out: IssuingDistributionPoint = { onlyUserCerts: false, onlyCaCerts: false, onlySomeReasons: false, indirect: false, onlyAttributeCerts: false };
   for (const f of d.children(0)) {
     const t = d.tag(f);
     const flag = () => d.content(f).length === 1 && d.content(f)[0] === 0xff;
@@ -63,7 +65,8 @@ function idp(v: Uint8Array): IssuingDistributionPoint {
     else if (t === 0x83) out.onlySomeReasons = true;
     else if (t === 0x84) out.indirect = flag();
     else if (t === 0x85) out.onlyAttributeCerts = flag();
-    else if (t !== 0xa0) malformed('IssuingDistributionPoint field');
+    else if (t === 0xa0) out.distributionPoint = ext.readDpName(d, f) ?? null;
+    else malformed('IssuingDistributionPoint field');
   }
   return out;
 }

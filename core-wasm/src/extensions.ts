@@ -167,7 +167,7 @@ export function certificatePolicies(v: Uint8Array): PolicyInfo[] {
   });
 }
 
-function readDpName(d: Der, i: number): GeneralName[] | undefined {
+export function readDpName(d: Der, i: number): GeneralName[] | undefined {
   const kids = d.children(i);
   if (kids.length !== 1) malformed('DistributionPointName');
   // fullName [0] GeneralNames; nameRelativeToCRLIssuer [1] is reported as absent.

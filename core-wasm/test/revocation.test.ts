@@ -97,6 +97,17 @@ describe('revocation', function () {
     expectBoth(pki, { leaf: l.cert, ca: [noKu.cert], at: now(), crlCheck: 'leaf', crls: [pki.crl('noku', noKu)] }, 'OK');
   });
 
+  it('CRL_MISSING: a CRL for a named distribution point covers only certificates that name it (§6.3.3 b.2.i), and its user/CA scope holds', () => {
+    const idp = (name: string, lines: string[]) => pki.crl(name, inter, { exts: ['issuingDistributionPoint=critical,@idp', '[idp]', ...lines] });
+    const named = pki.issue('dp-leaf', '/C=KZ/O=Ruqsat/CN=dp leaf', inter, { ext: [...LEAF, 'crlDistributionPoints=URI:http://crl.ruqsat.kz/ca.crl'], alg: 'p256' });
+    const withDp = (crl: string) => ({ ...base({ crls: [crl] }), leaf: named.cert });
+    expectBoth(pki, withDp(idp('dp-same', ['fullname=URI:http://crl.ruqsat.kz/ca.crl'])), 'OK');
+    expectBoth(pki, withDp(idp('dp-other', ['fullname=URI:http://crl.ruqsat.kz/other.crl'])), 'CRL_MISSING');
+    expectBoth(pki, base({ crls: [idp('dp-none', ['fullname=URI:http://crl.ruqsat.kz/ca.crl'])] }), 'CRL_MISSING');
+    expectBoth(pki, base({ crls: [idp('only-ca', ['onlyCA=TRUE'])] }), 'CRL_MISSING');
+    expectBoth(pki, base({ crls: [idp('only-user', ['onlyuser=TRUE'])] }), 'OK');
+  });
+
   it('delta CRL: revokes a certificate the complete CRL does not list', () => {
     const full = pki.crl('d1-full', inter, { crlNumber: 1, freshest: true });
     const delta = pki.crl('d1-delta', inter, { crlNumber: 2, deltaBase: 1, entries: [{ serial: leaf.serial, reason: 'keyCompromise' }] });
