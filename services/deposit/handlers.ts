@@ -13,6 +13,7 @@ import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import type { ServiceDeps } from '../kit/service.ts';
 import type { DepositConfig } from './config.ts';
+import { UPLOAD_ID } from './domain/manifest.ts';
 import { merkleRoot } from './domain/merkle.ts';
 import { DEPOSIT, depositName, OBJECT, objectName } from './domain/names.ts';
 import { compareFiles, validateSubmitted, type SubmittedFile } from './domain/verify.ts';
@@ -62,6 +63,9 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
 };
 
 /** The depositary's own RPCs; the applications' are in applications.ts. */
+// Numbers other than ours (DEP-YYYY-NNNNNN) may stand in the registry: any 1–64 letters, digits, ".", "/" or "-".
+const REFERENCE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9./-]{0,63}$/;
+
 type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit' | 'verifyDepositFiles'>;
 
 export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, uploads: Uploads): DepositaryHandlers {
@@ -76,8 +80,11 @@ export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConf
   /** "objects/{object}", "deposits/{deposit}" or a deposit number → the stored object's id. */
   const objectOf = async (ref: string): Promise<string> => {
     if (ref.startsWith('objects/')) return parseName(ref, OBJECT, 'deposit').object!;
-    const row = ref.startsWith('deposits/') ? await store.deposit(parseName(ref, DEPOSIT, 'deposit').deposit!) : ref ? await store.depositByNumber(ref) : undefined;
     if (!ref) throw invalidArgument([{ field: 'deposit', description: 'is required' }]);
+    if (!ref.startsWith('deposits/') && !REFERENCE_NUMBER.test(ref)) {
+      throw invalidArgument([{ field: 'deposit', description: 'must be a deposit number (1–64 letters, digits, ".", "/" or "-"), deposits/{deposit} or objects/{object}' }]);
+    }
+    const row = ref.startsWith('deposits/') ? await store.deposit(parseName(ref, DEPOSIT, 'deposit').deposit!) : await store.depositByNumber(ref);
     if (!row) throw notFound(ref);
     if (row.object_id) return row.object_id;
     const byRoot = await store.storedObjectByRoot(row.merkle_root);
@@ -142,6 +149,7 @@ export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConf
 
     getUploadStatus: unary(logger, async (req) => {
       if (!req.uploadId) throw invalidArgument([{ field: 'upload_id', description: 'is required' }]);
+      if (!UPLOAD_ID.test(req.uploadId)) throw invalidArgument([{ field: 'upload_id', description: 'must match [a-z0-9][a-z0-9._-]{0,62}' }]);
       return objectView(req.uploadId, `upload ${req.uploadId}`);
     }),
 

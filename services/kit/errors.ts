@@ -54,9 +54,14 @@ export function isUnavailable(err: unknown): boolean {
 }
 
 /** Any thrown value as a RuqsatError; internals are not leaked to the caller. */
+// PostgreSQL refuses a NUL character in text (22021 invalid byte sequence, 22P05 untranslatable character).
+const TEXT_REFUSED = new Set(['22021', '22P05']);
+
 export function toRuqsatError(err: unknown): RuqsatError {
   if (err instanceof RuqsatError) return err;
   if (isUnavailable(err)) return unavailable('DATABASE_UNAVAILABLE', 'the service database is unavailable; retry later');
+  // A field no format check caught: the database refused the text, and its transaction changed nothing.
+  if (TEXT_REFUSED.has((err as { code?: string } | null)?.code ?? '')) return new RuqsatError(grpc.status.INVALID_ARGUMENT, 'INVALID_TEXT', 'a text field holds a character the service cannot store (NUL)');
   return new RuqsatError(grpc.status.INTERNAL, 'INTERNAL', 'internal error');
 }
 

@@ -226,6 +226,17 @@ describe('deposit ingest', function () {
       await callFails(bind(client, 'verifyDeposit'), { deposit: 'KZ-DEP-0000', files: [] }, grpc.status.NOT_FOUND);
     });
 
+    it('refuses a malformed deposit reference or upload id with a field violation, not an internal error', async () => {
+      for (const deposit of ['DEP-2026\u0000-000001', 'x'.repeat(65), 'DEP 2026 000001']) {
+        const { status: s } = await callFails(bind(client, 'verifyDeposit'), { deposit, files: [] }, grpc.status.INVALID_ARGUMENT);
+        expect(s.fieldViolations.map((v) => v.field)).to.deep.equal(['deposit']);
+      }
+      for (const uploadId of ['proj\u00001', 'Proj-1', 'x'.repeat(64)]) {
+        const { status: s } = await callFails(bind(client, 'getUploadStatus'), { uploadId }, grpc.status.INVALID_ARGUMENT);
+        expect(s.fieldViolations.map((v) => v.field)).to.deep.equal(['upload_id']);
+      }
+    });
+
     it('refuses bad file lists with field violations', async () => {
       const { status: s } = await callFails(bind(client, 'verifyDeposit'), { deposit: 'objects/proj-1', files: [{ path: '../x', sha256: Buffer.alloc(3), sizeBytes: undefined }] }, grpc.status.INVALID_ARGUMENT);
       expect(s.fieldViolations.map((v) => v.field)).to.deep.equal(['files[0].path', 'files[0].sha256']);

@@ -1,7 +1,7 @@
 // Pure pieces of the kit: configuration, resource names, IIN/BIN check digits, page tokens.
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../services/kit/config.ts';
-import { RuqsatError } from '../../services/kit/errors.ts';
+import { RuqsatError, toRuqsatError } from '../../services/kit/errors.ts';
 import { parseName } from '../../services/kit/names.ts';
 import { decodePageToken, encodePageToken, pageSizeOf } from '../../services/kit/paging.ts';
 import { isValidIinBin } from '../../services/kit/party.ts';
@@ -35,6 +35,13 @@ describe('kit: configuration', () => {
 
   it('never repeats a database password in its messages', () => {
     expect(configError({ DATABASE_URL: 'mysql://u:topsecret@h/db' }).message).to.not.include('topsecret');
+  });
+});
+
+describe('kit: errors', () => {
+  it('a text the database refuses (a NUL character) is INVALID_ARGUMENT, anything else unknown INTERNAL', () => {
+    for (const code of ['22021', '22P05']) expect(toRuqsatError(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code }))).to.include({ code: 3, reason: 'INVALID_TEXT' });
+    expect(toRuqsatError(new Error('boom'))).to.include({ code: 13, reason: 'INTERNAL' });
   });
 });
 

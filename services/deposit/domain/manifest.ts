@@ -26,7 +26,7 @@ export interface RawManifest {
   files: { path: string; sizeBytes: number }[];
 }
 
-const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const MAX_FILES = 100_000;
 const MAX_PATH_BYTES = 1024;
 // Control characters (NUL among them) would make the Merkle leaf encoding ambiguous.

@@ -1,0 +1,60 @@
+// Every unary RPC of every service, sent an empty request and one with each scalar field filled with garbage (3,000
+// characters with a NUL and a bidi override, -1, true, random bytes, a date before the epoch): each answer is a
+// clear status, never INTERNAL, UNKNOWN or a hang.
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { CaseServiceService } from '../gen/ruqsat/cases/v1/cases.ts';
+import { DepositServiceService } from '../gen/ruqsat/deposit/v1/deposit.ts';
+import { LicensingServiceService } from '../gen/ruqsat/licensing/v1/licensing.ts';
+import { PermitServiceService } from '../gen/ruqsat/permit/v1/permit.ts';
+import { RegistryServiceService } from '../gen/ruqsat/registry/v1/registry.ts';
+import { TrustServiceService } from '../gen/ruqsat/trust/v1/trust.ts';
+import type { ServiceName } from '../services/kit/config.ts';
+import { startTestMesh, type TestMesh } from './helpers/mesh.ts';
+
+type Method = { path: string; requestStream: boolean; responseStream: boolean; requestSerialize(m: unknown): Buffer; requestDeserialize(b: Buffer): Record<string, unknown> };
+
+const TARGETS: [ServiceName, Record<string, Method>][] = [
+  ['trust', TrustServiceService], ['licensing', LicensingServiceService], ['permit', PermitServiceService],
+  ['deposit', DepositServiceService], ['registry', RegistryServiceService],
+  ['licensing', CaseServiceService], ['permit', CaseServiceService], ['deposit', CaseServiceService], ['registry', CaseServiceService],
+] as unknown as [ServiceName, Record<string, Method>][];
+
+function garbage(v: unknown): unknown {
+  if (typeof v === 'string') return 'x'.repeat(3000) + '\u0000/../\u202e';
+  if (typeof v === 'number') return -1;
+  if (typeof v === 'boolean') return true;
+  if (v instanceof Uint8Array) return randomBytes(64);
+  if (v instanceof Date) return new Date(-8.64e15);
+  return v;
+}
+
+describe('bad input, every unary RPC', function () {
+  this.timeout(180_000);
+  let t: TestMesh;
+  before(async () => (t = await startTestMesh()));
+  after(() => t?.stop());
+
+  it('answers an empty and a garbage-filled request with a clear status (no INTERNAL, UNKNOWN or deadline)', async () => {
+    const bad: string[] = [];
+    let calls = 0;
+    for (const [service, definition] of TARGETS) {
+      const client = new grpc.Client(t.address(service), grpc.credentials.createInsecure());
+      for (const [name, m] of Object.entries(definition)) {
+        if (m.requestStream || m.responseStream) continue;
+        const filled = Object.fromEntries(Object.entries(m.requestDeserialize(Buffer.alloc(0))).map(([k, v]) => [k, garbage(v)]));
+        for (const [kind, bytes] of [['empty', Buffer.alloc(0)], ['garbage', m.requestSerialize(filled)]] as const) {
+          calls++;
+          const code = await new Promise<number>((resolve) =>
+            client.makeUnaryRequest(m.path, (b: Buffer) => b, (b: Buffer) => b, bytes, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err) => resolve(err ? err.code : grpc.status.OK)),
+          );
+          if (code === grpc.status.INTERNAL || code === grpc.status.UNKNOWN || code === grpc.status.DEADLINE_EXCEEDED) bad.push(`${service} ${name} (${kind}): ${grpc.status[code]}`);
+        }
+      }
+      client.close();
+    }
+    expect(calls).to.be.greaterThan(100);
+    expect(bad).to.deep.equal([]);
+  });
+});
