@@ -115,13 +115,15 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
     if (j < n && !chain[j].selfIssued) below++;
   }
   if (opt.purpose) {
-    for (let i = 0; i < n; i++) {
-      if (!ekuAllows(certs[i], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${certs[i].subject.text}: extended key usage does not allow ${opt.purpose}`, chain, i);
+    // Every certificate, the anchor too, as OpenSSL checks it; the leaf rules fall on an anchor verified on its own.
+    for (let i = 0; i <= n; i++) {
+      if (!ekuAllows(chain[i], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${chain[i].subject.text}: extended key usage does not allow ${opt.purpose}`, chain, i);
     }
-    if (n > 0 && !nsCertTypeAllows(certs[0], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${certs[0].subject.text}: Netscape certificate type does not allow ${opt.purpose}`, chain, 0);
+    const leaf = chain[0];
+    if (!nsCertTypeAllows(leaf, opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${leaf.subject.text}: Netscape certificate type does not allow ${opt.purpose}`, chain, 0);
     const ku = TLS_PURPOSE_KU[opt.purpose];
-    if (n > 0 && ku !== undefined && certs[0].keyUsage !== undefined && !(certs[0].keyUsage & ku)) {
-      return fail('KEY_USAGE', `${certs[0].subject.text}: key usage does not allow ${opt.purpose}`, chain, 0);
+    if (ku !== undefined && leaf.keyUsage !== undefined && !(leaf.keyUsage & ku)) {
+      return fail('KEY_USAGE', `${leaf.subject.text}: key usage does not allow ${opt.purpose}`, chain, 0);
     }
   }
   // Always run: requireExplicitPolicy in the path can demand a policy even when the caller asks for none.

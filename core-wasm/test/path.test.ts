@@ -154,6 +154,12 @@ describe('path validation', function () {
     server(['nsCertType=client'], 'OK', CLIENT);
     const anyCa = pki.issue('any-eku-ca', '/C=KZ/O=Ruqsat/CN=anyEKU CA', root, { ext: [...CA, 'extendedKeyUsage=anyExtendedKeyUsage'] });
     expectBoth(pki, base(leafOf(['extendedKeyUsage=serverAuth'], { issuer: anyCa }), { untrusted: [anyCa.cert], purpose: SERVER }), 'EXTENDED_KEY_USAGE');
+    // The anchor's EKU counts too, and an anchor verified on its own is held to the leaf's rules.
+    const clientRoot = pki.issue('client-root', '/C=KZ/O=Ruqsat/CN=Client Root', undefined, { ext: [...CA, 'extendedKeyUsage=clientAuth'] });
+    expectBoth(pki, { leaf: leafOf(['extendedKeyUsage=serverAuth'], { issuer: clientRoot }).cert, ca: [clientRoot.cert], at: now(), purpose: SERVER }, 'EXTENDED_KEY_USAGE');
+    const selfClient = pki.issue('self-client', '/C=KZ/O=Ruqsat/CN=self client', undefined, { ext: ['extendedKeyUsage=clientAuth'] });
+    expectBoth(pki, { leaf: selfClient.cert, ca: [selfClient.cert], at: now(), purpose: SERVER }, 'EXTENDED_KEY_USAGE');
+    expectBoth(pki, { leaf: selfClient.cert, ca: [selfClient.cert], at: now(), purpose: CLIENT }, 'OK');
   });
 
   it('NAME_CONSTRAINTS: a DNS name outside the permitted subtree', () => {

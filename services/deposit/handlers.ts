@@ -62,10 +62,10 @@ const toObject = (o: ObjectRow, files: ObjectFileRow[]): DepositObject => {
   };
 };
 
-/** The depositary's own RPCs; the applications' are in applications.ts. */
 // Numbers other than ours (DEP-YYYY-NNNNNN) may stand in the registry: any 1–64 letters, digits, ".", "/" or "-".
 const REFERENCE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9./-]{0,63}$/;
 
+/** The depositary's own RPCs; the applications' are in applications.ts. */
 type DepositaryHandlers = Pick<DepositServiceServer, 'getDeposit' | 'listDeposits' | 'uploadObject' | 'getUploadStatus' | 'verifyDeposit' | 'verifyDepositFiles'>;
 
 export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConfig, uploads: Uploads): DepositaryHandlers {
