@@ -4,7 +4,7 @@ import { KU } from './extensions.ts';
 import { REVOCATION_REASONS, type Crl } from './crl.ts';
 import type { RevocationIndex, IndexedCrl, Revocation } from './revocation.ts';
 import type { Certificate } from './x509.ts';
-import type { GeneralName } from './name.ts';
+import { sameGeneralName, type GeneralName } from './name.ts';
 import type { ReasonCode } from './codes.ts';
 
 const REMOVE_FROM_CRL = 8;
@@ -22,19 +22,11 @@ export type CrlOutcome =
   | { code: Exclude<ReasonCode, 'OK' | 'REVOKED'>; message: string }
   | { code: 'REVOKED'; message: string; revocation: Revocation & { reasonName: string } };
 
-const sameName = (a: GeneralName, b: GeneralName): boolean => {
-  if (a.type !== b.type) return false;
-  if (a.type === 'dir') return a.name.key === (b as typeof a).name.key;
-  if (a.type === 'ip') return Buffer.from(a.bytes).equals((b as typeof a).bytes);
-  if (a.type === 'other') return a.tag === (b as typeof a).tag && Buffer.from(a.raw).equals((b as typeof a).raw);
-  return a.value === (b as typeof a).value;
-};
-
 /** §6.3.3 (b)(2)(i): a CRL for a named distribution point covers only certificates that name it in their CRLDP. */
 function distributionPointCovers(named: GeneralName[] | null | undefined, cert: Certificate): boolean {
   if (named === undefined) return true;
   if (named === null) return false; // a name relative to the CRL issuer: not supported, never trusted
-  return (cert.crlDistributionPoints ?? []).some((dp) => dp.fullName?.some((n) => named.some((m) => sameName(n, m))));
+  return (cert.crlDistributionPoints ?? []).some((dp) => dp.fullName?.some((n) => named.some((m) => sameGeneralName(n, m))));
 }
 
 function covers(crl: Crl, cert: Certificate): boolean {

@@ -85,6 +85,15 @@ export type GeneralName =
   | { type: 'dir'; value: string; name: Name }
   | { type: 'other'; tag: number; raw: Uint8Array };
 
+/** The same name, as encoded (directory names by their canonical key). */
+export function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'dir') return a.name.key === (b as typeof a).name.key;
+  if (a.type === 'ip') return Buffer.from(a.bytes).equals((b as typeof a).bytes);
+  if (a.type === 'other') return a.tag === (b as typeof a).tag && Buffer.from(a.raw).equals((b as typeof a).raw);
+  return a.value === (b as typeof a).value;
+}
+
 export function formatIp(b: Uint8Array): string {
   if (b.length === 4) return Array.from(b).join('.');
   if (b.length === 16) {

@@ -35,28 +35,28 @@ function timeCheck(c: Certificate, t: number, chain: Certificate[], depth: numbe
 }
 
 // TLS server and client, as OpenSSL's sslserver and sslclient purposes check them: anyExtendedKeyUsage does not
-// stand in for the purpose (RFC 5280 §4.2.1.12 lets an application require it named), and a leaf's keyUsage, when
-// present, must allow the handshake's use of the key.
-const TLS_PURPOSE_KU: Record<string, number> = {
-  '1.3.6.1.5.5.7.3.1': KU.digitalSignature | KU.keyEncipherment | KU.keyAgreement,
-  '1.3.6.1.5.5.7.3.2': KU.digitalSignature | KU.keyAgreement,
+// stand in for the purpose (RFC 5280 §4.2.1.12 lets an application require it named), and the leaf's keyUsage and
+// Netscape certificate type (a BIT STRING: client 0x80, server 0x40), when present, must allow it.
+const TLS_PURPOSES: Record<string, { ku: number; nsBit: number }> = {
+  '1.3.6.1.5.5.7.3.1': { ku: KU.digitalSignature | KU.keyEncipherment | KU.keyAgreement, nsBit: 0x40 },
+  '1.3.6.1.5.5.7.3.2': { ku: KU.digitalSignature | KU.keyAgreement, nsBit: 0x80 },
 };
-
-// Netscape's certificate type (a BIT STRING: client 0x80, server 0x40), which OpenSSL still honours on a TLS leaf.
 const NS_CERT_TYPE = '2.16.840.1.113730.1.1';
-const NS_TLS_BIT: Record<string, number> = { '1.3.6.1.5.5.7.3.1': 0x40, '1.3.6.1.5.5.7.3.2': 0x80 };
-
-function nsCertTypeAllows(c: Certificate, purpose: string): boolean {
-  const e = c.extensions.find((x) => x.oid === NS_CERT_TYPE);
-  const bit = NS_TLS_BIT[purpose];
-  if (!e || bit === undefined) return true;
-  // BIT STRING: tag, short length, unused-bits count, then the bits (absent when no bit is set).
-  return e.value[0] === 0x03 && e.value.length >= 4 && (e.value[3]! & bit) !== 0;
-}
 
 function ekuAllows(c: Certificate, purpose: string): boolean {
   if (!c.extKeyUsage || c.extKeyUsage.includes(purpose)) return true;
-  return TLS_PURPOSE_KU[purpose] === undefined && c.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+  return !TLS_PURPOSES[purpose] && c.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+}
+
+/** The leaf rules of a TLS purpose: why the leaf's keyUsage or Netscape type refuses it, or undefined. */
+function tlsLeafRefusal(leaf: Certificate, purpose: string): { code: 'KEY_USAGE' | 'EXTENDED_KEY_USAGE'; what: string } | undefined {
+  const tls = TLS_PURPOSES[purpose];
+  if (!tls) return undefined;
+  const ns = leaf.extensions.find((x) => x.oid === NS_CERT_TYPE)?.value;
+  // BIT STRING: tag, short length, unused-bits count, then the bits (absent when no bit is set).
+  if (ns && !(ns[0] === 0x03 && ns.length >= 4 && (ns[3]! & tls.nsBit) !== 0)) return { code: 'EXTENDED_KEY_USAGE', what: 'Netscape certificate type' };
+  if (leaf.keyUsage !== undefined && !(leaf.keyUsage & tls.ku)) return { code: 'KEY_USAGE', what: 'key usage' };
+  return undefined;
 }
 
 export function validatePath(certs: Certificate[], anchor: Certificate, opt: PathOptions): VerifyResult {
@@ -119,12 +119,8 @@ export function validatePath(certs: Certificate[], anchor: Certificate, opt: Pat
     for (let i = 0; i <= n; i++) {
       if (!ekuAllows(chain[i], opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${chain[i].subject.text}: extended key usage does not allow ${opt.purpose}`, chain, i);
     }
-    const leaf = chain[0];
-    if (!nsCertTypeAllows(leaf, opt.purpose)) return fail('EXTENDED_KEY_USAGE', `${leaf.subject.text}: Netscape certificate type does not allow ${opt.purpose}`, chain, 0);
-    const ku = TLS_PURPOSE_KU[opt.purpose];
-    if (ku !== undefined && leaf.keyUsage !== undefined && !(leaf.keyUsage & ku)) {
-      return fail('KEY_USAGE', `${leaf.subject.text}: key usage does not allow ${opt.purpose}`, chain, 0);
-    }
+    const refusal = tlsLeafRefusal(chain[0], opt.purpose);
+    if (refusal) return fail(refusal.code, `${chain[0].subject.text}: ${refusal.what} does not allow ${opt.purpose}`, chain, 0);
   }
   // Always run: requireExplicitPolicy in the path can demand a policy even when the caller asks for none.
   const why = processPolicies([...certs].reverse(), { required: opt.policies ?? [], explicit: (opt.policies?.length ?? 0) > 0 });

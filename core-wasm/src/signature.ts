@@ -26,6 +26,7 @@ const ECDSA: Record<string, string> = {
 const RSA_PKCS1: Record<string, string> = {
   '1.2.840.113549.1.1.14': 'sha224', '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
 };
+const EDDSA: Record<string, string> = { [OID.ed25519]: 'ed25519', [OID.ed448]: 'ed448' }; // the key type each needs
 const DSA: Record<string, string> = { '2.16.840.1.101.3.4.3.1': 'sha224', '2.16.840.1.101.3.4.3.2': 'sha256' };
 const CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
 
@@ -108,14 +109,10 @@ function nodeVerifyWith(ecdsa: Record<string, string>, rsa: Record<string, strin
   const key = keyObject(spki);
   if (!key) return 'UNSUPPORTED_ALGORITHM';
   const type = key.asymmetricKeyType;
-  if (alg.oid === OID.ed25519) {
+  const eddsa = EDDSA[alg.oid];
+  if (eddsa) {
     if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';
-    if (type !== 'ed25519') return 'BAD_SIGNATURE';
-    return run(() => nodeVerify(null, data, key, sig));
-  }
-  if (alg.oid === OID.ed448) {
-    if (!noParams(alg)) return 'UNSUPPORTED_ALGORITHM';
-    if (type !== 'ed448') return 'BAD_SIGNATURE';
+    if (type !== eddsa) return 'BAD_SIGNATURE';
     return run(() => nodeVerify(null, data, key, sig));
   }
   if (DSA[alg.oid]) {

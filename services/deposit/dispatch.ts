@@ -10,8 +10,7 @@ const CHANNELS: Record<Channel, DispatchChannel> = { post: DispatchChannel.DISPA
 /** What the applicant sees of the acts after the result: the signed cover letter and the dispatch. */
 export function afterResultView(row: ApplicationRow) {
   const records = row.details as AfterResultRecords;
-  const d = dispatchRecord(row);
-  const dispatch: Dispatch | undefined = d && { ...d, channel: CHANNELS[d.channel] };
+  const dispatch: Dispatch | undefined = dispatchRecord(row, CHANNELS);
   return {
     coverLetter: records.cover_letter && toEnvelope(records.cover_letter.envelope),
     dispatch,

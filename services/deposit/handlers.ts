@@ -13,7 +13,7 @@ import { listPage } from '../kit/paging.ts';
 import { identifierFilter, toParty } from '../kit/party.ts';
 import type { ServiceDeps } from '../kit/service.ts';
 import type { DepositConfig } from './config.ts';
-import { UPLOAD_ID } from './domain/manifest.ts';
+import { uploadIdViolation } from './domain/manifest.ts';
 import { merkleRoot } from './domain/merkle.ts';
 import { DEPOSIT, depositName, OBJECT, objectName } from './domain/names.ts';
 import { compareFiles, validateSubmitted, type SubmittedFile } from './domain/verify.ts';
@@ -149,7 +149,8 @@ export function depositHandlers({ db, logger }: ServiceDeps, config: DepositConf
 
     getUploadStatus: unary(logger, async (req) => {
       if (!req.uploadId) throw invalidArgument([{ field: 'upload_id', description: 'is required' }]);
-      if (!UPLOAD_ID.test(req.uploadId)) throw invalidArgument([{ field: 'upload_id', description: 'must match [a-z0-9][a-z0-9._-]{0,62}' }]);
+      const badId = uploadIdViolation(req.uploadId, 'upload_id');
+      if (badId) throw invalidArgument([badId]);
       return objectView(req.uploadId, `upload ${req.uploadId}`);
     }),
 

@@ -1,7 +1,7 @@
 // The applicant's side of the registry's own state services on the kit's shared flow: registration of an EIR/IS in
 // the State Register (MTC Order 209, App. 2) and the conclusion on a KKM computer system's conformity (App. 3).
 // The service's own fields are checked here and kept in the application's details.
-import { ResultDispatchChannel, type ResultDispatch } from '../../gen/ruqsat/common/v1/common.ts';
+import { ResultDispatchChannel } from '../../gen/ruqsat/common/v1/common.ts';
 import type { Application, RegistryServiceServer } from '../../gen/ruqsat/registry/v1/registry.ts';
 import { withAfterResultSteps } from '../kit/cases/after-result.ts';
 import { dispatchRecord, type Channel } from '../kit/cases/after-result-acts.ts';
@@ -86,12 +86,6 @@ export const submission: CaseHooks['submission'] = async (act, applicant) => {
 
 const CHANNELS: Record<Channel, ResultDispatchChannel> = { post: ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_POST, courier: ResultDispatchChannel.RESULT_DISPATCH_CHANNEL_COURIER };
 
-/** C19 as recorded: channel, reference and time; absent until the office has sent the result. */
-function registryDispatch(row: ApplicationRow): ResultDispatch | undefined {
-  const d = dispatchRecord(row);
-  return d && { ...d, channel: CHANNELS[d.channel] };
-}
-
 /** The shared view with the registration's own fields, and C19 (the dispatch after the result) from the definition. */
 export const toApplication =
   (definitions: DefinitionRegistry) =>
@@ -100,7 +94,8 @@ export const toApplication =
     return {
       ...view,
       ...withAfterResultSteps(view, definitions.get(row.service, row.definition_version), row),
-      dispatch: registryDispatch(row),
+      // C19 as recorded: channel, reference and time; absent until the office has sent the result.
+      dispatch: dispatchRecord(row, CHANNELS),
       entry: d.entry ?? '',
       resultNumber: d.number ?? '',
       owner: d.owner ? toParty(d.owner) : undefined,

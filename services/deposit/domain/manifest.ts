@@ -26,7 +26,11 @@ export interface RawManifest {
   files: { path: string; sizeBytes: number }[];
 }
 
-export const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const UPLOAD_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/** The upload id's format, as a field violation under `field` when it is not met. */
+export const uploadIdViolation = (id: string, field: string): FieldViolation | undefined =>
+  UPLOAD_ID.test(id) ? undefined : { field, description: 'must match [a-z0-9][a-z0-9._-]{0,62}' };
 export const MAX_FILES = 100_000;
 const MAX_PATH_BYTES = 1024;
 // Control characters (NUL among them) would make the Merkle leaf encoding ambiguous.
@@ -53,7 +57,8 @@ export const byPath = (a: { path: string }, b: { path: string }) => Buffer.compa
 export function validateManifest(raw: RawManifest, configuredMax: number): Manifest {
   const maxFileBytes = configuredMax;
   const v: FieldViolation[] = [];
-  if (!UPLOAD_ID.test(raw.uploadId)) v.push({ field: 'manifest.upload_id', description: 'must match [a-z0-9][a-z0-9._-]{0,62}' });
+  const badId = uploadIdViolation(raw.uploadId, 'manifest.upload_id');
+  if (badId) v.push(badId);
   if (!raw.objectType) v.push({ field: 'manifest.object_type', description: 'is required' });
   if (raw.title.trim() === '') v.push({ field: 'manifest.title', description: 'is required' });
   else if (raw.title.length > 500 || CONTROL.test(raw.title)) v.push({ field: 'manifest.title', description: 'must be at most 500 characters, without control characters' });

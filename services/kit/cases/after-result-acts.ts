@@ -24,10 +24,10 @@ export interface AfterResultRecords {
   dispatch?: { completed_at: string; by: string; channel: Channel; reference: string };
 }
 
-/** The recorded dispatch as an applicant is shown it (each service maps the channel to its own enum). */
-export function dispatchRecord(row: ApplicationRow): { channel: Channel; reference: string; dispatchTime: Date } | undefined {
+/** The recorded dispatch as an applicant is shown it, the channel in the service's own enum. */
+export function dispatchRecord<C>(row: ApplicationRow, channels: Record<Channel, C>): { channel: C; reference: string; dispatchTime: Date } | undefined {
   const d = (row.details as AfterResultRecords).dispatch;
-  return d && { channel: d.channel, reference: d.reference, dispatchTime: new Date(d.completed_at) };
+  return d && { channel: channels[d.channel], reference: d.reference, dispatchTime: new Date(d.completed_at) };
 }
 
 /** The acts this module takes from PerformAct, and the after-result step each completes. */
