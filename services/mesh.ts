@@ -11,6 +11,7 @@ import { licensing } from './licensing/server.ts';
 import { permit } from './permit/server.ts';
 import { registry } from './registry/server.ts';
 import { trust } from './trust/server.ts';
+import { tuneGarbageCollector } from './kit/runtime.ts';
 
 export const MODULES: Record<ServiceName, ServiceModule> = { trust, licensing, permit, deposit, registry };
 
@@ -24,6 +25,7 @@ export interface Mesh {
 }
 
 export async function startMesh(config: MeshConfig, names: readonly ServiceName[], logger: Logger): Promise<Mesh> {
+  if (config.gcTuning) logger.info({ flags: tuneGarbageCollector() }, 'garbage collector set for short pauses');
   const registry = createRegistry();
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {

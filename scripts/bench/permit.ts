@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { frame, H2Unary } from './h2-unary.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,12 +50,33 @@ async function serve(): Promise<void> {
   // A normal exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile; on PostgreSQL (DATABASE_URL) nothing is left behind.
   // Before a paced phase the parent has the service collect what the saturating rounds left in its old generation,
   // so each phase starts from the same heap, as a service does that was not just driven at 100 calls in flight.
-  process.on('message', (m) => m === 'gc' && (globalThis.gc!(), process.send!('collected')));
+  // BENCH_HEAP_PROF=file: a sampling heap profile of what the paced CheckPermit phase allocates, collected or not.
+  const heap = process.env.BENCH_HEAP_PROF ? await heapSampler() : undefined;
+  let collections = 0;
+  process.on('message', async (m) => {
+    if (m !== 'gc') return;
+    globalThis.gc!();
+    if (++collections === 2) await heap?.start();
+    process.send!('collected');
+  });
   process.once('SIGTERM', async () => {
+    if (heap && collections === 2) writeFileSync(process.env.BENCH_HEAP_PROF!, JSON.stringify(await heap.stop()));
     if (mesh.database.kind === 'postgres') for (const n of ['trust', 'permit']) await mesh.database.knex.raw('drop schema if exists ?? cascade', [config.schemaPrefix + n]).catch(() => undefined);
     process.exit(0);
   });
   process.send!({ permit: t.address('permit'), echo: `127.0.0.1:${echoPort}` } satisfies Ready);
+}
+
+/** V8's sampling heap profiler through the inspector, every 1 KiB allocated, keeping what collections freed. */
+async function heapSampler(): Promise<{ start(): Promise<unknown>; stop(): Promise<unknown> }> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<{ profile?: unknown }>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r ?? {}))));
+  return {
+    start: () => post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+    stop: async () => (await post('HeapProfiler.stopSampling')).profile,
+  };
 }
 
 interface Result {

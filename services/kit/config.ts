@@ -84,6 +84,8 @@ export interface MeshConfig {
   maxMessageBytes: number;
   /** Cap on a unary call's time when the caller set no shorter deadline. */
   maxCallMs: number;
+  /** The garbage collector set for a latency-bound server (runtime.ts); off keeps V8's defaults. */
+  gcTuning: boolean;
   /** Connections older than this are asked to reconnect (GOAWAY), so clients re-resolve and reach new instances; 0 never. */
   maxConnectionAgeMs: number;
   /** Time between health NOT_SERVING and closing the listeners, so balancers stop sending. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): MeshConfig {
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     maxMessageBytes: readInt(env, 'GRPC_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxCallMs: readInt(env, 'GRPC_MAX_CALL_MS', 30_000, 1, 3_600_000),
+    gcTuning: readEnum(env, 'GC_TUNING', 'on', ['on', 'off']) === 'on',
     maxConnectionAgeMs: readInt(env, 'GRPC_MAX_CONNECTION_AGE_MS', 0, 0, 86_400_000),
     drainMs: readInt(env, 'SHUTDOWN_DRAIN_MS', 500, 0, 600_000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

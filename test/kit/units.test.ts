@@ -23,6 +23,12 @@ describe('kit: configuration', () => {
     expect(c.databaseUrl).to.equal(undefined);
     expect(c.pgliteDir).to.equal('./data/pglite');
     expect(c.addresses.permit).to.equal('127.0.0.1:50053');
+    expect(c.gcTuning).to.equal(true);
+  });
+
+  it('keeps the collector settings of V8 when GC_TUNING is off, and refuses other values', () => {
+    expect(loadConfig({ GC_TUNING: 'off' }).gcTuning).to.equal(false);
+    expect(configError({ GC_TUNING: 'fast' }).variable).to.equal('GC_TUNING');
   });
 
   it('names the variable that is wrong', () => {
