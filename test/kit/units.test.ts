@@ -1,6 +1,9 @@
-// Pure pieces of the kit: configuration, resource names, IIN/BIN check digits, page tokens.
+// Pure pieces of the kit: configuration, resource names, IIN/BIN check digits, page tokens, call metrics.
+import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../services/kit/config.ts';
+import { callMetrics } from '../../services/kit/interceptors/metrics.ts';
+import { createRegistry } from '../../services/kit/metrics.ts';
 import { RuqsatError, toRuqsatError } from '../../services/kit/errors.ts';
 import { parseName } from '../../services/kit/names.ts';
 import { decodePageToken, encodePageToken, pageSizeOf } from '../../services/kit/paging.ts';
@@ -96,5 +99,39 @@ describe('kit: paging', () => {
     expect(() => decodePageToken(token, { rpc: 'X', holder: 'b' })).to.throw(/different query/);
     expect(() => decodePageToken('bm90IGpzb24', { rpc: 'X' })).to.throw(/not a token/);
     expect(decodePageToken('', { rpc: 'X' })).to.equal(undefined);
+  });
+});
+
+describe('kit: call metrics', () => {
+  it('counts starts, ends by status and latency per method, one set for every server on a registry', async () => {
+    const registry = createRegistry();
+    const first = callMetrics(registry);
+    const second = callMetrics(registry);
+    first('/ruqsat.permit.v1.PermitService/CheckPermit')(grpc.status.OK);
+    second('/ruqsat.permit.v1.PermitService/CheckPermit')(grpc.status.NOT_FOUND);
+    second('/ruqsat.permit.v1.PermitService/ConsumePermit');
+    const text = await registry.metrics();
+    const labels = 'grpc_service="ruqsat.permit.v1.PermitService",grpc_method="CheckPermit"';
+    expect(text).to.include(`grpc_server_started_total{${labels}} 2`);
+    expect(text).to.include('grpc_server_started_total{grpc_service="ruqsat.permit.v1.PermitService",grpc_method="ConsumePermit"} 1');
+    expect(text).to.include(`grpc_server_handled_total{${labels},grpc_code="OK"} 1`);
+    expect(text).to.include(`grpc_server_handled_total{${labels},grpc_code="NOT_FOUND"} 1`);
+    // Both ended within 0.5 ms, so every bucket holds both; the count is the +Inf bucket.
+    expect(text).to.include(`grpc_server_handling_seconds_bucket{${labels},le="0.0005"} 2`);
+    expect(text).to.include(`grpc_server_handling_seconds_bucket{${labels},le="+Inf"} 2`);
+    expect(text).to.include(`grpc_server_handling_seconds_count{${labels}} 2`);
+    expect(text).to.match(new RegExp(`grpc_server_handling_seconds_sum\\{${labels}\\} 0\\.0`));
+    registry.resetMetrics();
+    expect(await registry.metrics()).to.include(`grpc_server_started_total{${labels}} 0`);
+  });
+
+  it('puts a slow call in the first bucket its latency fits', async () => {
+    const registry = createRegistry();
+    const end = callMetrics(registry)('/a.B/Slow');
+    await new Promise((r) => setTimeout(r, 30));
+    end(grpc.status.OK);
+    const text = await registry.metrics();
+    expect(text).to.include('grpc_server_handling_seconds_bucket{grpc_service="a.B",grpc_method="Slow",le="0.025"} 0');
+    expect(text).to.include('grpc_server_handling_seconds_bucket{grpc_service="a.B",grpc_method="Slow",le="10"} 1');
   });
 });
