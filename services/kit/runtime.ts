@@ -1,8 +1,9 @@
-// V8's collector is tuned for throughput: it keeps the old generation ~10% above what the last full collection
-// left, and pretenures allocation sites whose objects outlive a young collection. A gRPC server's per-call objects
-// (Node's http2 streams among them) often do, briefly, so both send garbage to the old generation and bring a
-// full collection, the longest pause, every 2–3 s at a few thousand calls per second (bench:permit's paced p99:
-// 19–39 ms with the defaults, 5–9 ms with these). The price: the old generation may grow to twice its live size.
+// V8's collector aims at throughput: after a full collection it lets the old generation grow only ~10% (at least
+// 8 MB) past what survived, and it pretenures allocation sites whose objects survive a young collection. Node's http2
+// server keeps each finished stream past young collections, so under customs load a full collection, the longest
+// pause, came every 2–3 s (bench:permit's 5-second paced p99: 19–40 ms with V8's defaults, mostly 4–9 ms with these;
+// over a minute the pauses come rarer but longer, see the README). The price: the old generation may reach twice its
+// live size.
 import v8 from 'node:v8';
 
 export const GC_FLAGS = ['--no-allocation-site-pretenuring', '--heap-growing-percent=100'] as const;
