@@ -5,8 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Metric, Registry } from 'prom-client';
 import { methodParts } from './caller.ts';
 
-/** Counts a call as started; the function it returns records its end (status and latency). */
-export type CallMetrics = (path: string) => (code: grpc.status) => void;
+/** Counts a call as started; the function it returns records its end (status and latency) and returns the latency in ms. */
+export type CallMetrics = (path: string) => (code: grpc.status) => number;
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -94,12 +94,14 @@ export function callMetrics(registry: Registry): CallMetrics {
     metric.started++;
     const begun = performance.now();
     return (code) => {
-      const seconds = (performance.now() - begun) / 1000;
+      const ms = performance.now() - begun;
+      const seconds = ms / 1000;
       let i = 0;
       while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
       metric.buckets[i]!++;
       metric.seconds += seconds;
       metric.handled[code] = (metric.handled[code] ?? 0) + 1;
+      return ms;
     };
   };
 }

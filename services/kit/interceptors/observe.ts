@@ -17,7 +17,6 @@ export function observeInterceptor(logger: Logger, registry: Registry): grpc.Ser
   return (method, call) => {
     // First in the chain, this interceptor holds grpc-js's base call, and so the stream to release.
     releaseOnClose(call);
-    const started = process.hrtime.bigint();
     const ended = metrics(method.path);
     let requestId = '';
     let headersSent = false;
@@ -35,8 +34,7 @@ export function observeInterceptor(logger: Logger, registry: Registry): grpc.Ser
         next(metadata);
       },
       sendStatus: (status, next) => {
-        ended(status.code);
-        log(method.path, call, requestId, started, status);
+        log(method.path, call, requestId, ended(status.code), status);
         const out = withStatusDetails(status);
         // A trailers-only response never sent headers: carry the id in the trailers.
         if (headersSent || !requestId) return next(out);
