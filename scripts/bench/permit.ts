@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { frame, H2Unary } from './h2-unary.ts';
 import { tmpdir } from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { MovementType, PermitServiceClient, type CheckPermitRequest } from '../../gen/ruqsat/permit/v1/permit.ts';
 import { loadConfig, SERVICE_NAMES } from '../../services/kit/config.ts';
@@ -52,19 +53,38 @@ async function serve(): Promise<void> {
   // so each phase starts from the same heap, as a service does that was not just driven at 100 calls in flight.
   // BENCH_HEAP_PROF=file: a sampling heap profile of what the paced CheckPermit phase allocates, collected or not.
   const heap = process.env.BENCH_HEAP_PROF ? await heapSampler() : undefined;
+  // BENCH_STALLS=1: the service's event-loop stalls and collector pauses, printed at the end, to tell them apart.
+  const stalls = process.env.BENCH_STALLS ? stallRecorder() : undefined;
   let collections = 0;
   process.on('message', async (m) => {
     if (m !== 'gc') return;
+    stalls?.push(`phase starts at ${Math.round(performance.now())} ms`);
     globalThis.gc!();
     if (++collections === 2) await heap?.start();
     process.send!('collected');
   });
   process.once('SIGTERM', async () => {
+    if (stalls) process.stderr.write(stalls.join('\n') + '\n');
     if (heap && collections === 2) writeFileSync(process.env.BENCH_HEAP_PROF!, JSON.stringify(await heap.stop()));
     if (mesh.database.kind === 'postgres') for (const n of ['trust', 'permit']) await mesh.database.knex.raw('drop schema if exists ?? cascade', [config.schemaPrefix + n]).catch(() => undefined);
     process.exit(0);
   });
   process.send!({ permit: t.address('permit'), echo: `127.0.0.1:${echoPort}` } satisfies Ready);
+}
+
+/** Event-loop stalls over 8 ms (a 1-ms timer that fired late) and collector pauses over 4 ms, each with its start. */
+function stallRecorder(): string[] {
+  const lines: string[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 4) lines.push(`gc at ${Math.round(e.startTime)} ms: ${e.duration.toFixed(1)} ms (${(e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'full' : 'other'})`);
+  }).observe({ entryTypes: ['gc'] });
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 8) lines.push(`stall at ${Math.round(last)} ms: ${(now - last).toFixed(1)} ms`);
+    last = now;
+  }, 1).unref();
+  return lines;
 }
 
 /** V8's sampling heap profiler through the inspector, every 1 KiB allocated, keeping what collections freed. */

@@ -96,6 +96,8 @@ export class ServiceDb {
   constructor(
     readonly knex: Knex,
     readonly schema: string,
+    /** The embedded database: only this process writes it, so what it wrote it already knows without polling. */
+    readonly embedded = false,
   ) {}
 
   /** A query builder on one of this service's tables, inside `trx` when given. */

@@ -57,7 +57,7 @@ export interface Runtime {
 export async function startService(module: ServiceModule, rt: Runtime, port = rt.config.ports[module.name]): Promise<RunningService> {
   const { config } = rt;
   const logger = rt.logger.child({ service: module.name });
-  const db = new ServiceDb(rt.database.knex, config.schemaPrefix + module.name);
+  const db = new ServiceDb(rt.database.knex, config.schemaPrefix + module.name, rt.database.kind === 'pglite');
   await db.migrate(module.migrations);
   const implementation = await module.implement({ db, shared: rt.shared, logger, config, metrics: rt.registry });
   const server = await startGrpcServer({

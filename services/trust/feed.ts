@@ -13,6 +13,9 @@ const CHANNEL = 'trust.revocations';
 // Pub/sub may lose a message (Redis away, an instance killed between commit and publish): each instance
 // also reads the feed's table this often, so a revocation reaches every instance's core and watchers anyway.
 const CATCH_UP_MS = 1_000;
+// The embedded database has one writer, this process, which emits what it publishes: reading it back is only a
+// safety net, kept rare so an in-process PGlite does not hold up the event loop every second.
+const EMBEDDED_CATCH_UP_MS = 30_000;
 const CATCH_UP_PAGE = 500;
 
 /** What an event needs of its issuer: trust's own authorities and accredited centres alike. */
@@ -59,7 +62,7 @@ export class RevocationFeed {
       },
       catchUp,
     );
-    this.timer = setInterval(catchUp, CATCH_UP_MS);
+    this.timer = setInterval(catchUp, this.store.db.embedded ? EMBEDDED_CATCH_UP_MS : CATCH_UP_MS);
     this.timer.unref();
   }
 

@@ -34,9 +34,9 @@ describe('kit: the outbox to registry', function () {
   const outboxes: Outbox[] = [];
   const meshes: TestMesh[] = [];
 
-  const outboxFor = (registryAddress: string, metrics?: Registry) => {
+  const outboxFor = (registryAddress: string, metrics?: Registry, on = db) => {
     const config: MeshConfig = loadConfig(testEnv({ REGISTRY_ADDRESS: registryAddress }));
-    const outbox = new Outbox({ db, logger, config, metrics }, FAST);
+    const outbox = new Outbox({ db: on, logger, config, metrics }, FAST);
     outboxes.push(outbox);
     return outbox;
   };
@@ -202,5 +202,46 @@ describe('kit: the outbox to registry', function () {
     const entry = await eventually(() => getEntry(client, 'o6'), 20_000);
     expect(entry).to.include({ sourceResource: 'licenses/o6', status: EntryStatus.ENTRY_STATUS_ACTIVE });
     await eventually(async () => (await outbox.lag()).pending === 0);
+  });
+
+  it('on the embedded database an idle relay sleeps instead of polling, and still retries each row when it is due', async () => {
+    const claims = { n: 0 };
+    const count = (q: { sql: string }) => void (q.sql.includes('skip locked') && claims.n++);
+    database.knex.on('query', count);
+    try {
+      const claimsIn = async (ms: number) => {
+        const before = claims.n;
+        await sleep(ms);
+        return claims.n - before;
+      };
+      // A relay on a shared database polls every pollMs (100 ms here); one on the embedded database does not.
+      const polling = outboxFor(shared.t.address('registry'));
+      polling.start();
+      await sleep(200);
+      expect(await claimsIn(1_000)).to.be.at.least(5);
+      await polling.stop();
+      const port = await freePort();
+      const embedded = new ServiceDb(database.knex, db.schema, true);
+      const outbox = outboxFor(`127.0.0.1:${port}`, undefined, embedded);
+      outbox.start();
+      await sleep(200);
+      expect(await claimsIn(1_000)).to.be.at.most(1);
+
+      // Registry down: the enqueue wakes the relay, and each retry comes when its backoff is over, not at a poll.
+      await embedded.transaction(async (trx) => {
+        await embedded.table('licences', trx).insert({ id: 'o7', status: 'active' });
+        await outbox.enqueue(trx, licence('o7', 1));
+      });
+      await eventually(async () => {
+        const row = await db.table<{ attempts: number }>('outbox').where('source_resource', 'licenses/o7').first();
+        return row && row.attempts >= 3;
+      });
+      const { client } = await registryMesh({ REGISTRY_PORT: String(port) });
+      const entry = await eventually(() => getEntry(client, 'o7'), 20_000);
+      expect(entry).to.include({ sourceResource: 'licenses/o7', status: EntryStatus.ENTRY_STATUS_ACTIVE });
+      await eventually(async () => (await outbox.lag()).pending === 0);
+    } finally {
+      database.knex.off('query', count);
+    }
   });
 });

@@ -19,7 +19,10 @@ export interface OutboxDeps {
 }
 
 export interface OutboxOptions {
-  /** How often the relay looks for work when nothing woke it (default 1000 ms). */
+  /**
+   * How often the relay looks for work when nothing woke it (default 1000 ms). On the embedded database only this
+   * process writes the table, so the relay sleeps instead until the next row is due (never sooner than this).
+   */
   pollMs?: number;
   /** Heads of line claimed per round (default 50). */
   batchSize?: number;
@@ -64,6 +67,8 @@ interface ClaimedRow {
 const PERMANENT = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.OUT_OF_RANGE]);
 // Delivered rows deleted per statement when pruning.
 const PRUNE_BATCH = 1_000;
+// On the embedded database the longest idle sleep: it bounds how stale the lag gauge gets, nothing else.
+const EMBEDDED_IDLE_MS = 30_000;
 
 type Client = InstanceType<typeof RegistryServiceClient>;
 
@@ -258,8 +263,10 @@ export class Outbox {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox relay round failed; will retry');
       }
       if (busy || this.woken || !this.running) continue;
+      const idleMs = await this.idleMs();
+      if (this.woken || !this.running) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.o.pollMs);
+        const timer = setTimeout(done, idleMs);
         function done() {
           clearTimeout(timer);
           resolve();
@@ -267,6 +274,30 @@ export class Outbox {
         this.wakeUp = done;
       });
       this.wakeUp = undefined;
+    }
+  }
+
+  /**
+   * How long to sleep when nothing woke the relay. A shared database may get rows from other instances at any
+   * time: poll. The embedded one gets them only from this process, whose enqueue wakes the relay: sleep until
+   * the next head of line is due (a retry's backoff, a lapsed lease), so an idle PGlite is not queried every
+   * second on the event loop's thread.
+   */
+  private async idleMs(): Promise<number> {
+    const { db } = this.deps;
+    if (!db.embedded) return this.o.pollMs;
+    try {
+      const outbox = `${quote(db.schema)}.outbox`;
+      const { rows } = (await db.knex.raw(
+        `select extract(epoch from min(greatest(o.next_attempt_at, coalesce(o.lease_until, o.next_attempt_at))) - now()) * 1000 as ms from ${outbox} o
+          where o.delivered_at is null and o.dead_at is null
+            and not exists (select 1 from ${outbox} e where e.source_resource = o.source_resource and e.id < o.id and e.delivered_at is null and e.dead_at is null)`,
+      )) as { rows: { ms: string | number | null }[] };
+      const due = rows[0]?.ms;
+      return due === null || due === undefined ? EMBEDDED_IDLE_MS : Math.min(EMBEDDED_IDLE_MS, Math.max(this.o.pollMs, Math.ceil(Number(due))));
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'outbox: next due row not read; polling');
+      return this.o.pollMs;
     }
   }
 
