@@ -1,5 +1,6 @@
 // npm run bench:permit — CheckPermit calls per second over gRPC against a bare grpc-js echo, in one run,
 // then CheckPermit's latency at half the echo's rate (paced, open loop, through the lean caller in h2-unary.ts).
+// BENCH_STALLS=1 prints both processes' event-loop stalls and collector pauses, to tell a tail's causes apart.
 // The servers (trust + permit, embedded database; PostgreSQL and Redis with DATABASE_URL and REDIS_URL) run in a
 // child process, the load comes from this one.
 import * as grpc from '@grpc/grpc-js';
@@ -9,6 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { frame, H2Unary } from './h2-unary.ts';
 import { tmpdir } from 'node:os';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { MovementType, PermitServiceClient, type CheckPermitRequest } from '../../gen/ruqsat/permit/v1/permit.ts';
 import { loadConfig, SERVICE_NAMES } from '../../services/kit/config.ts';
@@ -145,7 +148,7 @@ async function interleaved(a: (done: (err: Error | null) => void) => void, b: (d
 }
 
 /** Open loop: calls start on a fixed schedule whatever the answers do, so queueing shows in the latency. */
-async function paced(name: string, rate: number, once: (done: (err: Error | null) => void) => void): Promise<Result> {
+async function paced(name: string, rate: number, once: (done: (err: Error | null) => void) => void, ms = PACED_MS): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let inFlight = 0;
@@ -162,13 +165,13 @@ async function paced(name: string, rate: number, once: (done: (err: Error | null
           inFlight--;
         });
       }
-      if (performance.now() - started >= PACED_MS) {
+      if (performance.now() - started >= ms) {
         clearInterval(tick);
         const wait = setInterval(() => inFlight === 0 && (clearInterval(wait), resolve()), 5);
       }
     }, 2);
   });
-  return summarize(name, latencies, errors, PACED_MS / 1000);
+  return summarize(name, latencies, errors, ms / 1000);
 }
 
 async function main(): Promise<void> {
@@ -199,25 +202,39 @@ async function main(): Promise<void> {
   const echoFrame = frame(payload);
   const checkFrame = frame(Codec.encode(request).finish());
   // The echo paced at the same rate: the tail the machine and the client add by themselves.
-  const collected = () => new Promise((resolve) => (child.once('message', resolve), child.send('gc')));
+  // Both processes start each paced phase from a collected heap (this one's is full of the grpc-js clients'
+  // garbage), then run one unrecorded second at the rate: connections, compiled code and heap sizes settle first.
+  v8.setFlagsFromString('--expose-gc');
+  const collectHere = runInNewContext('gc') as () => void;
+  const collected = async () => {
+    await new Promise((resolve) => (child.once('message', resolve), child.send('gc')));
+    collectHere();
+  };
+  const settle = (once: (done: (err: Error | null) => void) => void) => paced('settling', half, once, 1_000);
+  const stalls = process.env.BENCH_STALLS ? stallRecorder() : undefined;
+  stalls?.push(`load process: paced phases start at ${Math.round(performance.now())} ms`);
   await collected();
-  const he = await paced('echo paced', half, (done) => leanEcho.call(ECHO.echo.path, echoFrame, (err) => done(err)));
+  const echoOnce = (done: (err: Error | null) => void) => leanEcho.call(ECHO.echo.path, echoFrame, (err) => done(err));
+  await settle(echoOnce);
+  const he = await paced('echo paced', half, echoOnce);
   await collected();
-  const h = await paced('CheckPermit paced', half, (done) =>
+  const checkLean = (done: (err: Error | null) => void) =>
     leanPermit.call('/ruqsat.permit.v1.PermitService/CheckPermit', checkFrame, (err, reply) => {
       if (!err && !CheckPermitResponse.decode(reply!).valid) invalid++;
       done(err);
-    }),
-  );
+    });
+  await settle(checkLean);
+  const h = await paced('CheckPermit paced', half, checkLean);
   leanEcho.close();
   leanPermit.close();
+  if (stalls) process.stderr.write(stalls.join('\n') + '\n');
   child.kill('SIGTERM');
   echo.close();
   permits.close();
   if (invalid > 0) throw new Error(`CheckPermit said not valid ${invalid} times: the benchmark permit is wrong`);
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   const lines = [
-    `CheckPermit over gRPC (${new Date().toISOString().slice(0, 10)}; echo and CheckPermit in alternating 1-s rounds, ${DURATION_MS / 1000} s each; then ${PACED_MS / 1000} s each paced through a lean HTTP/2 caller, from a collected heap; trust + permit on the embedded database in one child process, load from another):`,
+    `CheckPermit over gRPC (${new Date().toISOString().slice(0, 10)}; echo and CheckPermit in alternating 1-s rounds, ${DURATION_MS / 1000} s each; then ${PACED_MS / 1000} s each paced through a lean HTTP/2 caller, from collected heaps after 1 s unrecorded; trust + permit on the embedded database in one child process, load from another):`,
     '',
     '| target | load | calls/s | p50 | p99 | errors | ratio to echo | goal |',
     '|---|---|---|---|---|---|---|---|',
