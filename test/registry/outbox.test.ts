@@ -240,6 +240,16 @@ describe('kit: the outbox to registry', function () {
       const entry = await eventually(() => getEntry(client, 'o7'), 20_000);
       expect(entry).to.include({ sourceResource: 'licenses/o7', status: EntryStatus.ENTRY_STATUS_ACTIVE });
       await eventually(async () => (await outbox.lag()).pending === 0);
+
+      // A row queued through another Outbox of the same table (one that runs no relay) wakes the sleeping relay too.
+      const other = new Outbox({ db: embedded, logger, config: loadConfig(testEnv({ REGISTRY_ADDRESS: `127.0.0.1:${port}` })) }, FAST);
+      const queuedAt = Date.now();
+      await embedded.transaction(async (trx) => {
+        await embedded.table('licences', trx).insert({ id: 'o8', status: 'active' });
+        await other.enqueue(trx, licence('o8', 1));
+      });
+      await eventually(() => getEntry(client, 'o8'), 20_000);
+      expect(Date.now() - queuedAt, 'delivered well before the 30-s idle sleep ends').to.be.below(5_000);
     } finally {
       database.knex.off('query', count);
     }

@@ -69,6 +69,8 @@ const PERMANENT = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.OUT_OF_RANG
 const PRUNE_BATCH = 1_000;
 // On the embedded database the longest idle sleep: it bounds how stale the lag gauge gets, nothing else.
 const EMBEDDED_IDLE_MS = 30_000;
+// The relays running in this process, by schema: a commit through any Outbox wakes every relay of its table.
+const relays = new Map<string, Set<Outbox>>();
 
 type Client = InstanceType<typeof RegistryServiceClient>;
 
@@ -122,8 +124,11 @@ export class Outbox {
     const sequence = request.sequence || Number(counter!.sequence);
     const bytes = Buffer.from(PublishEntryRequest.encode({ ...request, sequence }).finish());
     const [row] = (await this.deps.db.table('outbox', trx).insert({ source_resource: request.sourceResource, sequence, request: bytes }).returning('id')) as { id: string | number }[];
-    // Deliver as soon as it is committed, not at the next poll.
-    trx.executionPromise.then(() => this.wake(), () => undefined);
+    // Deliver as soon as it is committed, not at the next poll, whichever Outbox of this table runs the relay.
+    trx.executionPromise.then(() => {
+      this.wake();
+      for (const relay of relays.get(this.deps.db.schema) ?? []) relay.wake();
+    }, () => undefined);
     return { id: String(row!.id), sequence };
   }
 
@@ -131,12 +136,15 @@ export class Outbox {
   start(): void {
     if (this.running) return;
     this.running = true;
+    const schema = this.deps.db.schema;
+    relays.set(schema, (relays.get(schema) ?? new Set()).add(this));
     this.loop = this.run();
   }
 
   /** Stops the relay after its current round; undelivered rows wait in the table for the next start. */
   async stop(): Promise<void> {
     this.running = false;
+    relays.get(this.deps.db.schema)?.delete(this);
     this.wake();
     await this.loop;
     this.loop = undefined;
@@ -279,7 +287,7 @@ export class Outbox {
 
   /**
    * How long to sleep when nothing woke the relay. A shared database may get rows from other instances at any
-   * time: poll. The embedded one gets them only from this process, whose enqueue wakes the relay: sleep until
+   * time: poll. The embedded one gets them only from this process, whose enqueues wake its relays: sleep until
    * the next head of line is due (a retry's backoff, a lapsed lease), so an idle PGlite is not queried every
    * second on the event loop's thread.
    */
