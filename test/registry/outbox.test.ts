@@ -242,7 +242,7 @@ describe('kit: the outbox to registry', function () {
       await eventually(async () => (await outbox.lag()).pending === 0);
 
       // A row queued through another Outbox of the same table (one that runs no relay) wakes the sleeping relay too.
-      const other = new Outbox({ db: embedded, logger, config: loadConfig(testEnv({ REGISTRY_ADDRESS: `127.0.0.1:${port}` })) }, FAST);
+      const other = outboxFor(`127.0.0.1:${port}`, undefined, embedded);
       const queuedAt = Date.now();
       await embedded.transaction(async (trx) => {
         await embedded.table('licences', trx).insert({ id: 'o8', status: 'active' });

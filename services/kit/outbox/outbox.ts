@@ -71,6 +71,10 @@ const PRUNE_BATCH = 1_000;
 const EMBEDDED_IDLE_MS = 30_000;
 // The relays running in this process, by schema: a commit through any Outbox wakes every relay of its table.
 const relays = new Map<string, Set<Outbox>>();
+// A row's turn comes when no earlier row of its source record is still pending (`o` is the row, in `outbox`).
+const headOfLine = (outbox: string) =>
+  `o.delivered_at is null and o.dead_at is null
+            and not exists (select 1 from ${outbox} e where e.source_resource = o.source_resource and e.id < o.id and e.delivered_at is null and e.dead_at is null)`;
 
 type Client = InstanceType<typeof RegistryServiceClient>;
 
@@ -125,10 +129,7 @@ export class Outbox {
     const bytes = Buffer.from(PublishEntryRequest.encode({ ...request, sequence }).finish());
     const [row] = (await this.deps.db.table('outbox', trx).insert({ source_resource: request.sourceResource, sequence, request: bytes }).returning('id')) as { id: string | number }[];
     // Deliver as soon as it is committed, not at the next poll, whichever Outbox of this table runs the relay.
-    trx.executionPromise.then(() => {
-      this.wake();
-      for (const relay of relays.get(this.deps.db.schema) ?? []) relay.wake();
-    }, () => undefined);
+    trx.executionPromise.then(() => relays.get(this.deps.db.schema)?.forEach((relay) => relay.wake()), () => undefined);
     return { id: String(row!.id), sequence };
   }
 
@@ -208,12 +209,9 @@ export class Outbox {
     const { db } = this.deps;
     const outbox = `${quote(db.schema)}.outbox`;
     return db.transaction(async (trx) => {
-      // A row's turn comes when no earlier row of its source record is still pending.
       const { rows } = (await trx.raw(
         `select o.id, o.source_resource, o.request, o.attempts from ${outbox} o
-          where o.delivered_at is null and o.dead_at is null and o.next_attempt_at <= now()
-            and (o.lease_until is null or o.lease_until < now())
-            and not exists (select 1 from ${outbox} e where e.source_resource = o.source_resource and e.id < o.id and e.delivered_at is null and e.dead_at is null)
+          where ${headOfLine(outbox)} and o.next_attempt_at <= now() and (o.lease_until is null or o.lease_until < now())
           order by o.id limit ? for update of o skip locked`,
         [this.o.batchSize],
       )) as { rows: ClaimedRow[] };
@@ -298,8 +296,7 @@ export class Outbox {
       const outbox = `${quote(db.schema)}.outbox`;
       const { rows } = (await db.knex.raw(
         `select extract(epoch from min(greatest(o.next_attempt_at, coalesce(o.lease_until, o.next_attempt_at))) - now()) * 1000 as ms from ${outbox} o
-          where o.delivered_at is null and o.dead_at is null
-            and not exists (select 1 from ${outbox} e where e.source_resource = o.source_resource and e.id < o.id and e.delivered_at is null and e.dead_at is null)`,
+          where ${headOfLine(outbox)}`,
       )) as { rows: { ms: string | number | null }[] };
       const due = rows[0]?.ms;
       return due === null || due === undefined ? EMBEDDED_IDLE_MS : Math.min(EMBEDDED_IDLE_MS, Math.max(this.o.pollMs, Math.ceil(Number(due))));
