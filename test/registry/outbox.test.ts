@@ -254,4 +254,25 @@ describe('kit: the outbox to registry', function () {
       database.knex.off('query', count);
     }
   });
+
+  it('on the embedded database, after a restart, a row a dead relay still held is delivered when its lease lapses', async () => {
+    const { t } = shared;
+    // A client of its own: an earlier test's mesh, stopping, closed the clients made before it.
+    const client = clientFor(RegistryServiceClient, t.address('registry'));
+    const embedded = new ServiceDb(database.knex, db.schema, true);
+    await embedded.transaction(async (trx) => {
+      await embedded.table('licences', trx).insert({ id: 'o9', status: 'active' });
+      await outboxFor(t.address('registry'), undefined, embedded).enqueue(trx, licence('o9', 1));
+    });
+    // As a relay killed mid-delivery leaves it: claimed, leased for 2 s more, never marked.
+    await db.table('outbox').where('source_resource', 'licenses/o9').update({ lease_until: db.knex.raw(`now() + interval '2 seconds'`), attempts: 1 });
+    const restarted = outboxFor(t.address('registry'), undefined, embedded);
+    const startedAt = Date.now();
+    restarted.start();
+    const entry = await eventually(() => getEntry(client, 'o9'), 20_000);
+    expect(entry).to.include({ sourceResource: 'licenses/o9', status: EntryStatus.ENTRY_STATUS_ACTIVE });
+    const took = Date.now() - startedAt;
+    expect(took, 'not before the lease lapsed').to.be.at.least(1_500);
+    expect(took, 'at the lapse, not at the 30-s idle sleep').to.be.below(8_000);
+  });
 });
